@@ -1,0 +1,46 @@
+"""Shared fixtures: every test runs with its own config and data dirs, no real key, no real keyring."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+FAKE_KEY = "sk-test-FAKE-0000-not-a-real-key-1234"
+"""A key that is obviously fake; tests check that it never leaks into output."""
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point every path at a temp dir and clear variables that would change behaviour."""
+    config = tmp_path / "config"
+    data = tmp_path / "data"
+    config.mkdir()
+    data.mkdir()
+    monkeypatch.setenv("TIKHUB_TUI_CONFIG_DIR", str(config))
+    monkeypatch.setenv("TIKHUB_TUI_DATA_DIR", str(data))
+    for name in ("TIKHUB_API_KEY", "TIKHUB_BASE_URL", "NO_COLOR", "HTTP_PROXY", "HTTPS_PROXY",
+                 "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    for name in list(os.environ):
+        if name.startswith("TEXTUAL_"):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    # keyring: an in-memory backend unless a test asks for the real Secret Service
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tikhub_tui.core.memory_keyring.MemoryKeyring")
+    yield tmp_path
+
+
+@pytest.fixture(scope="session")
+def gateway_url() -> Iterator[str]:
+    """A real embedded gateway on 127.0.0.1 (a free port), shared by the whole session."""
+    from tikhub_tui.gateway import Gateway
+
+    gateway = Gateway(host="127.0.0.1", port=0, tps=0)
+    gateway.start()
+    try:
+        yield gateway.base_url
+    finally:
+        gateway.stop()

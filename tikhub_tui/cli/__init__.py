@@ -1,0 +1,72 @@
+"""The command-line front door: `tikhub-tui [tui|ask|gateway|keys|sessions] ...`.
+
+Each sub-command lives in its own module with `add_parser(subparsers)` and `run(args) -> int`;
+modules are imported only when their command runs, so `ask` never pays for Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from tikhub_tui import __version__
+
+# command name -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "tui": ("tikhub_tui.cli.tui", "open the full-screen chat app (the default)"),
+    "ask": ("tikhub_tui.cli.ask", "stream one answer to stdout"),
+    "gateway": ("tikhub_tui.cli.gateway", "run the embedded local gateway (demo and tests)"),
+    "keys": ("tikhub_tui.cli.keys", "store, check or delete the API key in the OS keyring"),
+    "sessions": ("tikhub_tui.cli.sessions", "list, search, export and import saved sessions"),
+}
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_AUTH = 3
+EXIT_RATE_LIMIT = 4
+EXIT_UPSTREAM = 5
+EXIT_NETWORK = 6
+EXIT_INTERRUPTED = 130
+
+
+def _parser_for(command: str) -> argparse.ArgumentParser:
+    if command != "tui":
+        return argparse.ArgumentParser(
+            prog=f"tikhub-tui {command}", description=COMMANDS[command][1]
+        )
+    listing = "\n".join(f"  {name:<10} {help_}" for name, (_, help_) in COMMANDS.items())
+    parser = argparse.ArgumentParser(
+        prog="tikhub-tui",
+        usage="tikhub-tui [COMMAND] [options]",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Chat with OpenAI, Anthropic and Gemini models through the TikHub AI proxy,\n"
+            "in a full-screen terminal app or one-shot from scripts.\n\n"
+            f"commands:\n{listing}"
+        ),
+        epilog=(
+            "With no command the chat app opens. With no API key configured it runs on the\n"
+            "embedded local gateway (demo mode). `tikhub-tui COMMAND --help` shows details."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"tikhub-tui {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line, run one command and return its exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    command = args_list.pop(0) if args_list and args_list[0] in COMMANDS else "tui"
+    parser = _parser_for(command)
+    if command == "tui" and args_list and not args_list[0].startswith("-"):
+        parser.error(f"unknown command {args_list[0]!r}; choose from {', '.join(COMMANDS)}")
+    module = importlib.import_module(COMMANDS[command][0])
+    module.add_parser(parser)
+    args = parser.parse_args(args_list)
+    try:
+        return int(module.run(args))
+    except KeyboardInterrupt:
+        print("tikhub-tui: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -1,0 +1,117 @@
+"""Plain data shared by every layer: conversations, requests and the neutral stream events.
+
+Every protocol adapter turns its provider's wire events into the few event kinds below, so the
+transcript, the race panes, the store and `ask` all consume one vocabulary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Role = Literal["user", "assistant"]
+ProviderName = Literal["openai", "anthropic", "gemini"]
+PROVIDERS: tuple[ProviderName, ...] = ("openai", "anthropic", "gemini")
+
+FinishReason = Literal["stop", "max_tokens", "content_filter", "other"]
+"""Why a model stopped: a neutral reason; the provider's own word travels in `Finished.raw`."""
+
+
+@dataclass(slots=True)
+class Message:
+    """One turn of a conversation."""
+
+    role: Role
+    text: str
+
+
+@dataclass(slots=True)
+class Conversation:
+    """A system prompt and the turns so far; the last turn is the user prompt to answer."""
+
+    messages: list[Message] = field(default_factory=list)
+    system: str | None = None
+
+    @classmethod
+    def single(cls, prompt: str, system: str | None = None) -> Conversation:
+        return cls([Message("user", prompt)], system)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestOptions:
+    """Generation options every protocol understands."""
+
+    max_tokens: int = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSpec:
+    """An HTTP request ready to send; its repr never shows header values (they hold the key)."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    json: dict[str, Any]
+
+    def __repr__(self) -> str:
+        names = ", ".join(sorted(self.headers))
+        return f"RequestSpec({self.method} {self.url}, headers=[{names}])"
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Token counts as far as the provider has told them; None means not reported (yet)."""
+
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    reasoning_tokens: int | None = None
+
+    def merged(self, newer: Usage) -> Usage:
+        """The newer report wins field by field where it says something."""
+        return Usage(
+            newer.input_tokens if newer.input_tokens is not None else self.input_tokens,
+            newer.output_tokens if newer.output_tokens is not None else self.output_tokens,
+            newer.reasoning_tokens
+            if newer.reasoning_tokens is not None
+            else self.reasoning_tokens,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    """A piece of the answer text."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReasoningDelta:
+    """A piece of reasoning or thinking text: shown apart, never part of the answer."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class UsageUpdate:
+    """Token counts reported mid-stream or at its end."""
+
+    usage: Usage
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """The protocol's end marker arrived: the answer is whole (or cut for `reason`)."""
+
+    reason: FinishReason
+    raw: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorEvent:
+    """The provider reported an error inside the stream (or refused the prompt)."""
+
+    message: str
+    code: str = ""
+
+
+StreamEvent = TextDelta | ReasoningDelta | UsageUpdate | Finished | ErrorEvent
