@@ -1,0 +1,80 @@
+"""The three wire protocols behind one interface: build a request, decode its SSE events.
+
+Everything provider-specific lives in the adapter modules; callers pick one with `adapter()`.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from tikhub_tui.core.model import (
+    PROVIDERS,
+    Conversation,
+    ProviderName,
+    RequestOptions,
+    RequestSpec,
+    StreamEvent,
+)
+from tikhub_tui.core.providers import anthropic, gemini, openai
+
+
+class UsageError(ValueError):
+    """The caller asked for something that cannot be sent (unknown model family, bad name)."""
+
+
+class Decoder(Protocol):
+    """Turns one SSE event of a stream into neutral events; one decoder per stream."""
+
+    def decode(self, event: str, data: str) -> list[StreamEvent]: ...
+
+
+class Adapter(Protocol):
+    """What each protocol module provides (the modules themselves satisfy this protocol)."""
+
+    def build_request(
+        self,
+        conversation: Conversation,
+        model: str,
+        options: RequestOptions,
+        *,
+        base_url: str,
+        api_key: str,
+    ) -> RequestSpec: ...
+
+    def new_decoder(self) -> Decoder: ...
+
+
+_PREFIXES: tuple[tuple[str, ProviderName], ...] = (
+    ("gpt-", "openai"),
+    ("chatgpt-", "openai"),
+    ("o1", "openai"),
+    ("o3", "openai"),
+    ("o4", "openai"),
+    ("claude-", "anthropic"),
+    ("gemini-", "gemini"),
+)
+
+
+def infer_provider(model: str) -> ProviderName:
+    """The protocol a model name implies; raises UsageError naming `--provider` otherwise."""
+    name = model.strip().lower()
+    for prefix, provider in _PREFIXES:
+        if name.startswith(prefix):
+            return provider
+    raise UsageError(
+        f"cannot tell which protocol model {model!r} speaks; "
+        f"pass --provider ({'|'.join(PROVIDERS)})"
+    )
+
+
+def adapter(provider: str) -> Adapter:
+    """The adapter module of a provider."""
+    try:
+        return _ADAPTERS[provider]
+    except KeyError:
+        raise UsageError(
+            f"unknown provider {provider!r}; choose from {', '.join(PROVIDERS)}"
+        ) from None
+
+
+_ADAPTERS: dict[str, Adapter] = {"openai": openai, "anthropic": anthropic, "gemini": gemini}

@@ -1,0 +1,114 @@
+"""Anthropic Messages API: `POST /v1/messages` with `x-api-key` and `anthropic-version`.
+
+Text comes from `text_delta`s, thinking from `thinking_delta`s; usage from `message_start`
+and `message_delta`; the stream ends at `message_stop`, with the stop reason seen before it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tikhub_tui.core.model import (
+    Conversation,
+    ErrorEvent,
+    Finished,
+    FinishReason,
+    ReasoningDelta,
+    RequestOptions,
+    RequestSpec,
+    StreamEvent,
+    TextDelta,
+    Usage,
+    UsageUpdate,
+)
+from tikhub_tui.core.providers.common import (
+    JSON_HEADERS,
+    as_int,
+    error_message,
+    join_url,
+    load_event,
+    sendable,
+)
+
+PATH = "v1/messages"
+API_VERSION = "2023-06-01"
+
+_STOP_REASONS: dict[str, FinishReason] = {
+    "end_turn": "stop",
+    "stop_sequence": "stop",
+    "max_tokens": "max_tokens",
+    "model_context_window_exceeded": "max_tokens",
+    "refusal": "content_filter",
+}
+
+
+def build_request(
+    conversation: Conversation,
+    model: str,
+    options: RequestOptions,
+    *,
+    base_url: str,
+    api_key: str,
+) -> RequestSpec:
+    """A streaming Messages request with the whole history and the system prompt apart."""
+    body: dict[str, Any] = {
+        "model": model,
+        "max_tokens": options.max_tokens,
+        "stream": True,
+        "messages": [{"role": m.role, "content": m.text} for m in sendable(conversation)],
+    }
+    if conversation.system:
+        body["system"] = conversation.system
+    headers = {**JSON_HEADERS, "x-api-key": api_key, "anthropic-version": API_VERSION}
+    return RequestSpec("POST", join_url(base_url, PATH), headers, body)
+
+
+class MessagesDecoder:
+    """Decodes one Messages stream; remembers the stop reason until `message_stop`."""
+
+    def __init__(self) -> None:
+        self._stop_reason = ""
+
+    def decode(self, event: str, data: str) -> list[StreamEvent]:
+        obj = load_event(event, data)
+        if obj is None or isinstance(obj, ErrorEvent):
+            return [] if obj is None else [obj]
+        kind = obj.get("type") or event
+        if kind == "content_block_delta":
+            delta = obj.get("delta")
+            if not isinstance(delta, dict):
+                return []
+            if delta.get("type") == "text_delta" and delta.get("text"):
+                return [TextDelta(str(delta["text"]))]
+            if delta.get("type") == "thinking_delta" and delta.get("thinking"):
+                return [ReasoningDelta(str(delta["thinking"]))]
+            return []
+        if kind == "message_start":
+            message = obj.get("message")
+            usage = message.get("usage") if isinstance(message, dict) else None
+            if isinstance(usage, dict):
+                return [UsageUpdate(Usage(as_int(usage.get("input_tokens"))))]
+            return []
+        if kind == "message_delta":
+            delta = obj.get("delta")
+            if isinstance(delta, dict) and isinstance(delta.get("stop_reason"), str):
+                self._stop_reason = delta["stop_reason"]
+            usage = obj.get("usage")
+            if isinstance(usage, dict):
+                return [
+                    UsageUpdate(
+                        Usage(as_int(usage.get("input_tokens")), as_int(usage.get("output_tokens")))
+                    )
+                ]
+            return []
+        if kind == "message_stop":
+            raw = self._stop_reason or "end_turn"
+            return [Finished(_STOP_REASONS.get(raw, "other"), raw)]
+        if kind == "error":
+            message, code = error_message(obj.get("error"), "the stream reported an error")
+            return [ErrorEvent(message, code)]
+        return []
+
+
+def new_decoder() -> MessagesDecoder:
+    return MessagesDecoder()
