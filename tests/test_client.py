@@ -190,12 +190,14 @@ def test_a_dropped_connection_keeps_the_text_and_says_ended_early() -> None:
         ),
         drop=True,
     )
-    with ScriptedServer(reply) as server:
-        seen: list[StreamEvent] = []
-        with ChatClient(ClientSettings(base_url=server.base_url), FAKE_KEY) as client:
-            with pytest.raises(ApiError) as caught:
-                for event in client.stream(Conversation.single("x"), "claude-x", "anthropic"):
-                    seen.append(event)
+    seen: list[StreamEvent] = []
+    with (
+        ScriptedServer(reply) as server,
+        ChatClient(ClientSettings(base_url=server.base_url), FAKE_KEY) as client,
+        pytest.raises(ApiError) as caught,
+    ):
+        for event in client.stream(Conversation.single("x"), "claude-x", "anthropic"):
+            seen.append(event)
     assert text_of(seen) == "Cut"
     assert caught.value.kind == "ended_early"
 
