@@ -1,0 +1,109 @@
+"""config.toml: defaults, round trips, atomic saves and clear errors for broken files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tikhub_tui.core.paths import config_file
+from tikhub_tui.core.settings import Settings, SettingsError, load_settings, save_settings
+
+
+def test_no_file_means_defaults() -> None:
+    settings, warnings = load_settings()
+    assert settings == Settings() and warnings == []
+    assert settings.base_url == "https://ai.tikhub.io"
+
+
+def test_round_trip_through_the_file() -> None:
+    settings = Settings(base_url="http://127.0.0.1:9/x", model="claude-opus-4-6",
+                        provider="anthropic", read_timeout=5, models={"gemini": ["gemini-x"]},
+                        keymap={"send": "ctrl+s"}, system_prompt='Say "hi"\nthen stop')
+    path = save_settings(settings)
+    assert path == config_file()
+    loaded, warnings = load_settings()
+    assert loaded == settings and warnings == []
+    assert isinstance(loaded.read_timeout, float)
+
+
+def test_broken_toml_names_the_file_and_line() -> None:
+    path = config_file()
+    path.write_text('base_url = "http://x"\nmodel = \n')
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(path) in str(caught.value) and "line 2" in str(caught.value)
+
+
+def test_wrong_type_names_the_key() -> None:
+    config_file().write_text("read_timeout = \"soon\"\n")
+    with pytest.raises(SettingsError, match="`read_timeout` must be a number"):
+        load_settings()
+
+
+def test_booleans_are_not_numbers() -> None:
+    config_file().write_text("max_tokens = true\n")
+    with pytest.raises(SettingsError, match="`max_tokens` must be a whole number"):
+        load_settings()
+
+
+def test_non_positive_timeouts_are_refused() -> None:
+    config_file().write_text("connect_timeout = 0\n")
+    with pytest.raises(SettingsError, match="greater than 0"):
+        load_settings()
+
+
+def test_unknown_keys_are_warnings_not_errors() -> None:
+    config_file().write_text('colour = "blue"\nmodel = "gpt-4o"\n')
+    settings, warnings = load_settings()
+    assert settings.model == "gpt-4o"
+    assert len(warnings) == 1 and "colour" in warnings[0]
+
+
+def test_bad_models_table_is_explained() -> None:
+    config_file().write_text("[models]\nopenai = \"gpt-x\"\n")
+    with pytest.raises(SettingsError, match=r"\[models\]"):
+        load_settings()
+
+
+def test_not_utf8_is_explained() -> None:
+    config_file().write_bytes(b"model = \"\xff\xfe\"\n")
+    with pytest.raises(SettingsError, match="UTF-8"):
+        load_settings()
+
+
+def test_save_is_atomic_and_leaves_no_temp_files(tmp_path: Path) -> None:
+    save_settings(Settings(model="a"))
+    save_settings(Settings(model="b"))
+    assert sorted(p.name for p in config_file().parent.iterdir()) == ["config.toml"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
+def test_unwritable_directory_is_explained() -> None:
+    directory = config_file().parent
+    directory.chmod(0o500)
+    try:
+        with pytest.raises(SettingsError, match="permissions"):
+            save_settings(Settings())
+    finally:
+        directory.chmod(0o700)
+
+
+def test_a_failed_save_keeps_the_old_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    save_settings(Settings(model="kept"))
+
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(SettingsError, match="No space left on device"):
+        save_settings(Settings(model="lost"))
+    assert load_settings()[0].model == "kept"
+    assert sorted(p.name for p in config_file().parent.iterdir()) == ["config.toml"]
+
+
+def test_the_settings_file_never_holds_a_key() -> None:
+    save_settings(Settings())
+    text = config_file().read_text()
+    assert "key =" not in text.replace("keymap", "")

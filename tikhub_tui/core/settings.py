@@ -1,0 +1,151 @@
+"""Settings in `config.toml`: read with tomllib, written atomically with tomli-w.
+
+One typed class with a docstring per field. A broken file is reported with its path and line
+(never a crash), unknown keys are reported and kept out, and the API key never lives here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from tikhub_tui.core.paths import config_file
+
+DEFAULT_BASE_URL = "https://ai.tikhub.io"
+
+
+class SettingsError(Exception):
+    """The settings file cannot be read or written; the message names the file and the fix."""
+
+
+@dataclass
+class Settings:
+    """Everything a user can set; the defaults are what a fresh install uses."""
+
+    base_url: str = DEFAULT_BASE_URL
+    """The gateway's root URL; the protocol paths are joined onto it."""
+    provider: str = "openai"
+    """The provider of the default model."""
+    model: str = "gpt-5"
+    """The model a new conversation starts with."""
+    max_tokens: int = 4096
+    """The most tokens an answer may have."""
+    system_prompt: str = ""
+    """Sent as the system prompt with every conversation (empty: none)."""
+    theme: str = "tikhub-dark"
+    """The name of the colour theme."""
+    connect_timeout: float = 10.0
+    """Seconds to wait for a connection."""
+    read_timeout: float = 120.0
+    """Seconds to wait for the next piece of an answer before giving up."""
+    max_retries: int = 4
+    """How often a 429/502/503/504 is retried before any text arrived."""
+    max_retry_wait: float = 30.0
+    """Seconds spent waiting between retries, in all."""
+    models: dict[str, list[str]] = field(default_factory=dict)
+    """Extra model names per provider, added to the built-in catalogue."""
+    keymap: dict[str, str] = field(default_factory=dict)
+    """Key bindings by binding id, e.g. `send = "ctrl+s"`."""
+
+
+_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float)}
+_SCALARS = {
+    f.name: _TYPES[str(f.type)] for f in dataclasses.fields(Settings) if str(f.type) in _TYPES
+}
+
+
+def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
+    """The settings in the file (defaults if it does not exist) and warnings about odd keys."""
+    path = path or config_file()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings(), []
+    except OSError as error:
+        raise SettingsError(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SettingsError(f"{path} is not UTF-8 text; fix or delete the file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"{path}: {error}; fix the file or delete it to start afresh") from None
+    return from_dict(data, path)
+
+
+def from_dict(data: dict[str, Any], path: Path) -> tuple[Settings, list[str]]:
+    """Typed settings from parsed TOML; wrong types are errors, unknown keys warnings."""
+    values: dict[str, Any] = {}
+    warnings: list[str] = []
+    for key, value in data.items():
+        if key in _SCALARS:
+            expected = _SCALARS[key]
+            if not isinstance(value, expected) or isinstance(value, bool):
+                want = {str: "string", int: "whole number"}.get(expected[-1], "number")
+                raise SettingsError(
+                    f"{path}: `{key}` must be a {want}, not {value!r}; fix it or remove the line"
+                )
+            values[key] = float(value) if float in expected else value
+        elif key == "models":
+            values[key] = _models(value, path)
+        elif key == "keymap":
+            values[key] = _keymap(value, path)
+        else:
+            warnings.append(f"{path}: unknown setting `{key}` ignored")
+    settings = Settings(**values)
+    for name in ("connect_timeout", "read_timeout", "max_tokens"):
+        if getattr(settings, name) <= 0:
+            raise SettingsError(f"{path}: `{name}` must be greater than 0")
+    return settings, warnings
+
+
+def _models(value: Any, path: Path) -> dict[str, list[str]]:
+    if not isinstance(value, dict) or not all(
+        isinstance(v, list) and all(isinstance(m, str) for m in v) for v in value.values()
+    ):
+        raise SettingsError(
+            f'{path}: [models] must map a provider to a list of names, e.g. openai = ["gpt-5"]'
+        )
+    return {str(k): list(v) for k, v in value.items()}
+
+
+def _keymap(value: Any, path: Path) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise SettingsError(f'{path}: [keymap] must map a binding id to keys, e.g. send = "ctrl+s"')
+    return {str(k): v for k, v in value.items()}
+
+
+def to_dict(settings: Settings) -> dict[str, Any]:
+    return dataclasses.asdict(settings)
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write the settings atomically (a temp file renamed over the old one) and return the path."""
+    path = path or config_file()
+    text = tomli_w.dumps(to_dict(settings))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as error:
+        raise SettingsError(
+            f"cannot save {path}: {error.strerror or error}; check the disk space and "
+            "the directory's permissions"
+        ) from None
+    return path
