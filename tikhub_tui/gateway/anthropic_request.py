@@ -1,0 +1,144 @@
+"""Anthropic Messages requests: validation with Anthropic's own error bodies, and their prompt.
+
+Anthropic refuses a missing `anthropic-version` header, a missing `max_tokens` and a `system` role
+inside `messages`; the gateway does the same so client bugs show up before they reach a real key.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from tikhub_tui.gateway.wire import (
+    RETRY_HEADERS,
+    Parsed,
+    RawRequest,
+    Reply,
+    count_tokens,
+    fake_b62,
+    is_int,
+    json_reply,
+    load_json,
+)
+
+_REQUEST_IDS = itertools.count(1)
+
+_STATUS_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("invalid_request_error", "Invalid request (asked for by the error directive)."),
+    401: ("authentication_error", "invalid x-api-key"),
+    403: (
+        "permission_error",
+        "Your API key does not have permission to use the specified resource.",
+    ),
+    404: ("not_found_error", "model: {model}"),
+    413: ("request_too_large", "Request exceeds the maximum allowed number of bytes."),
+    429: (
+        "rate_limit_error",
+        "This request would exceed the rate limit for your organization of 50 requests per "
+        "minute. Please try again later.",
+    ),
+    500: ("api_error", "Internal server error"),
+    502: ("api_error", "Bad gateway"),
+    503: ("overloaded_error", "Overloaded"),
+    504: ("timeout_error", "Request timed out"),
+    529: ("overloaded_error", "Overloaded"),
+}
+
+
+def request_id() -> str:
+    """A fresh request id in Anthropic's shape (`req_011C...`)."""
+    return "req_011C" + fake_b62("anthropic-req", next(_REQUEST_IDS), 20)
+
+
+def error(status: int, type_: str, message: str) -> Reply:
+    """Anthropic's error body: `{"type": "error", "error": {type, message}, "request_id"}`."""
+    rid = request_id()
+    body = {"type": "error", "error": {"type": type_, "message": message}, "request_id": rid}
+    headers = [("request-id", rid), ("x-should-retry", "true" if status >= 429 else "false")]
+    if status == 429:
+        headers += RETRY_HEADERS
+    return json_reply(status, body, headers)
+
+
+def invalid(message: str) -> Reply:
+    """A 400 invalid_request_error."""
+    return error(400, "invalid_request_error", message)
+
+
+def status_error(status: int, model: str) -> Reply:
+    """The body Anthropic sends with `status` (the `error: STATUS` directive)."""
+    default = "invalid_request_error" if status < 500 else "api_error"
+    type_, message = _STATUS_ERRORS.get(status, (default, f"Request failed ({status})"))
+    return error(status, type_, message.format(model=model))
+
+
+def _text(content: Any, where: str) -> str | Reply:
+    """The text of a string or a list of content blocks; other block kinds count as no text."""
+    if isinstance(content, str):
+        return content
+    if not isinstance(content, list):
+        return invalid(f"{where}: Input should be a valid string or a list of content blocks")
+    texts = []
+    for i, block in enumerate(content):
+        if not isinstance(block, dict) or not isinstance(block.get("type"), str):
+            return invalid(f"{where}.{i}.type: Field required")
+        if block["type"] == "text":
+            if not isinstance(block.get("text"), str):
+                return invalid(f"{where}.{i}.text: Field required")
+            texts.append(block["text"])
+    return "".join(texts)
+
+
+def _messages(raw: Any) -> list[tuple[str, str]] | Reply:
+    if not isinstance(raw, list):
+        return invalid("messages: Input should be a valid list")
+    if not raw:
+        return invalid("messages: at least one message is required")
+    out: list[tuple[str, str]] = []
+    for i, message in enumerate(raw):
+        if not isinstance(message, dict):
+            return invalid(f"messages.{i}: Input should be a valid dictionary")
+        role = message.get("role")
+        if role not in ("user", "assistant"):
+            return invalid(f"messages.{i}.role: Input should be 'user' or 'assistant'")
+        if "content" not in message:
+            return invalid(f"messages.{i}.content: Field required")
+        text = _text(message["content"], f"messages.{i}.content")
+        if isinstance(text, Reply):
+            return text
+        out.append((role, text))
+    return out
+
+
+def parse(req: RawRequest) -> Parsed | Reply:
+    """Validate a `POST /v1/messages` request as Anthropic does."""
+    if not req.headers.get("x-api-key", "").strip():
+        return error(401, "authentication_error", "x-api-key header is required")
+    if not req.headers.get("anthropic-version", "").strip():
+        return invalid("anthropic-version: header is required")
+    data, problem = load_json(req.body)
+    if problem is not None:
+        return invalid(f"There was an issue with your request body: {problem}")
+    if not isinstance(data, dict):
+        return invalid("body: Input should be a valid dictionary")
+    for name in ("model", "max_tokens", "messages"):
+        if name not in data:
+            return invalid(f"{name}: Field required")
+    model, limit = data["model"], data["max_tokens"]
+    if not isinstance(model, str) or not model:
+        return invalid("model: Input should be a valid string")
+    if not is_int(limit):
+        return invalid("max_tokens: Input should be a valid integer")
+    if limit < 1:
+        return invalid("max_tokens: Input should be greater than or equal to 1")
+    messages = _messages(data["messages"])
+    if isinstance(messages, Reply):
+        return messages
+    system = _text(data.get("system", ""), "system")
+    if isinstance(system, Reply):
+        return system
+    if data.get("stream") is not True:
+        return invalid("stream: this gateway answers streaming requests only; set stream to true")
+    prompt = next((text for role, text in reversed(messages) if role == "user"), "")
+    tokens = count_tokens(system, *(text for _, text in messages))
+    return Parsed(model, prompt, tokens, limit)

@@ -1,0 +1,98 @@
+"""Directives in a prompt (`lorem: 200 tps: 0`) and the answer text they produce.
+
+Any client can drive the gateway through the prompt alone, so the app, `ask`, the SDK tests and the
+benchmarks all exercise the same server paths with no special API.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from tikhub_tui.gateway import content
+
+MAX_WORDS = 1_000_000
+"""Upper bound for lorem/code/think sizes, so one prompt cannot exhaust the machine's memory."""
+
+_NUMERIC = ("tps", "lorem", "code", "error", "fail-after", "drop-after", "think", "chunk")
+_PATTERN = re.compile(
+    r"(?<![\w-])(echo|" + "|".join(_NUMERIC) + r")[ \t]*:(?:[ \t]*(\d+(?:\.\d+)?)(?!\S))?",
+    re.IGNORECASE,
+)
+_ECHO_GAP = re.compile(r"[ \t]|\r?\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Directives:
+    """What the last user message asks of the gateway; None means not asked."""
+
+    echo: str | None = None
+    lorem: int | None = None
+    code: int | None = None
+    tps: float | None = None
+    error: int | None = None
+    fail_after: int | None = None
+    drop_after: int | None = None
+    think: int | None = None
+    chunk: int | None = None
+
+
+def _accept(name: str, raw: str) -> float | int | None:
+    """Turn a directive's value into a number, or None when it is out of range."""
+    if name == "tps":
+        value = float(raw)
+        return value if math.isfinite(value) else None
+    if "." in raw:
+        return None
+    number = int(raw)
+    if name == "error":
+        return number if 400 <= number <= 599 else None
+    if name == "chunk":
+        return number if number >= 1 else None
+    return min(number, MAX_WORDS)
+
+
+def parse(prompt: str) -> Directives:
+    """Read the directives of a prompt: `name: value` words, case-insensitive, in any order.
+
+    `echo:` takes the rest of the message verbatim (one space or newline after the colon is
+    dropped), so directives written after it are part of the echoed text.
+    """
+    found: dict[str, object] = {}
+    for match in _PATTERN.finditer(prompt):
+        name = match.group(1).lower()
+        if name == "echo":
+            rest = prompt[prompt.index(":", match.end(1)) + 1 :]
+            gap = _ECHO_GAP.match(rest)
+            found["echo"] = rest[gap.end() :] if gap else rest
+            break
+        raw = match.group(2)
+        if raw is None or name.replace("-", "_") in found:
+            continue
+        value = _accept(name, raw)
+        if value is not None:
+            found[name.replace("-", "_")] = value
+    return Directives(**found)  # type: ignore[arg-type]
+
+
+def answer_for(directives: Directives, model: str) -> str:
+    """The whole answer text for parsed directives: echo, then lorem, then code, else the demo."""
+    if directives.echo is not None:
+        return directives.echo
+    if directives.lorem is not None:
+        return content.lorem(directives.lorem)
+    if directives.code is not None:
+        return content.code(directives.code)
+    return content.demo(model)
+
+
+def answer_text(prompt: str, model: str = "demo-model") -> str:
+    """The exact answer text the gateway streams for `prompt` (pure; tests compare against it)."""
+    return answer_for(parse(prompt), model)
+
+
+def reasoning_text(prompt: str) -> str:
+    """The reasoning text streamed before the answer (`think: N`), or "" when none is asked."""
+    think = parse(prompt).think
+    return content.reasoning(think) if think else ""
