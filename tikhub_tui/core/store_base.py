@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from enum import Enum
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.paths import data_dir
-from tikhub_tui.core.store_schema import connect, store_error
+from tikhub_tui.core.store_schema import connect, immediate, store_error
 from tikhub_tui.core.store_text import new_session_id, title_from_prompt
 from tikhub_tui.core.store_types import (
     Clock,
@@ -134,17 +134,9 @@ class StoreBase:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One short write transaction; taking the write lock up front avoids upgrade deadlocks."""
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._conn
-        except BaseException:
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One short write transaction (BEGIN IMMEDIATE, so concurrent writers queue)."""
+        return immediate(self._conn)
 
     def _now(self) -> str:
         return to_iso(self.clock())

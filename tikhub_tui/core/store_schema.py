@@ -10,12 +10,13 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from tikhub_tui.core.store_types import StoreError
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -76,12 +77,24 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
-_FIX_ASIDE = "move it aside (the app offers to; `tikhub-tui sessions move-aside` does it) to start "
-_FIX_ASIDE += "a new one, or point TIKHUB_TUI_DATA_DIR at another directory"
+_FIX_ASIDE = (
+    "move it aside with `tikhub-tui sessions move-aside` (it is renamed, not deleted) to start "
+    "a new one, or point TIKHUB_TUI_DATA_DIR at another directory"
+)
 _CAUSES: dict[str, tuple[str, str, str, bool]] = {
     # sqlite error name -> (kind, cause, fix, can_move_aside)
-    "SQLITE_NOTADB": ("not_a_database", "it is not a SQLite database", _FIX_ASIDE, True),
-    "SQLITE_CORRUPT": ("corrupt", "the database file is damaged", _FIX_ASIDE, True),
+    "SQLITE_NOTADB": (
+        "not_a_database",
+        "it is not a SQLite database; it was left untouched",
+        _FIX_ASIDE,
+        True,
+    ),
+    "SQLITE_CORRUPT": (
+        "corrupt",
+        "the database file is damaged; it was left untouched",
+        _FIX_ASIDE,
+        True,
+    ),
     "SQLITE_FULL": ("full", "the disk is full", "free some disk space and try again", False),
     "SQLITE_READONLY": (
         "readonly",
@@ -133,28 +146,17 @@ def store_error(path: Path, exc: BaseException) -> StoreError:
     )
 
 
-def _check_header(path: Path) -> None:
-    """Refuse a non-empty file that does not start with the SQLite header, without writing."""
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_HEADER))
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise store_error(path, exc) from exc
-    if head and head != SQLITE_HEADER:
-        raise StoreError(
-            f"session store {path}: it is not a SQLite database (it starts with {head[:8]!r}); "
-            f"it was left untouched. Fix: {_FIX_ASIDE}.",
-            path=path,
-            kind="not_a_database",
-            can_move_aside=True,
-        )
-
-
 def _create_private(path: Path) -> None:
     """Create the directory (0700) and an empty database file (0600): sessions are private."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except (FileExistsError, NotADirectoryError):
+        raise StoreError(
+            f"session store {path}: {path.parent} is not a directory. Fix: remove or rename "
+            "what is in its place, or set TIKHUB_TUI_DATA_DIR to another directory.",
+            path=path,
+            kind="io",
+        ) from None
     with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
@@ -163,8 +165,9 @@ def connect(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection
     """Open, check and migrate the database; autocommit mode (writers use BEGIN IMMEDIATE)."""
     conn: sqlite3.Connection | None = None
     try:
+        # Never open the file with Python itself: closing any descriptor of it would drop the
+        # POSIX locks of this process's other connections. SQLite reads the header instead.
         _create_private(path)
-        _check_header(path)
         conn = sqlite3.connect(
             path,
             timeout=BUSY_TIMEOUT_MS / 1000,
@@ -203,22 +206,33 @@ def _check_version(conn: sqlite3.Connection, path: Path) -> int:
     return version
 
 
+@contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction that takes the write lock up front (waiting up to the busy timeout).
+
+    Deferred transactions that read and then write fail at once when another process wrote in
+    between; taking the lock first makes concurrent writers queue instead.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
 def migrate(conn: sqlite3.Connection, path: Path) -> None:
     """Apply the missing migrations in one write transaction (safe against a racing process)."""
     if _check_version(conn, path) == SCHEMA_VERSION:
         return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate(conn):
         version = _check_version(conn, path)
         for number in range(version + 1, SCHEMA_VERSION + 1):
             for statement in MIGRATIONS[number - 1]:
                 conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
 
 
 def move_aside(path: Path, now: datetime | None = None) -> Path:

@@ -61,7 +61,7 @@ def fts_query(text: str, *, prefix: bool = True) -> str | None:
     Operators, quotes, stars and dashes lose their meaning, so no input can raise; the last word
     matches as a prefix when `prefix` (live search while typing). None when nothing is left.
     """
-    words = text.split()
+    words = display_safe(text).split()
     if not words:
         return None
     terms = ['"' + word.replace('"', '""') + '"' for word in words]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tikhub_tui.core.model import Usage
-from tikhub_tui.core.store_schema import connect, store_error
+from tikhub_tui.core.store_schema import connect, immediate, store_error
 from tikhub_tui.core.store_types import STATUSES, Clock, StoreError, to_iso, utc_now
 
 
@@ -68,6 +68,7 @@ class AnswerWriter:
     def append(self, text: str = "", reasoning: str = "") -> None:
         """Buffer a delta; writes the batch when `interval` has passed since the last write."""
         with self._lock:
+            self._open_conn()
             self._raise_timer_error()
             if text:
                 self._text.append(text)
@@ -105,35 +106,23 @@ class AnswerWriter:
         with self._lock:
             conn = self._open_conn()
             self._cancel_timer()
+            answer: tuple[object, ...] = (self.text, self.reasoning, status, finish_reason)
+            answer += (usage.input_tokens, usage.output_tokens, usage.reasoning_tokens)
+            answer += (ttft, duration, error)
             try:
-                conn.execute("BEGIN IMMEDIATE")
-                conn.execute(
-                    "UPDATE messages SET text = ?, reasoning = ?, status = ?, finish_reason = ?, "
-                    "input_tokens = ?, output_tokens = ?, reasoning_tokens = ?, ttft = ?, "
-                    "duration = ?, error = ? WHERE id = ?",
-                    (
-                        self.text,
-                        self.reasoning,
-                        status,
-                        finish_reason,
-                        usage.input_tokens,
-                        usage.output_tokens,
-                        usage.reasoning_tokens,
-                        ttft,
-                        duration,
-                        error,
-                        self.message_id,
-                    ),
-                )
-                conn.execute(
-                    "UPDATE sessions SET updated_at = ? WHERE id = "
-                    "(SELECT session_id FROM messages WHERE id = ?)",
-                    (to_iso(self._clock()), self.message_id),
-                )
-                conn.execute("COMMIT")
+                with immediate(conn):
+                    conn.execute(
+                        "UPDATE messages SET text = ?, reasoning = ?, status = ?, "
+                        "finish_reason = ?, input_tokens = ?, output_tokens = ?, "
+                        "reasoning_tokens = ?, ttft = ?, duration = ?, error = ? WHERE id = ?",
+                        (*answer, self.message_id),
+                    )
+                    conn.execute(
+                        "UPDATE sessions SET updated_at = ? WHERE id = "
+                        "(SELECT session_id FROM messages WHERE id = ?)",
+                        (to_iso(self._clock()), self.message_id),
+                    )
             except sqlite3.Error as exc:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
                 raise store_error(self.path, exc) from exc
             self._dirty_text = self._dirty_reasoning = False
             self._close_locked()
@@ -180,9 +169,11 @@ class AnswerWriter:
             sets.append("reasoning = ?")
             params.append(self._reasoning[0])
         try:
-            conn.execute(
-                f"UPDATE messages SET {', '.join(sets)} WHERE id = ?", (*params, self.message_id)
-            )
+            with immediate(conn):
+                conn.execute(
+                    f"UPDATE messages SET {', '.join(sets)} WHERE id = ?",
+                    (*params, self.message_id),
+                )
         except sqlite3.Error as exc:
             raise store_error(self.path, exc) from exc
         self._dirty_text = self._dirty_reasoning = False
