@@ -41,7 +41,9 @@ def test_two_processes_write_at_once(tmp_path: Path) -> None:
     children = [
         subprocess.Popen(
             [sys.executable, "-c", _WRITER, str(path), tag, str(go), str(count)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for tag in ("alpha", "beta")
     ]

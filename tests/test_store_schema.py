@@ -48,11 +48,14 @@ def test_migrates_a_v1_database(tmp_path: Path) -> None:
     with Store.open(path) as store:
         assert store._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert [m.text for m in store.messages("v1session0")] == [
-            "what is a zebra crossing", "A striped pedestrian crossing."]
+            "what is a zebra crossing",
+            "A striped pedestrian crossing.",
+        ]
         assert store.messages("v1session0")[1].status == "stopped"
         hits = store.search("zebra")
         assert [(h.session_id, h.message_id, h.title) for h in hits] == [
-            ("v1session0", 1, "Old chat")]
+            ("v1session0", 1, "Old chat")
+        ]
         new = store.add_message("v1session0", "user", "and a pelican crossing")
         assert store.search("pelican")[0].message_id == new
     with Store.open(path) as again:  # reopening does not migrate twice

@@ -45,7 +45,9 @@ def test_snippet_marks_matches_as_spans_of_plain_text(store: Store) -> None:
     _session(store, "t", text)
     (hit,) = store.search("fox")
     assert Span("fox", True) in hit.spans
-    assert all("\n" not in s.text and "\x1b" not in s.text and "\t" not in s.text for s in hit.spans)
+    assert all(
+        "\n" not in s.text and "\x1b" not in s.text and "\t" not in s.text for s in hit.spans
+    )
     assert "[31mred[0m fox jumps over the lazy dog." in hit.snippet
     assert [s.match for s in hit.spans].count(True) == 1
 
@@ -69,9 +71,43 @@ def test_all_words_must_match_and_the_last_is_a_prefix(store: Store) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ['"', '""', "*", "**", "AND", "OR", "NOT", "a AND", "AND b", "-", "--x", "-x", "x -y",
-     "NEAR(a b)", "text:foo", "col:", "(", ")", "(a OR b", "^start", "a + b", "'", "\\",
-     "\x00", "💥", "é", "  ", "", "😀 AND \"(", "%", "_", "a*b", "{x}", "[x]", ":"],
+    [
+        '"',
+        '""',
+        "*",
+        "**",
+        "AND",
+        "OR",
+        "NOT",
+        "a AND",
+        "AND b",
+        "-",
+        "--x",
+        "-x",
+        "x -y",
+        "NEAR(a b)",
+        "text:foo",
+        "col:",
+        "(",
+        ")",
+        "(a OR b",
+        "^start",
+        "a + b",
+        "'",
+        "\\",
+        "\x00",
+        "💥",
+        "é",
+        "  ",
+        "",
+        '😀 AND "(',
+        "%",
+        "_",
+        "a*b",
+        "{x}",
+        "[x]",
+        ":",
+    ],
 )
 def test_odd_queries_never_raise(store: Store, query: str) -> None:
     _session(store, "t", 'quote " star * dash - and AND or OR (paren) emoji 💥 text:foo')
@@ -88,7 +124,12 @@ def test_operators_are_plain_words(store: Store) -> None:
 
 def test_unicode_text_and_queries(store: Store) -> None:
     _, (cafe, zh, emoji, cyr) = _session(
-        store, "u", "Un café à Paris", "你好世界，今天天气很好", "party time 🎉 tonight", "Привет мир"
+        store,
+        "u",
+        "Un café à Paris",
+        "你好世界，今天天气很好",
+        "party time 🎉 tonight",
+        "Привет мир",
     )
     assert [h.message_id for h in store.search("cafe")] == [cafe]  # accents folded
     assert [h.message_id for h in store.search("CAFÉ")] == [cafe]
@@ -120,6 +161,9 @@ def test_fts_query_quotes_every_word() -> None:
 def test_parse_snippet_splits_marks_and_drops_control_chars() -> None:
     raw = "…a \ue000hit\ue001 and\n\ue000two\ue001\x07…"
     assert parse_snippet(raw) == (
-        Span("…a ", False), Span("hit", True), Span(" and ", False), Span("two", True),
+        Span("…a ", False),
+        Span("hit", True),
+        Span(" and ", False),
+        Span("two", True),
         Span("…", False),
     )

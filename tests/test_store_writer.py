@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,11 +45,12 @@ def _saved(path: Path, message_id: int) -> tuple[str, str, str]:
 
 
 @pytest.fixture
-def answer() -> tuple[Store, str, int]:
+def answer() -> Iterator[tuple[Store, str, int]]:
     store = Store.open()
     sid = store.create_session()
     store.add_message(sid, "user", "tell me a story")
-    return store, sid, store.begin_answer(sid, "gpt-test", "openai")
+    yield store, sid, store.begin_answer(sid, "gpt-test", "openai")
+    store.close()
 
 
 def test_appends_are_written_in_batches_by_time(answer: tuple[Store, str, int]) -> None:
@@ -82,7 +84,10 @@ def test_finish_writes_the_outcome_and_touches_the_session(
     writer.finish("stopped", "other", Usage(11, 7, 3), ttft=0.42, duration=1.5)
     message = store.get_message(mid)
     assert (message.text, message.reasoning, message.status) == (
-        "Once upon a time.", "plan the story", "stopped")
+        "Once upon a time.",
+        "plan the story",
+        "stopped",
+    )
     assert message.usage == Usage(11, 7, 3) and (message.ttft, message.duration) == (0.42, 1.5)
     assert message.finish_reason == "other" and message.error == ""
     assert store.get_session(sid).updated_at == LATER
@@ -100,7 +105,10 @@ def test_error_outcome_and_bad_status(answer: tuple[Store, str, int]) -> None:
         writer.finish("error", error="upstream closed the stream")
     message = store.get_message(mid)
     assert (message.text, message.status, message.error) == (
-        "partial", "error", "upstream closed the stream")
+        "partial",
+        "error",
+        "upstream closed the stream",
+    )
 
 
 def test_close_without_finish_keeps_the_text_marked_incomplete(
