@@ -137,7 +137,8 @@ def from_json(data: object, now: str) -> ImportedSession:
         status = message.get("status") or "complete"
         if status not in STATUSES:
             raise InvalidSessionData(f"{where}.status must be one of {', '.join(STATUSES)}")
-        usage = message.get("usage") or {}
+        usage = message.get("usage")
+        usage = {} if usage is None else usage
         if not isinstance(usage, dict):
             raise InvalidSessionData(f"{where}.usage must be an object")
         rows.append(
