@@ -26,7 +26,6 @@ DEFAULT_TIMEOUT = 3.0
 T = TypeVar("T")
 _stuck: list[tuple[threading.Thread, float]] = []
 _stuck_lock = threading.Lock()
-_by_name: dict[str, Any] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,11 +115,8 @@ def detect() -> Backend:
 
     wanted = os.environ.get("PYTHON_KEYRING_BACKEND", "").strip()
     try:
-        if wanted:
-            found = _by_name.get(wanted) or keyring.core.load_keyring(wanted)
-            _by_name[wanted] = found
-        else:
-            found = keyring.get_keyring()
+        # a named backend is loaded afresh each time: cheap, and it follows the environment
+        found = keyring.core.load_keyring(wanted) if wanted else keyring.get_keyring()
     except Exception as error:
         if "PYTHON_KEYRING_BACKEND" in os.environ and not wanted:
             why = "PYTHON_KEYRING_BACKEND is set but empty: unset it"
