@@ -111,8 +111,12 @@ def _messages(raw: Any) -> list[tuple[str, str]] | Reply:
 
 
 def parse(req: RawRequest) -> Parsed | Reply:
-    """Validate a `POST /v1/messages` request as Anthropic does."""
-    if not req.headers.get("x-api-key", "").strip():
+    """Validate a `POST /v1/messages` request as Anthropic does.
+
+    The key may come as `x-api-key` or, as newer Anthropic SDKs send it, `Authorization: Bearer`.
+    """
+    bearer = req.headers.get("authorization", "").removeprefix("Bearer ")
+    if not req.headers.get("x-api-key", "").strip() and not bearer.strip():
         return error(401, "authentication_error", "x-api-key header is required")
     if not req.headers.get("anthropic-version", "").strip():
         return invalid("anthropic-version: header is required")

@@ -91,7 +91,8 @@ _SPLIT = re.compile(r"(?<=\s)(?=\S)")
 
 
 def split_deltas(text: str) -> list[str]:
-    """Cut a text into stream deltas: each word with the whitespace that follows it.
+    """Cut a text into stream deltas: each word with the whitespace that follows it (leading
+    whitespace is a piece of its own).
 
     Joining the pieces gives the text back exactly, so a client's assembled answer can be compared
     byte for byte.
