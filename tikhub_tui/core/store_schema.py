@@ -85,13 +85,13 @@ _CAUSES: dict[str, tuple[str, str, str, bool]] = {
     # sqlite error name -> (kind, cause, fix, can_move_aside)
     "SQLITE_NOTADB": (
         "not_a_database",
-        "it is not a SQLite database; it was left untouched",
+        "it is not a SQLite database",
         _FIX_ASIDE,
         True,
     ),
     "SQLITE_CORRUPT": (
         "corrupt",
-        "the database file is damaged; it was left untouched",
+        "the database file is damaged",
         _FIX_ASIDE,
         True,
     ),
@@ -137,9 +137,10 @@ def store_error(path: Path, exc: BaseException) -> StoreError:
     else:
         kind, cause, aside = "io", str(exc) or type(exc).__name__, False
         fix = "check the file and its directory, or set TIKHUB_TUI_DATA_DIR to another directory"
-    detail = f" ({exc})" if str(exc) and str(exc) != cause else ""
+    detail = f" ({exc})" if str(exc) and str(exc) not in cause and kind != "not_a_database" else ""
+    note = "; it was left untouched" if aside else ""
     return StoreError(
-        f"session store {path}: {cause}{detail}. Fix: {fix}.",
+        f"session store {path}: {cause}{detail}{note}. Fix: {fix}.",
         path=path,
         kind=kind,
         can_move_aside=aside,
