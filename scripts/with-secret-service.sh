@@ -85,6 +85,7 @@ have_tools() {
     command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/dev/null
 }
 
+why="needs apt-get, as root or with passwordless sudo"
 if ! have_tools; then
     sudo=()
     if [ "$(id -u)" != 0 ]; then
@@ -98,11 +99,12 @@ if ! have_tools; then
             "${sudo[@]}" apt-get update -q >/dev/null 2>&1 || true
             "${install[@]}" >/dev/null 2>&1 || true
         fi
+        why="apt-get install dbus gnome-keyring failed"
     fi
 fi
 if ! have_tools; then
     say "dbus-run-session or gnome-keyring-daemon is missing and could not be installed" \
-        "(needs apt-get as root or passwordless sudo); running without a Secret Service"
+        "($why); running without a Secret Service"
     exec "$@"
 fi
 

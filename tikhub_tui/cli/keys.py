@@ -20,6 +20,11 @@ PROMPT = "TikHub API key (typing is hidden): "
 
 def add_parser(parser: argparse.ArgumentParser) -> None:
     """Add the set, status and delete actions and their options."""
+    parser.epilog = (
+        "The key used is TIKHUB_API_KEY when it is set, else the key file when you made one "
+        "(`keys set --file`), else the OS keyring. The key is never printed; exit status 3 "
+        "means no key or no usable store."
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--timeout",
