@@ -92,7 +92,7 @@ def from_dict(data: dict[str, Any], path: Path) -> tuple[Settings, list[str]]:
                 raise SettingsError(
                     f"{path}: `{key}` must be a {want}, not {value!r}; fix it or remove the line"
                 )
-            values[key] = float(value) if float in expected else value
+            values[key] = float(value) if float in expected else value  # type: ignore[arg-type]
         elif key == "models":
             values[key] = _models(value, path)
         elif key == "keymap":

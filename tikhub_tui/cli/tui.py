@@ -1,0 +1,45 @@
+"""`tikhub-tui` with no command: the full-screen chat app."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+
+def add_parser(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--demo", action="store_true", help="use the embedded local gateway (no key, no network)"
+    )
+    parser.add_argument("--model", "-m", help="model for the first prompt")
+    parser.add_argument(
+        "--provider",
+        choices=("openai", "anthropic", "gemini"),
+        help="protocol of --model (default: from its name)",
+    )
+    parser.add_argument("--base-url", help="gateway root URL (default: config.toml)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from tikhub_tui.core.providers import UsageError, infer_provider
+    from tikhub_tui.core.settings import Settings, SettingsError, load_settings
+
+    notices: list[str] = []
+    try:
+        settings, notices = load_settings()
+    except SettingsError as error:
+        settings = Settings()
+        notices = [f"{error}. Using the default settings for now; Settings (F2) saves a good file."]
+    if args.model:
+        settings.model = args.model
+        try:
+            settings.provider = args.provider or infer_provider(args.model)
+        except UsageError as error:
+            print(f"tikhub-tui: {error}")
+            return 2
+    base_url = args.base_url or os.environ.get("TIKHUB_BASE_URL") or None
+
+    from tikhub_tui.ui.app import TikhubApp
+
+    app = TikhubApp(settings, demo=args.demo, base_url=base_url, notices=notices)
+    app.run()
+    return app.return_code or 0

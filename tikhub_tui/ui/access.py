@@ -1,0 +1,64 @@
+"""Which gateway the app talks to and with which key: the real one, or the embedded demo.
+
+The key is looked up off the UI thread (a keyring can block on D-Bus). With no key the app
+runs on the embedded gateway, in-process on 127.0.0.1, and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tikhub_tui.core.client import ChatClient, ClientSettings
+from tikhub_tui.core.settings import Settings
+
+DEMO_KEY = "demo-key-for-the-local-gateway"
+"""The embedded gateway wants a key in the protocol's header; any value works there."""
+
+
+@dataclass(eq=False)
+class Access:
+    """Where requests go and the key for them (never shown, never logged)."""
+
+    base_url: str
+    key: str = field(repr=False)
+    demo: bool
+    source: str
+    """Where the key came from, for the status line: environment, keyring, file, demo."""
+
+    def label(self) -> str:
+        if self.demo:
+            return "DEMO: local gateway"
+        return f"{_host(self.base_url)} · key from {self.source}"
+
+
+def _host(url: str) -> str:
+    return url.split("://", 1)[-1].rstrip("/")
+
+
+class ClientCache:
+    """One ChatClient per access and network settings, rebuilt when either changes."""
+
+    def __init__(self) -> None:
+        self._key: tuple[object, ...] | None = None
+        self._client: ChatClient | None = None
+
+    def get(self, access: Access, settings: Settings) -> ChatClient:
+        wanted = ClientSettings(
+            base_url=access.base_url,
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+            max_retries=settings.max_retries,
+            max_retry_wait=settings.max_retry_wait,
+        )
+        identity = (id(access), wanted)
+        if self._client is None or self._key != identity:
+            if self._client is not None:
+                self._client.close()
+            self._client = ChatClient(wanted, access.key)
+            self._key = identity
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None

@@ -1,0 +1,240 @@
+"""The Textual app: wiring of screens, commands, themes, keymap, access and clipboard.
+
+Behaviour lives in the screens and the stream controller; this module only connects them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tikhub_tui.core.catalogue import catalogue
+from tikhub_tui.core.client import ChatClient
+from tikhub_tui.core.settings import Settings
+from tikhub_tui.ui.access import DEMO_KEY, Access, ClientCache
+from tikhub_tui.ui.clipboard import multiplexer, osc52, terminal_lacks_osc52
+
+if TYPE_CHECKING:
+    from tikhub_tui.gateway import Gateway
+
+THREADS = 32
+"""Default executor size: race panes, keyring and store work never queue behind each other."""
+
+
+class TikhubApp(App[None]):
+    """tikhub-tui."""
+
+    TITLE = "tikhub-tui"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("f1", "help", "Help", id="help"),
+        Binding("f2", "settings", "Settings", id="settings"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        demo: bool = False,
+        base_url: str | None = None,
+        notices: Iterable[str] = (),
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.provider = settings.provider
+        self.model = settings.model
+        self._force_demo = demo
+        self._base_url = base_url or settings.base_url
+        self._notices = list(notices)
+        self.access: Access | None = None
+        self.access_ready = asyncio.Event()
+        self._clients = ClientCache()
+        self._gateway: Gateway | None = None
+
+    # -- start-up ----------------------------------------------------------------------------
+
+    def on_load(self) -> None:
+        loop = asyncio.get_running_loop()
+        loop.set_default_executor(ThreadPoolExecutor(THREADS, thread_name_prefix="tikhub"))
+
+    def get_default_screen(self) -> Screen[None]:
+        from tikhub_tui.ui.screens.chat import ChatScreen
+
+        return ChatScreen()
+
+    def on_mount(self) -> None:
+        for notice in self._notices:
+            self.notify(notice, severity="error", timeout=15, markup=False)
+        if self._force_demo:
+            self._use_demo("Demo mode: answers come from the embedded local gateway.")
+        else:
+            self._find_key()
+
+    @work(thread=True, exit_on_error=False, group="access")
+    def _find_key(self) -> None:
+        from tikhub_tui.core.secrets import KeyStoreError, resolve_key
+
+        try:
+            found = resolve_key()
+        except KeyStoreError as error:
+            self.call_from_thread(
+                self._use_demo, f"{error} Running on the local demo gateway meanwhile."
+            )
+            return
+        if found is None:
+            self.call_from_thread(
+                self._use_demo,
+                "No API key yet, so this is demo mode on the local gateway. Add your key in "
+                "Settings (F2) or set TIKHUB_API_KEY.",
+            )
+        else:
+            self.call_from_thread(
+                self._set_access, Access(self._base_url, found.value, False, found.source)
+            )
+
+    def _use_demo(self, message: str) -> None:
+        from tikhub_tui.gateway import Gateway
+
+        if self._gateway is None:
+            self._gateway = Gateway(host="127.0.0.1", port=0)
+            self._gateway.start()
+        self._set_access(Access(self._gateway.base_url, DEMO_KEY, True, "demo"))
+        self.notify(message, title="DEMO", timeout=12, markup=False)
+
+    def _set_access(self, access: Access) -> None:
+        self.access = access
+        self.sub_title = "DEMO · local gateway" if access.demo else access.label()
+        self.access_ready.set()
+        self._refresh_chat()
+
+    def _refresh_chat(self) -> None:
+        from tikhub_tui.ui.screens.chat import ChatScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ChatScreen) and screen.is_mounted:
+                screen.refresh_status()
+
+    # -- what screens ask for ----------------------------------------------------------------
+
+    def access_label(self) -> str:
+        return self.access.label() if self.access else "looking for the API key…"
+
+    def client(self) -> ChatClient:
+        assert self.access is not None, "access is resolved before the first prompt"
+        return self._clients.get(self.access, self.settings)
+
+    def models(self) -> dict[str, list[str]]:
+        return catalogue(self.settings.models)
+
+    def apply_settings(self, settings: Settings, *, key_changed: bool = False) -> None:
+        """Use new settings at once (the settings screen calls this after saving them)."""
+        old, self.settings = self.settings, settings
+        if (settings.provider, settings.model) != (old.provider, old.model):
+            self.provider, self.model = settings.provider, settings.model
+        if settings.base_url != old.base_url:
+            self._base_url = settings.base_url
+        if key_changed or settings.base_url != old.base_url:
+            self.access = None
+            self.access_ready.clear()
+            self._find_key()
+        self._refresh_chat()
+
+    def choose_model(self, provider: str, model: str) -> None:
+        self.provider, self.model = provider, model
+        self.notify(f"Next prompts go to {model} ({provider}).", markup=False, timeout=3)
+        self._refresh_chat()
+
+    def copy_text(self, text: str, what: str) -> None:
+        """Put text on the clipboard with OSC 52 (works over SSH) and say what was copied."""
+        if terminal_lacks_osc52():
+            self.notify(
+                "This terminal cannot take OSC 52 copies: use Copy code (Ctrl+K) and "
+                "save the block to a file.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self._clipboard = text
+        driver = self._driver  # the pinned Textual has no public raw-write API
+        if driver is not None:
+            driver.write(osc52(text))
+        lines = text.count("\n") + 1
+        via = f" through {multiplexer()}" if multiplexer() else ""
+        self.notify(
+            f"Copied {what} ({lines} lines, {len(text):,} characters){via}.",
+            markup=False,
+            timeout=4,
+        )
+
+    def pick_code_block(self, answer: str) -> None:
+        from tikhub_tui.ui.screens.code_blocks import CodeBlocksScreen, code_blocks
+
+        blocks = code_blocks(answer)
+        if not blocks:
+            self.notify("The last answer has no code block.", severity="warning")
+            return
+        self.push_screen(CodeBlocksScreen(blocks))
+
+    # -- actions and commands ----------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tikhub_tui.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_settings(self) -> None:
+        from tikhub_tui.ui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Settings", "API key, base URL, models, theme (F2)", self.action_settings
+        )
+        yield SystemCommand("Help", "Every key binding (F1)", self.action_help)
+        for provider, names in self.models().items():
+            for name in names:
+                yield SystemCommand(
+                    f"Model: {name}",
+                    f"Send the next prompts to {name} ({provider})",
+                    lambda p=provider, n=name: self.choose_model(p, n),
+                    discover=False,
+                )
+        from tikhub_tui.ui.screens.chat import ChatScreen
+
+        if isinstance(screen, ChatScreen):
+            for binding in ChatScreen.BINDINGS:
+                if isinstance(binding, Binding) and binding.description:
+                    yield SystemCommand(
+                        binding.description,
+                        f"{binding.key}",
+                        lambda a=binding.action: screen.run_action(a),
+                    )
+
+    async def action_quit(self) -> None:
+        self._stop_streams_and_gateway()
+        self.exit()
+
+    def _stop_streams_and_gateway(self) -> None:
+        from tikhub_tui.ui.screens.chat import ChatScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ChatScreen):
+                screen.controller.cancel()
+        self._clients.close()
+        if self._gateway is not None:
+            self._gateway.stop()
+            self._gateway = None

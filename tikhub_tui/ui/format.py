@@ -1,0 +1,57 @@
+"""Words for the screen: the metrics line under an answer and the advice for an error."""
+
+from __future__ import annotations
+
+from tikhub_tui.core.errors import ApiError
+from tikhub_tui.ui.streaming import LiveStream
+
+ADVICE = {
+    "auth": "open Settings (F2) to set the API key, or set TIKHUB_API_KEY",
+    "rate_limit": "wait a minute, then regenerate (Ctrl+R)",
+    "network": "check the base URL in Settings (F2) and your connection",
+    "upstream": "regenerate (Ctrl+R) or try another model (Ctrl+L)",
+    "ended_early": "what arrived is kept; regenerate (Ctrl+R) for a whole answer",
+    "config": "fix it in Settings (F2)",
+}
+
+FINISH_WORDS = {
+    "stop": "finished",
+    "max_tokens": "cut at the token limit",
+    "content_filter": "stopped by the provider's content filter",
+    "other": "stopped by the provider",
+}
+
+
+def error_hint(error: ApiError) -> str:
+    return ADVICE.get(error.kind, error.hint)
+
+
+def meta_line(live: LiveStream) -> str:
+    """model · provider · first token · tokens/s · tokens in/out · how it ended."""
+    parts = [live.model, live.provider]
+    if live.ttft is not None:
+        parts.append(f"first token {live.ttft:.2f} s")
+    rate = live.tokens_per_second()
+    if rate is not None:
+        parts.append(f"{rate:,.0f} tok/s")
+    usage = live.usage
+    if usage.input_tokens is not None or usage.output_tokens is not None:
+        parts.append(f"{_n(usage.input_tokens)} in / {_n(usage.output_tokens)} out")
+    parts.append(f"{live.duration:.1f} s")
+    parts.append(ending(live))
+    return " · ".join(parts)
+
+
+def ending(live: LiveStream) -> str:
+    if live.error is not None:
+        return "incomplete: stream ended early" if live.error.kind == "ended_early" else "failed"
+    if live.cancelled:
+        return "stopped by you (Esc)"
+    if live.finish is None:
+        return "incomplete"
+    words = FINISH_WORDS[live.finish.reason]
+    return f"{words} ({live.finish.raw})" if live.finish.reason != "stop" else words
+
+
+def _n(value: int | None) -> str:
+    return "?" if value is None else f"{value:,}"

@@ -1,0 +1,243 @@
+"""Streams answers in thread workers and hands their text to the UI in coalesced batches.
+
+A worker thread only appends to its stream's lock-protected buffer and posts messages for rare
+events; one timer per screen (about 30 Hz) drains every live buffer into its view. This keeps
+the UI to a few updates a second whatever the token rate, and works for many streams at once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+
+from tikhub_tui.core.client import ChatClient, ChatStream, RetryNotice
+from tikhub_tui.core.errors import ApiError, StreamCancelled
+from tikhub_tui.core.model import (
+    Conversation,
+    Finished,
+    ReasoningDelta,
+    RequestOptions,
+    TextDelta,
+    Usage,
+    UsageUpdate,
+)
+
+DRAIN_INTERVAL = 1 / 30
+
+
+class AnswerSink(Protocol):
+    """Where a stream's text goes on screen (an AnswerView, a race pane...)."""
+
+    def append_text(self, text: str) -> None: ...
+
+    def append_reasoning(self, text: str) -> None: ...
+
+
+class StreamObserver(Protocol):
+    """Told in the worker thread as text arrives (e.g. the store's batched writer)."""
+
+    def append(self, text: str = "", reasoning: str = "") -> None: ...
+
+
+@dataclass(eq=False)
+class LiveStream:
+    """One answer in flight: its buffers (shared with the worker) and its outcome."""
+
+    model: str
+    provider: str
+    sink: AnswerSink
+    stream: ChatStream
+    observer: StreamObserver | None = None
+    started: float = field(default_factory=time.monotonic)
+    first_token: float | None = None
+    ended: float | None = None
+    usage: Usage = field(default_factory=Usage)
+    finish: Finished | None = None
+    error: ApiError | None = None
+    cancelled: bool = False
+    chars: int = 0
+    _text: list[str] = field(default_factory=list)
+    _reasoning: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def status(self) -> str:
+        """complete / stopped (cancelled or cut) / error / streaming."""
+        if self.ended is None:
+            return "streaming"
+        if self.error is not None:
+            return "error"
+        if self.cancelled or (self.finish is not None and self.finish.reason != "stop"):
+            return "stopped"
+        return "complete"
+
+    @property
+    def ttft(self) -> float | None:
+        return None if self.first_token is None else self.first_token - self.started
+
+    @property
+    def duration(self) -> float:
+        return (self.ended or time.monotonic()) - self.started
+
+    def tokens_per_second(self) -> float | None:
+        """Output tokens over the time since the first token (the provider's count if given)."""
+        if self.first_token is None:
+            return None
+        elapsed = (self.ended or time.monotonic()) - self.first_token
+        tokens = self.usage.output_tokens or max(1, self.chars // 4)
+        return tokens / elapsed if elapsed > 0 else None
+
+    def take(self) -> tuple[str, str]:
+        """Everything buffered since the last call (UI thread)."""
+        with self._lock:
+            text, reasoning = "".join(self._text), "".join(self._reasoning)
+            self._text.clear()
+            self._reasoning.clear()
+        return text, reasoning
+
+    def put(self, text: str = "", reasoning: str = "") -> None:
+        """Buffer text from the worker thread."""
+        with self._lock:
+            if text:
+                self._text.append(text)
+            if reasoning:
+                self._reasoning.append(reasoning)
+
+
+class StreamStarted(Message):
+    """The first token of an answer arrived."""
+
+    def __init__(self, live: LiveStream) -> None:
+        super().__init__()
+        self.live = live
+
+
+class StreamRetrying(Message):
+    """The server asked us to wait before another attempt."""
+
+    def __init__(self, live: LiveStream, notice: RetryNotice) -> None:
+        super().__init__()
+        self.live = live
+        self.notice = notice
+
+
+class StreamEnded(Message):
+    """A stream is over (complete, stopped or failed); its buffers have been drained."""
+
+    def __init__(self, live: LiveStream) -> None:
+        super().__init__()
+        self.live = live
+
+
+class StreamController:
+    """Starts, drains and cancels the answer streams of one screen."""
+
+    def __init__(self, screen: Screen[Any], client: Callable[[], ChatClient]) -> None:
+        self._screen = screen
+        self._client = client
+        self._live: list[LiveStream] = []
+        self._timer: Timer | None = None
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._live)
+
+    def start(
+        self,
+        conversation: Conversation,
+        model: str,
+        provider: str,
+        options: RequestOptions,
+        sink: AnswerSink,
+        observer: StreamObserver | None = None,
+    ) -> LiveStream:
+        """Begin streaming an answer into `sink`; returns at once."""
+        holder: list[LiveStream] = []
+
+        def on_retry(notice: RetryNotice) -> None:
+            self._screen.post_message(StreamRetrying(holder[0], notice))
+
+        stream = self._client().stream(conversation, model, provider, options, on_retry)
+        live = LiveStream(model, provider, sink, stream, observer)
+        holder.append(live)
+        self._live.append(live)
+        if self._timer is None:
+            self._timer = self._screen.set_interval(DRAIN_INTERVAL, self.drain)
+        self._screen.run_worker(
+            lambda: self._run(live),
+            thread=True,
+            exit_on_error=False,
+            group="streams",
+            description=f"{provider}:{model}",
+        )
+        return live
+
+    def cancel(self, live: LiveStream | None = None) -> None:
+        """Cancel one stream, or all of them: their sockets close at once."""
+        for each in [live] if live else list(self._live):
+            each.cancelled = True
+            each.stream.cancel()
+
+    def drain(self) -> None:
+        """Move buffered text of every live stream to its view (UI thread, ~30 Hz)."""
+        for live in self._live:
+            self._drain_one(live)
+
+    def _drain_one(self, live: LiveStream) -> None:
+        text, reasoning = live.take()
+        if reasoning:
+            live.sink.append_reasoning(reasoning)
+        if text:
+            live.sink.append_text(text)
+
+    def finished(self, live: LiveStream) -> None:
+        """Called by the screen on StreamEnded: final drain, forget the stream."""
+        self._drain_one(live)
+        if live in self._live:
+            self._live.remove(live)
+        if not self._live and self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    # -- worker thread -----------------------------------------------------------------------
+
+    def _run(self, live: LiveStream) -> None:
+        post = self._screen.post_message
+        observer = live.observer
+        try:
+            for event in live.stream:
+                if isinstance(event, TextDelta):
+                    if live.first_token is None:
+                        live.first_token = time.monotonic()
+                        post(StreamStarted(live))
+                    live.chars += len(event.text)
+                    live.put(text=event.text)
+                    if observer:
+                        observer.append(text=event.text)
+                elif isinstance(event, ReasoningDelta):
+                    if live.first_token is None:
+                        live.first_token = time.monotonic()
+                        post(StreamStarted(live))
+                    live.put(reasoning=event.text)
+                    if observer:
+                        observer.append(reasoning=event.text)
+                elif isinstance(event, UsageUpdate):
+                    live.usage = live.usage.merged(event.usage)
+                elif isinstance(event, Finished):
+                    live.finish = event
+        except StreamCancelled:
+            live.cancelled = True
+        except ApiError as error:
+            live.error = error
+        except Exception as error:
+            live.error = ApiError("upstream", f"unexpected error: {type(error).__name__}: {error}")
+        finally:
+            live.ended = time.monotonic()
+            post(StreamEnded(live))

@@ -1,0 +1,90 @@
+"""The sidebar: providers and their models as a tree, and the sessions below it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Label, OptionList, Tree
+from textual.widgets.option_list import Option
+
+from tikhub_tui.core.catalogue import PROVIDER_LABELS
+
+
+class ModelTree(Tree[tuple[str, str]]):
+    """Providers -> models; Enter on a model chooses it for the next prompt."""
+
+    DEFAULT_CSS = """
+    ModelTree { height: auto; max-height: 60%; background: transparent; }
+    """
+
+    class Chosen(Message):
+        """A model was chosen in the tree."""
+
+        def __init__(self, provider: str, model: str) -> None:
+            super().__init__()
+            self.provider = provider
+            self.model = model
+
+    def __init__(self, models: dict[str, list[str]], current: tuple[str, str]) -> None:
+        super().__init__("Models", id="models")
+        self.show_root = False
+        self.guide_depth = 2
+        self._current = current
+        self.fill(models)
+
+    def fill(self, models: dict[str, list[str]]) -> None:
+        self.clear()
+        for provider, names in models.items():
+            branch = self.root.add(
+                PROVIDER_LABELS.get(provider, provider), expand=provider == self._current[0]
+            )
+            for name in names:
+                branch.add_leaf(self._label(provider, name), data=(provider, name))
+
+    def _label(self, provider: str, name: str) -> str:
+        return f"● {name}" if (provider, name) == self._current else f"  {name}"
+
+    def mark(self, provider: str, model: str) -> None:
+        """Show which model the next prompt goes to."""
+        self._current = (provider, model)
+        for branch in self.root.children:
+            for leaf in branch.children:
+                if leaf.data:
+                    leaf.set_label(self._label(*leaf.data))
+                    if leaf.data == self._current:
+                        branch.expand()
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[tuple[str, str]]) -> None:
+        if event.node.data is not None:
+            event.stop()
+            self.post_message(self.Chosen(*event.node.data))
+
+
+class SessionList(OptionList):
+    """Saved sessions, most recent first."""
+
+    DEFAULT_CSS = """
+    SessionList { height: 1fr; background: transparent; border: none; }
+    """
+
+
+class Sidebar(Vertical):
+    """Models above, sessions below."""
+
+    DEFAULT_CSS = """
+    Sidebar { width: 32; height: 1fr; border-right: vkey $border-blurred; padding: 0 0 0 1; }
+    Sidebar.-hidden { display: none; }
+    Sidebar > Label { color: $text-muted; text-style: bold; margin: 1 0 0 0; }
+    """
+
+    def __init__(self, models: dict[str, list[str]], current: tuple[str, str]) -> None:
+        super().__init__(id="sidebar")
+        self._models = models
+        self._current = current
+
+    def compose(self) -> ComposeResult:
+        yield Label("MODELS")
+        yield ModelTree(self._models, self._current)
+        yield Label("SESSIONS")
+        yield SessionList(Option("Current conversation", id="current"), id="sessions")
