@@ -29,19 +29,20 @@ GEMINI = (
 )
 
 
-def body_for(path: str, prompt: str, **extra: object) -> dict[str, object]:
-    """A minimal valid streaming request body for the protocol of `path`."""
+def body_for(path: str, prompt: str, limit: int | None = None) -> dict[str, object]:
+    """A minimal valid streaming request for the protocol of `path`, with an optional token limit."""
     if path.endswith("/v1/responses"):
+        extra = {} if limit is None else {"max_output_tokens": limit}
         return {"model": "gpt-4o", "input": prompt, "stream": True, **extra}
     if path.endswith("/v1/messages"):
         return {
             "model": "claude-x",
-            "max_tokens": 100_000,
+            "max_tokens": limit or 100_000,
             "stream": True,
             "messages": [{"role": "user", "content": prompt}],
-            **extra,
         }
-    return {"contents": [{"role": "user", "parts": [{"text": prompt}]}], **extra}
+    config = {} if limit is None else {"generationConfig": {"maxOutputTokens": limit}}
+    return {"contents": [{"role": "user", "parts": [{"text": prompt}]}], **config}
 
 
 PROTOCOLS = pytest.mark.parametrize(
@@ -97,8 +98,10 @@ def raw_post(url: str, path: str, headers: dict[str, str], body: bytes) -> RawRe
     return RawResponse(int(status_line.split()[1]), found, chunks, terminated)
 
 
-def post(url: str, path: str, headers: dict[str, str], prompt: str, **extra: object) -> RawResponse:
-    return raw_post(url, path, headers, json.dumps(body_for(path, prompt, **extra)).encode())
+def post(
+    url: str, path: str, headers: dict[str, str], prompt: str, limit: int | None = None
+) -> RawResponse:
+    return raw_post(url, path, headers, json.dumps(body_for(path, prompt, limit)).encode())
 
 
 @PROTOCOLS
@@ -134,6 +137,19 @@ def test_named_events_frame_with_lf(gateway_url: str, path: str, headers: dict[s
         name, data = event.split("\n")
         assert name.startswith("event: ")
         assert json.loads(data.removeprefix("data: "))["type"] == name.removeprefix("event: ")
+
+
+@PROTOCOLS
+def test_every_event_is_json_spaced_as_the_provider_does(
+    gateway_url: str, path: str, headers: dict[str, str]
+) -> None:
+    body = post(gateway_url, path, headers, "tps: 0 think: 5 lorem: 60", limit=30)
+    separators = (",", ": ") if "v1beta" in path else (",", ":")
+    lines = [line[6:] for line in body.body.decode().splitlines() if line.startswith("data: ")]
+    assert len(lines) >= 30
+    for data in lines:
+        if data != '{"type": "ping"}':  # Anthropic spaces its ping, and only its ping
+            assert json.dumps(json.loads(data), ensure_ascii=False, separators=separators) == data
 
 
 @PROTOCOLS

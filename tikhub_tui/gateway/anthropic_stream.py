@@ -11,7 +11,7 @@ import base64
 import hashlib
 
 from tikhub_tui.gateway.anthropic_request import request_id
-from tikhub_tui.gateway.wire import Encoder, Ending, Parsed, dumps, fake_b62
+from tikhub_tui.gateway.wire import Encoder, Ending, Parsed, Template, dumps, fake_b62
 
 _STOP_REASONS = {"stop": "end_turn", "max_tokens": "max_tokens"}
 
@@ -33,10 +33,14 @@ class AnthropicEncoder(Encoder):
         self._open: str | None = None
         self._count = 0
         self._pinged = False
+        self._template = Template(lambda text: text)
 
     @staticmethod
-    def _event(name: str, data: dict[str, object]) -> bytes:
-        return f"event: {name}\ndata: {dumps({'type': name, **data})}\n\n".encode()
+    def _event_str(name: str, data: dict[str, object]) -> str:
+        return f"event: {name}\ndata: {dumps({'type': name, **data})}\n\n"
+
+    def _event(self, name: str, data: dict[str, object]) -> bytes:
+        return self._event_str(name, data).encode()
 
     def begin(self) -> bytes:
         message: dict[str, object] = {
@@ -94,12 +98,15 @@ class AnthropicEncoder(Encoder):
         kind = "thinking" if reasoning else "text"
         out = self._start(kind) if self._open != kind else b""
         self._count += 1
-        delta = (
-            {"type": "thinking_delta", "thinking": text}
-            if reasoning
-            else {"type": "text_delta", "text": text}
-        )
-        return out + self._event("content_block_delta", {"index": self._index, "delta": delta})
+        if out:
+            index, key = self._index, "thinking" if reasoning else "text"
+            self._template = Template(
+                lambda t: self._event_str(
+                    "content_block_delta",
+                    {"index": index, "delta": {"type": f"{key}_delta", key: t}},
+                )
+            )
+        return out + self._template.fill(text).encode()
 
     def finish(self, ending: Ending) -> bytes:
         out = b""

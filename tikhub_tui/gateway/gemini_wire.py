@@ -18,6 +18,7 @@ from tikhub_tui.gateway.wire import (
     Parsed,
     RawRequest,
     Reply,
+    Template,
     count_tokens,
     fake_b62,
     is_int,
@@ -163,22 +164,32 @@ class GeminiEncoder(Encoder):
         self._thoughts = 0
         self._answer = 0
         self._finished = False
+        self._templates: dict[tuple[bool, bool, bool], Template] = {}
 
     def begin(self) -> bytes:
         return b""
 
-    def _chunk(self, part: dict[str, Any], ending: Ending | None) -> bytes:
+    def _render(
+        self,
+        text: str,
+        reasoning: bool,
+        ending: Ending | None,
+        counts: tuple[int, int, int],
+        shown: tuple[bool, bool] = (True, True),
+    ) -> str:
+        """One chunk; `counts` is (answer, total, thoughts), `shown` which of answer/thoughts."""
         prompt = self.parsed.input_tokens
+        answer, total, thoughts = counts
         usage: dict[str, Any] = {"promptTokenCount": prompt}
-        if self._answer:
-            usage["candidatesTokenCount"] = self._answer
-        usage["totalTokenCount"] = prompt + self._answer + self._thoughts
+        if shown[0] and answer:
+            usage["candidatesTokenCount"] = answer
+        usage["totalTokenCount"] = total
         usage["promptTokensDetails"] = [{"modality": "TEXT", "tokenCount": prompt}]
-        if self._thoughts:
-            usage["thoughtsTokenCount"] = self._thoughts
+        if shown[1] and thoughts:
+            usage["thoughtsTokenCount"] = thoughts
+        part: dict[str, Any] = {"text": text, "thought": True} if reasoning else {"text": text}
         candidate: dict[str, Any] = {"content": {"parts": [part], "role": "model"}}
         if ending is not None:
-            self._finished = True
             candidate["finishReason"] = "STOP" if ending == "stop" else "MAX_TOKENS"
         candidate["index"] = 0
         chunk = {
@@ -187,17 +198,37 @@ class GeminiEncoder(Encoder):
             "modelVersion": self.parsed.model,
             "responseId": self.response_id,
         }
-        return f"data: {_dumps(chunk)}\r\n\r\n".encode()
+        return f"data: {_dumps(chunk)}\r\n\r\n"
+
+    def _template(self, reasoning: bool) -> Template:
+        """The mid-stream chunk of this phase, with holes for the text and the token counts."""
+        key = (reasoning, self._answer > 0, self._thoughts > 0)
+        if key not in self._templates:
+            self._templates[key] = Template(
+                lambda text, *counts: self._render(text, reasoning, None, counts, key[1:]),
+                ints=3,
+            )
+        return self._templates[key]
 
     def delta(self, reasoning: bool, text: str, last: Ending | None) -> bytes:
         if reasoning:
             self._thoughts += 1
-            return self._chunk({"text": text, "thought": True}, last)
-        self._answer += 1
-        return self._chunk({"text": text}, last)
+        else:
+            self._answer += 1
+        counts = (self._answer, self._total(), self._thoughts)
+        if last is not None:
+            self._finished = True
+            return self._render(text, reasoning, last, counts).encode()
+        return self._template(reasoning).fill(text, *counts).encode()
+
+    def _total(self) -> int:
+        return self.parsed.input_tokens + self._answer + self._thoughts
 
     def finish(self, ending: Ending) -> bytes:
-        return b"" if self._finished else self._chunk({"text": ""}, ending)
+        if self._finished:
+            return b""
+        counts = (self._answer, self._total(), self._thoughts)
+        return self._render("", False, ending, counts).encode()
 
     def fail(self) -> bytes:
         body = {"error": {"code": 500, "message": _STATUS_ERRORS[500][1], "status": "INTERNAL"}}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from tikhub_tui.gateway.wire import Encoder, Ending, Parsed, dumps, fake_id
+from tikhub_tui.gateway.wire import Encoder, Ending, Parsed, Template, dumps, fake_id
 
 FAILURE_MESSAGE = "The server had an error while processing your request. Sorry about that!"
 
@@ -35,11 +35,31 @@ class OpenAIEncoder(Encoder):
         self._text: list[str] | None = None
         self._reasoning_count = 0
         self._text_count = 0
+        self._template = Template(lambda text: text)
+
+    @staticmethod
+    def _render(name: str, seq: int, fields: dict[str, Any]) -> str:
+        data = {"type": name, "sequence_number": seq, **fields}
+        return f"event: {name}\ndata: {dumps(data)}\n\n"
 
     def _event(self, name: str, fields: dict[str, Any]) -> bytes:
-        data = {"type": name, "sequence_number": self._seq, **fields}
         self._seq += 1
-        return f"event: {name}\ndata: {dumps(data)}\n\n".encode()
+        return self._render(name, self._seq - 1, fields).encode()
+
+    def _delta_template(self, name: str, fields: dict[str, Any]) -> Template:
+        """The per-token event of the open item, with holes for the delta and sequence number."""
+        return Template(
+            lambda text, seq: self._render(
+                name,
+                seq,
+                {
+                    **fields,
+                    "delta": text,
+                    **({"logprobs": []} if name == "response.output_text.delta" else {}),
+                },
+            ),
+            ints=1,
+        )
 
     def _response(self, status: str, **overrides: Any) -> dict[str, Any]:
         thinking = self._reasoning is not None
@@ -150,30 +170,32 @@ class OpenAIEncoder(Encoder):
             assert self._reasoning is not None
             self._reasoning.append(text)
             self._reasoning_count += 1
-            return out + self._event(
-                "response.reasoning_summary_text.delta",
-                {
-                    "item_id": self._output[-1]["id"],
-                    "output_index": len(self._output) - 1,
-                    "summary_index": 0,
-                    "delta": text,
-                },
-            )
+            if out:
+                self._template = self._delta_template(
+                    "response.reasoning_summary_text.delta",
+                    {
+                        "item_id": self._output[-1]["id"],
+                        "output_index": len(self._output) - 1,
+                        "summary_index": 0,
+                    },
+                )
+            self._seq += 1
+            return out + self._template.fill(text, self._seq - 1).encode()
         out = self._open_message() if self._text is None else b""
         assert self._text is not None
         self._text.append(text)
         self._text_count += 1
-        index = len(self._output) - 1
-        return out + self._event(
-            "response.output_text.delta",
-            {
-                "item_id": self._output[-1]["id"],
-                "output_index": index,
-                "content_index": 0,
-                "delta": text,
-                "logprobs": [],
-            },
-        )
+        if out:
+            self._template = self._delta_template(
+                "response.output_text.delta",
+                {
+                    "item_id": self._output[-1]["id"],
+                    "output_index": len(self._output) - 1,
+                    "content_index": 0,
+                },
+            )
+        self._seq += 1
+        return out + self._template.fill(text, self._seq - 1).encode()
 
     def finish(self, ending: Ending) -> bytes:
         out = b""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -85,6 +86,34 @@ def json_reply(
     text = json.dumps(body, indent=2) + "\n" if indent else dumps(body)
     extra = [("Content-Type", "application/json; charset=utf-8"), *(headers or [])]
     return Reply(status, text.encode(), extra)
+
+
+class Template:
+    """A rendered event with holes for one text and some integers: the per-token fast path.
+
+    `render(text, *ints)` is called once with markers; each `fill` then splices the JSON-encoded
+    text and the integers in, giving exactly the bytes `render` would give, at a fraction of the
+    cost of encoding the whole event again for every token.
+    """
+
+    _TEXT = "\ue000text\ue000"
+
+    def __init__(self, render: Callable[..., str], ints: int = 0) -> None:
+        marks = [str(-1_000_001 - i) for i in range(ints)]
+        sample = render(self._TEXT, *map(int, marks))
+        holes = [json.dumps(self._TEXT, ensure_ascii=False), *marks]
+        pattern = re.compile("|".join(re.escape(hole) for hole in holes))
+        self._pieces = pattern.split(sample)
+        self._slots = [holes.index(found) for found in pattern.findall(sample)]
+
+    def fill(self, text: str, *ints: int) -> str:
+        values = [json.dumps(text, ensure_ascii=False), *map(str, ints)]
+        pieces = self._pieces
+        out = [pieces[0]]
+        for k, slot in enumerate(self._slots):
+            out.append(values[slot])
+            out.append(pieces[k + 1])
+        return "".join(out)
 
 
 def load_json(body: bytes) -> tuple[Any, str | None]:
