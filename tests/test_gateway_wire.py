@@ -63,11 +63,13 @@ class RawResponse:
         return b"".join(self.chunks)
 
 
-def raw_post(url: str, path: str, headers: dict[str, str], body: bytes) -> RawResponse:
+def raw_post(
+    url: str, path: str, headers: dict[str, str], body: bytes, version: str = "HTTP/1.1"
+) -> RawResponse:
     """POST over a plain socket and parse the chunked framing by hand, chunk by chunk."""
     parts = urlsplit(url)
     lines = [
-        f"POST {path} HTTP/1.1",
+        f"POST {path} {version}",
         f"Host: {parts.netloc}",
         "Connection: close",
         f"Content-Length: {len(body)}",
@@ -466,6 +468,16 @@ def test_keep_alive_serves_several_requests_on_one_connection(gateway_url: str) 
             )
             assert response.status_code == 200
             assert f'"text":"{word}"' in response.text
+
+
+def test_http_1_0_clients_get_a_body_ended_by_close(gateway_url: str) -> None:
+    path, headers = OPENAI
+    body = json.dumps(body_for(path, "echo: old client")).encode()
+    response = raw_post(gateway_url, path, headers, body, version="HTTP/1.0")
+    assert response.status == 200
+    assert "transfer-encoding" not in response.headers
+    assert response.body.decode().endswith("\n\n")
+    assert "event: response.completed" in response.body.decode()
 
 
 def test_path_prefix_is_accepted(gateway_url: str) -> None:

@@ -169,6 +169,10 @@ class _Handler(BaseHTTPRequestHandler):
             ("Transfer-Encoding", "chunked"),
             ("Connection", "keep-alive"),
         ]
+        if self.request_version == "HTTP/1.0":
+            writer.framed = False
+            self.close_connection = True
+            headers = [*job.encoder.headers, ("Connection", "close")]
         try:
             writer.head(self._head(200, headers))
             play(job.plan, job.encoder, writer)

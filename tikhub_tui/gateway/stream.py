@@ -50,6 +50,8 @@ class ChunkedWriter:
         self.stats = stats
         self.piece = piece
         self.buffer = bytearray()
+        self.framed = True
+        """Chunked framing; HTTP/1.0 clients get a body delimited by closing the connection."""
 
     def _send(self, data: bytes) -> None:
         if self.stop.is_set():
@@ -80,13 +82,14 @@ class ChunkedWriter:
         end = len(data) - len(data) % size if whole_pieces_only else len(data)
         for start in range(0, end, size):
             part = bytes(data[start : min(start + size, end)])
-            self._send(b"%x\r\n%s\r\n" % (len(part), part))
+            self._send(b"%x\r\n%s\r\n" % (len(part), part) if self.framed else part)
         del data[:end]
 
     def end(self) -> None:
         """Flush and send the terminating zero-length chunk."""
         self.flush()
-        self._send(b"0\r\n\r\n")
+        if self.framed:
+            self._send(b"0\r\n\r\n")
 
     def drop(self) -> None:
         """Flush and close the connection without the terminating chunk."""
