@@ -48,8 +48,11 @@ class TikhubApp(App[None]):
         demo: bool = False,
         base_url: str | None = None,
         notices: Iterable[str] = (),
+        deterministic: bool = False,
     ) -> None:
         super().__init__()
+        self.deterministic = deterministic
+        """Hide timings and cursor blink, for snapshots and screenshots."""
         self.settings = settings
         self.provider = settings.provider
         self.model = settings.model

@@ -26,18 +26,19 @@ def error_hint(error: ApiError) -> str:
     return ADVICE.get(error.kind, error.hint)
 
 
-def meta_line(live: LiveStream) -> str:
+def meta_line(live: LiveStream, *, timings: bool = True) -> str:
     """model · provider · first token · tokens/s · tokens in/out · how it ended."""
     parts = [live.model, live.provider]
-    if live.ttft is not None:
+    if live.ttft is not None and timings:
         parts.append(f"first token {live.ttft:.2f} s")
     rate = live.tokens_per_second()
-    if rate is not None:
+    if rate is not None and timings:
         parts.append(f"{rate:,.0f} tok/s")
     usage = live.usage
     if usage.input_tokens is not None or usage.output_tokens is not None:
         parts.append(f"{_n(usage.input_tokens)} in / {_n(usage.output_tokens)} out")
-    parts.append(f"{live.duration:.1f} s")
+    if timings:
+        parts.append(f"{live.duration:.1f} s")
     parts.append(ending(live))
     return " · ".join(parts)
 

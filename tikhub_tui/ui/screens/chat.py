@@ -96,7 +96,9 @@ class ChatScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(PromptArea).focus()
+        prompt = self.query_one(PromptArea)
+        prompt.cursor_blink = not self.tikhub.deterministic
+        prompt.focus()
         self.refresh_status()
 
     # -- helpers -----------------------------------------------------------------------------
@@ -183,7 +185,7 @@ class ChatScreen(Screen[None]):
             view.set_class(live.status == "stopped", "-stopped")
             if live.error is not None:
                 self._show_failure(view, live.error)
-            view.set_meta(meta_line(live))
+            view.set_meta(meta_line(live, timings=not self.tikhub.deterministic))
         self.refresh_status()
 
     def _show_failure(self, view: AnswerView, error: ApiError) -> None:
