@@ -144,8 +144,16 @@ def delete_key(timeout: float | None = None) -> list[str]:
     if _session_key is not None:
         _session_key = None
         removed.append("this run's memory")
-    if keyfile.delete_key_file():
-        removed.append(f"the key file {keyfile.key_file_path()}")
+    path = keyfile.key_file_path()
+    try:
+        if keyfile.delete_key_file():
+            removed.append(f"the key file {path}")
+    except OSError as error:
+        failure = KeyStoreError(
+            "file", f"cannot delete the key file {path} ({error.strerror}); `rm {path}` by hand"
+        )
+        failure.removed = removed
+        raise failure from None
     try:
         deleted, backend = keyring_access.delete_key(timeout)
     except KeyStoreError as error:
