@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from tikhub_tui.gateway import (
     anthropic_request,
     anthropic_stream,
-    gemini_wire,
+    gemini_request,
+    gemini_stream,
     openai_request,
     openai_stream,
 )
@@ -38,8 +39,10 @@ PROVIDERS: list[tuple[re.Pattern[str], Provider]] = [
         ),
     ),
     (
-        gemini_wire.PATH,
-        Provider("gemini", gemini_wire.parse, gemini_wire.status_error, gemini_wire.GeminiEncoder),
+        gemini_request.PATH,
+        Provider(
+            "gemini", gemini_request.parse, gemini_request.status_error, gemini_stream.GeminiEncoder
+        ),
     ),
 ]
 

@@ -1,26 +1,21 @@
-"""Gemini streamGenerateContent: request validation with Google's error bodies, and the encoder.
+"""Gemini streamGenerateContent requests: validation with Google's own error bodies.
 
-Google frames each SSE event with CRLF, pretty-prints its error bodies and spaces its JSON as
-`"key": value`; the gateway copies all three so clients are tested against the real bytes.
+Google pretty-prints its error bodies and names the failing field; the gateway does the same so a
+client bug (a wrong role, missing contents) fails here with the message Google would give.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 from urllib.parse import unquote
 
 from tikhub_tui.gateway.wire import (
     RETRY_HEADERS,
-    Encoder,
-    Ending,
     Parsed,
     RawRequest,
     Reply,
-    Template,
     count_tokens,
-    fake_b62,
     is_int,
     json_reply,
     load_json,
@@ -31,7 +26,7 @@ _MISSING_KEY = (
     "cookie or other valid authentication credential. See "
     "https://developers.google.com/identity/sign-in/web/devconsole-project."
 )
-_STATUS_ERRORS: dict[int, tuple[str, str]] = {
+STATUS_ERRORS: dict[int, tuple[str, str]] = {
     400: ("INVALID_ARGUMENT", "Request contains an invalid argument."),
     401: ("UNAUTHENTICATED", _MISSING_KEY),
     403: ("PERMISSION_DENIED", "The caller does not have permission"),
@@ -51,7 +46,7 @@ _STATUS_ERRORS: dict[int, tuple[str, str]] = {
     503: ("UNAVAILABLE", "The model is overloaded. Please try again later."),
     504: ("DEADLINE_EXCEEDED", "Deadline expired before operation could complete."),
 }
-_HEADERS = [
+HEADERS = [
     ("Vary", "Origin"),
     ("Vary", "X-Origin"),
     ("Vary", "Referer"),
@@ -65,9 +60,7 @@ _HEADERS = [
 def error(status: int, google_status: str, message: str) -> Reply:
     """Google's error body: `{"error": {code, message, status}}`, pretty-printed."""
     body = {"error": {"code": status, "message": message, "status": google_status}}
-    return json_reply(
-        status, body, _HEADERS + (RETRY_HEADERS if status == 429 else []), indent=True
-    )
+    return json_reply(status, body, HEADERS + (RETRY_HEADERS if status == 429 else []), indent=True)
 
 
 def invalid(message: str) -> Reply:
@@ -78,7 +71,7 @@ def invalid(message: str) -> Reply:
 def status_error(status: int, model: str) -> Reply:
     """The body Google sends with `status` (the `error: STATUS` directive)."""
     default = "FAILED_PRECONDITION" if status < 500 else "INTERNAL"
-    name, message = _STATUS_ERRORS.get(status, (default, f"Request failed ({status})."))
+    name, message = STATUS_ERRORS.get(status, (default, f"Request failed ({status})."))
     return error(status, name, message.format(model=model))
 
 
@@ -144,92 +137,3 @@ def parse(req: RawRequest) -> Parsed | Reply:
         )
     prompt = next((text for role, text in reversed(turns) if role == "user"), "")
     return Parsed(model, prompt, count_tokens(system, *(t for _, t in turns)), limit)
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ": "))
-
-
-class GeminiEncoder(Encoder):
-    """Encodes `data: GenerateContentResponse` chunks; the last one carries finishReason."""
-
-    def __init__(self, parsed: Parsed, n: int) -> None:
-        self.parsed = parsed
-        self.response_id = fake_b62("gemini", n, 22)
-        self.headers = [
-            ("Content-Type", "text/event-stream"),
-            ("Content-Disposition", "attachment"),
-            *_HEADERS,
-        ]
-        self._thoughts = 0
-        self._answer = 0
-        self._finished = False
-        self._templates: dict[tuple[bool, bool, bool], Template] = {}
-
-    def begin(self) -> bytes:
-        return b""
-
-    def _render(
-        self,
-        text: str,
-        reasoning: bool,
-        ending: Ending | None,
-        counts: tuple[int, int, int],
-        shown: tuple[bool, bool] = (True, True),
-    ) -> str:
-        """One chunk; `counts` is (answer, total, thoughts), `shown` which of answer/thoughts."""
-        prompt = self.parsed.input_tokens
-        answer, total, thoughts = counts
-        usage: dict[str, Any] = {"promptTokenCount": prompt}
-        if shown[0] and answer:
-            usage["candidatesTokenCount"] = answer
-        usage["totalTokenCount"] = total
-        usage["promptTokensDetails"] = [{"modality": "TEXT", "tokenCount": prompt}]
-        if shown[1] and thoughts:
-            usage["thoughtsTokenCount"] = thoughts
-        part: dict[str, Any] = {"text": text, "thought": True} if reasoning else {"text": text}
-        candidate: dict[str, Any] = {"content": {"parts": [part], "role": "model"}}
-        if ending is not None:
-            candidate["finishReason"] = "STOP" if ending == "stop" else "MAX_TOKENS"
-        candidate["index"] = 0
-        chunk = {
-            "candidates": [candidate],
-            "usageMetadata": usage,
-            "modelVersion": self.parsed.model,
-            "responseId": self.response_id,
-        }
-        return f"data: {_dumps(chunk)}\r\n\r\n"
-
-    def _template(self, reasoning: bool) -> Template:
-        """The mid-stream chunk of this phase, with holes for the text and the token counts."""
-        key = (reasoning, self._answer > 0, self._thoughts > 0)
-        if key not in self._templates:
-            self._templates[key] = Template(
-                lambda text, *counts: self._render(text, reasoning, None, counts, key[1:]),
-                ints=3,
-            )
-        return self._templates[key]
-
-    def delta(self, reasoning: bool, text: str, last: Ending | None) -> bytes:
-        if reasoning:
-            self._thoughts += 1
-        else:
-            self._answer += 1
-        counts = (self._answer, self._total(), self._thoughts)
-        if last is not None:
-            self._finished = True
-            return self._render(text, reasoning, last, counts).encode()
-        return self._template(reasoning).fill(text, *counts).encode()
-
-    def _total(self) -> int:
-        return self.parsed.input_tokens + self._answer + self._thoughts
-
-    def finish(self, ending: Ending) -> bytes:
-        if self._finished:
-            return b""
-        counts = (self._answer, self._total(), self._thoughts)
-        return self._render("", False, ending, counts).encode()
-
-    def fail(self) -> bytes:
-        body = {"error": {"code": 500, "message": _STATUS_ERRORS[500][1], "status": "INTERNAL"}}
-        return f"data: {_dumps(body)}\r\n\r\n".encode()
