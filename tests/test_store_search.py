@@ -156,6 +156,7 @@ def test_fts_query_quotes_every_word() -> None:
     assert fts_query("") is None and fts_query("  \t ") is None
     assert fts_query('say "hi" now') == '"say" """hi""" "now"*'
     assert fts_query("a AND b", prefix=False) == '"a" "AND" "b"'
+    assert fts_query("x") == '"x"' and fts_query("x yz") == '"x" "yz"*'
 
 
 def test_parse_snippet_splits_marks_and_drops_control_chars() -> None:

@@ -59,13 +59,14 @@ def fts_query(text: str, *, prefix: bool = True) -> str | None:
     """Turn what a user typed into a safe FTS5 query: every word a quoted term, all required.
 
     Operators, quotes, stars and dashes lose their meaning, so no input can raise; the last word
-    matches as a prefix when `prefix` (live search while typing). None when nothing is left.
+    matches as a prefix when `prefix` (live search while typing) and it has two characters or
+    more (a one-letter prefix matches nearly everything, slowly). None when nothing is left.
     """
     words = display_safe(text).split()
     if not words:
         return None
     terms = ['"' + word.replace('"', '""') + '"' for word in words]
-    if prefix:
+    if prefix and len(words[-1]) >= 2:
         terms[-1] += "*"
     return " ".join(terms)
 
