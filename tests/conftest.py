@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tikhub_tui.core.memory_keyring import MemoryKeyring
+from tikhub_tui.core.secrets import use_session_key
+
 FAKE_KEY = "sk-test-FAKE-0000-not-a-real-key-1234"
 """A key that is obviously fake; tests check that it never leaks into output."""
 
@@ -30,7 +33,12 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     # keyring: an in-memory backend unless a test asks for the real Secret Service
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tikhub_tui.core.memory_keyring.MemoryKeyring")
+    # both are process-wide: a test that saves a key must not hand it to the next test
+    MemoryKeyring.clear()
+    use_session_key(None)
     yield tmp_path
+    MemoryKeyring.clear()
+    use_session_key(None)
 
 
 @pytest.fixture(scope="session")

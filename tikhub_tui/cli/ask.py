@@ -1,0 +1,222 @@
+"""`tikhub-tui ask`: stream one answer to stdout, for scripts and pipes.
+
+Only the answer text goes to stdout, flushed per delta; everything else goes to stderr. The
+exit code says what happened (see EXIT_CODES), and the key never appears in any output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING, TextIO
+
+from tikhub_tui.cli import (
+    EXIT_AUTH,
+    EXIT_INTERRUPTED,
+    EXIT_NETWORK,
+    EXIT_OK,
+    EXIT_RATE_LIMIT,
+    EXIT_UPSTREAM,
+    EXIT_USAGE,
+)
+from tikhub_tui.core.model import PROVIDERS
+
+if TYPE_CHECKING:
+    from tikhub_tui.core.model import Finished
+
+EXIT_CODES = {
+    "auth": EXIT_AUTH,
+    "rate_limit": EXIT_RATE_LIMIT,
+    "upstream": EXIT_UPSTREAM,
+    "ended_early": EXIT_UPSTREAM,
+    "network": EXIT_NETWORK,
+    "config": EXIT_USAGE,
+}
+EXIT_BROKEN_PIPE = 141
+
+EPILOG = """\
+exit codes: 0 answered (also when cut at the token limit, with a warning), 2 usage or
+settings error, 3 no API key or the key was rejected, 4 rate limited, 5 upstream error
+(error status or event, blocked prompt, stream ended early), 6 network error or timeout,
+130 interrupted.
+
+The key comes from TIKHUB_API_KEY, else the OS keyring (`tikhub-tui keys set`).
+The base URL from --base-url, else TIKHUB_BASE_URL, else config.toml, else
+https://ai.tikhub.io. Try it offline: run `tikhub-tui gateway` in another terminal and pass
+its URL with --base-url."""
+
+
+def add_parser(parser: argparse.ArgumentParser) -> None:
+    parser.usage = "tikhub-tui ask [--provider P] [--model MODEL] [options] [PROMPT]"
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("prompt", nargs="?", help="the prompt; omit it or pass - to read stdin")
+    parser.add_argument(
+        "--provider", choices=PROVIDERS, help="wire protocol (default: from the model name)"
+    )
+    parser.add_argument("--model", "-m", help="model name (default: the one in config.toml)")
+    parser.add_argument("--base-url", help="gateway root URL, may carry a path prefix")
+    parser.add_argument("--system", "-s", help="system prompt")
+    parser.add_argument("--max-tokens", type=_positive_int, help="most tokens in the answer")
+    parser.add_argument(
+        "--timeout",
+        type=_positive_float,
+        metavar="SECONDS",
+        help="read timeout: give up after this long without data",
+    )
+    parser.add_argument(
+        "--show-reasoning",
+        action="store_true",
+        help="print reasoning/thinking to stderr as it arrives",
+    )
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return value
+
+
+def say(message: str, hint: str = "", stream: TextIO | None = None) -> None:
+    """One diagnostic on stderr, with the fix on its own line."""
+    out = stream or sys.stderr
+    out.write(f"tikhub-tui: {message}\n" + (f"  fix: {hint}\n" if hint else ""))
+    out.flush()
+
+
+def read_prompt(arg: str | None) -> str:
+    if arg is not None and arg != "-":
+        return arg
+    if sys.stdin.isatty():
+        say("reading the prompt from the terminal; end it with Ctrl-D")
+    return sys.stdin.read()
+
+
+def run(args: argparse.Namespace) -> int:
+    from tikhub_tui.core.errors import ApiError
+    from tikhub_tui.core.providers import UsageError
+    from tikhub_tui.core.settings import SettingsError
+
+    try:
+        return _ask(args)
+    except UsageError as error:
+        say(str(error))
+        return EXIT_USAGE
+    except SettingsError as error:
+        say(str(error))
+        return EXIT_USAGE
+    except ApiError as error:
+        say(error.message, error.hint)
+        return EXIT_CODES[error.kind]
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from tikhub_tui.core.client import ChatClient, ClientSettings, RetryNotice
+    from tikhub_tui.core.model import (
+        Conversation,
+        Finished,
+        ReasoningDelta,
+        RequestOptions,
+        TextDelta,
+    )
+    from tikhub_tui.core.providers import infer_provider
+    from tikhub_tui.core.secrets import KeyStoreError, resolve_key
+    from tikhub_tui.core.settings import load_settings
+
+    settings, warnings = load_settings()
+    for warning in warnings:
+        say(warning)
+    model = args.model or settings.model
+    provider = args.provider or (
+        infer_provider(model) if args.model or not settings.provider else settings.provider
+    )
+    base_url = args.base_url or os.environ.get("TIKHUB_BASE_URL") or settings.base_url
+    prompt = read_prompt(args.prompt)
+    if not prompt.strip():
+        say("the prompt is empty", "pass it as an argument or on stdin")
+        return EXIT_USAGE
+    try:
+        key = resolve_key()
+    except KeyStoreError as error:
+        say(f"no API key: {error}")
+        return EXIT_AUTH
+    if key is None:
+        say(
+            "no API key configured, so nothing was sent",
+            "set TIKHUB_API_KEY or run `tikhub-tui keys set`",
+        )
+        return EXIT_AUTH
+
+    def on_retry(notice: RetryNotice) -> None:
+        say(
+            f"{notice.message or f'HTTP {notice.status}'} (HTTP {notice.status}); "
+            f"retrying in {notice.wait:g} s (attempt {notice.attempt + 1})"
+        )
+
+    client_settings = ClientSettings(
+        base_url=base_url,
+        connect_timeout=settings.connect_timeout,
+        read_timeout=args.timeout or settings.read_timeout,
+        max_retries=settings.max_retries,
+        max_retry_wait=settings.max_retry_wait,
+    )
+    conversation = Conversation.single(prompt, args.system or settings.system_prompt or None)
+    options = RequestOptions(max_tokens=args.max_tokens or settings.max_tokens)
+    out = sys.stdout
+    printed = False
+    finish: Finished | None = None
+    try:
+        with ChatClient(client_settings, key.value) as client:
+            for event in client.stream(conversation, model, provider, options, on_retry):
+                if isinstance(event, TextDelta):
+                    out.write(event.text)
+                    out.flush()
+                    printed = True
+                elif isinstance(event, ReasoningDelta):
+                    if args.show_reasoning:
+                        sys.stderr.write(event.text)
+                        sys.stderr.flush()
+                elif isinstance(event, Finished):
+                    finish = event
+    except BrokenPipeError:
+        # the reader went away (`| head`): end quietly, as cat would
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        _end_line(out, printed)
+        say("interrupted; the answer above is incomplete" if printed else "interrupted")
+        return EXIT_INTERRUPTED
+    except BaseException:
+        _end_line(out, printed)
+        raise
+    out.write("\n")
+    out.flush()
+    return _finish_code(finish)
+
+
+def _end_line(out: TextIO, printed: bool) -> None:
+    if printed:
+        out.write("\n")
+        out.flush()
+
+
+def _finish_code(finish: Finished | None) -> int:
+    reason, raw = (finish.reason, finish.raw) if finish else ("stop", "")
+    if reason == "max_tokens":
+        say(
+            f"warning: the answer was cut at the token limit ({raw})",
+            "raise --max-tokens (or max_tokens in config.toml) for a longer answer",
+        )
+    elif reason == "content_filter":
+        say(f"the provider stopped the answer ({raw}): its content filter cut it")
+        return EXIT_UPSTREAM
+    return EXIT_OK
