@@ -173,40 +173,49 @@ def _ask(args: argparse.Namespace) -> int:
     options = RequestOptions(max_tokens=args.max_tokens or settings.max_tokens)
     out = sys.stdout
     printed = False
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            out.write("".join(pending))
+            pending.clear()
+        out.flush()
+        sys.stderr.flush()
+
     finish: Finished | None = None
     try:
-        with ChatClient(client_settings, key.value) as client:
-            for event in client.stream(conversation, model, provider, options, on_retry):
-                if isinstance(event, TextDelta):
-                    out.write(event.text)
-                    out.flush()
-                    printed = True
-                elif isinstance(event, ReasoningDelta):
-                    if args.show_reasoning:
-                        sys.stderr.write(event.text)
-                        sys.stderr.flush()
-                elif isinstance(event, Finished):
-                    finish = event
+        try:
+            with ChatClient(client_settings, key.value) as client:
+                # Text is flushed whenever the stream is about to wait for the network: no
+                # delta sits in a buffer while more is awaited, yet a burst of deltas that
+                # arrived together costs one write, not one each.
+                stream = client.stream(
+                    conversation, model, provider, options, on_retry, before_wait=flush
+                )
+                for event in stream:
+                    if isinstance(event, TextDelta):
+                        pending.append(event.text)
+                        printed = True
+                    elif isinstance(event, ReasoningDelta):
+                        if args.show_reasoning:
+                            sys.stderr.write(event.text)
+                    elif isinstance(event, Finished):
+                        finish = event
+        finally:
+            # what arrived stays printed, whatever happened, on a line of its own
+            pending.append("\n" if printed else "")
+            flush()
     except BrokenPipeError:
         # the reader went away (`| head`): end quietly, as cat would
         os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
-        _end_line(out, printed)
         say("interrupted; the answer above is incomplete" if printed else "interrupted")
         return EXIT_INTERRUPTED
-    except BaseException:
-        _end_line(out, printed)
-        raise
-    out.write("\n")
-    out.flush()
-    return _finish_code(finish)
-
-
-def _end_line(out: TextIO, printed: bool) -> None:
-    if printed:
+    if not printed:
         out.write("\n")
         out.flush()
+    return _finish_code(finish)
 
 
 def _finish_code(finish: Finished | None) -> int:

@@ -9,12 +9,12 @@ from another thread by shutting the socket so a blocked read ends at once.
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import cast
 
 import httpx
 from httpx_sse import EventSource, SSEError
@@ -100,10 +100,21 @@ class ChatClient:
         provider: str,
         options: RequestOptions | None = None,
         on_retry: Callable[[RetryNotice], None] | None = None,
+        before_wait: Callable[[], None] | None = None,
     ) -> ChatStream:
-        """A stream to iterate (in a worker thread) for the answer to the conversation."""
+        """A stream to iterate (in a worker thread) for the answer to the conversation.
+
+        `before_wait` is called whenever every event received so far has been yielded and the
+        stream is about to wait for the network: the moment to flush output buffers.
+        """
         return ChatStream(
-            self, conversation, model, provider, options or RequestOptions(), on_retry
+            self,
+            conversation,
+            model,
+            provider,
+            options or RequestOptions(),
+            on_retry,
+            before_wait,
         )
 
     def close(self) -> None:
@@ -127,8 +138,10 @@ class ChatStream:
         provider: str,
         options: RequestOptions,
         on_retry: Callable[[RetryNotice], None] | None,
+        before_wait: Callable[[], None] | None = None,
     ) -> None:
         self._client = client
+        self._before_wait = before_wait
         self._adapter = adapter(provider)
         self.provider = provider
         self.model = model
@@ -254,8 +267,13 @@ class ChatStream:
     def _events(self, response: httpx.Response) -> Iterator[StreamEvent]:
         decode = self._adapter.new_decoder().decode
         finished = False
+        source = EventSource(
+            response
+            if self._before_wait is None
+            else cast(httpx.Response, _WatchedResponse(response, self._before_wait))
+        )
         try:
-            for sse in EventSource(response).iter_sse():
+            for sse in source.iter_sse():
                 for event in decode(sse.event, sse.data):
                     if isinstance(event, ErrorEvent):
                         raise ApiError(
@@ -298,12 +316,35 @@ class ChatStream:
         return redact(text, self._client._key)
 
 
+class _WatchedResponse:
+    """The part of a response EventSource reads, calling `before_wait` before each network read.
+
+    EventSource turns each received chunk into events before asking for the next chunk, so the
+    hook runs exactly when everything received has been handed out.
+    """
+
+    def __init__(self, response: httpx.Response, before_wait: Callable[[], None]) -> None:
+        self._response = response
+        self._before_wait = before_wait
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self._response.headers
+
+    def iter_text(self) -> Iterator[str]:
+        for text in self._response.iter_text():
+            yield text
+            self._before_wait()
+
+
 def _retry_wait(response: httpx.Response, attempt: int) -> float:
     """Seconds to wait: the server's Retry-After when it gives one, else exponential backoff."""
     header = response.headers.get("retry-after", "").strip()
     if header:
         if header.isdigit():
             return float(header)
+        import email.utils
+
         try:
             when = email.utils.parsedate_to_datetime(header)
         except (TypeError, ValueError):

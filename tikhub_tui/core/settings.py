@@ -9,13 +9,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomli_w
 
 from tikhub_tui.core.paths import config_file
 
@@ -128,6 +126,10 @@ def to_dict(settings: Settings) -> dict[str, Any]:
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
     """Write the settings atomically (a temp file renamed over the old one) and return the path."""
+    import tempfile
+
+    import tomli_w
+
     path = path or config_file()
     text = tomli_w.dumps(to_dict(settings))
     try:
