@@ -251,3 +251,9 @@ def test_help_explains_exit_codes() -> None:
     assert result.returncode == 0
     for word in ("exit codes", "TIKHUB_API_KEY", "--base-url", "130"):
         assert word in result.stdout
+
+
+def test_a_failure_before_any_text_prints_nothing_to_stdout(gateway_url: str) -> None:
+    config_file().write_text("max_retries = 0\n")
+    result = ask("-m", "gpt-4o", "--base-url", gateway_url, "error: 503")
+    assert result.returncode == 5 and result.stdout == ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from typing import TYPE_CHECKING, TextIO
 
 from tikhub_tui.cli import (
@@ -23,7 +24,10 @@ from tikhub_tui.cli import (
 from tikhub_tui.core.model import PROVIDERS
 
 if TYPE_CHECKING:
-    from tikhub_tui.core.model import Finished
+    from collections.abc import Iterable
+
+    from tikhub_tui.cli.ask_session import Recorder
+    from tikhub_tui.core.model import Finished, StreamEvent
 
 EXIT_CODES = {
     "auth": EXIT_AUTH,
@@ -64,6 +68,20 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
         type=_positive_float,
         metavar="SECONDS",
         help="read timeout: give up after this long without data",
+    )
+    sessions = parser.add_mutually_exclusive_group()
+    sessions.add_argument(
+        "--continue",
+        "-c",
+        dest="continue_latest",
+        action="store_true",
+        help="continue the most recent session (its history is sent)",
+    )
+    sessions.add_argument(
+        "--session", metavar="ID", help="continue a saved session (id or a unique prefix of it)"
+    )
+    parser.add_argument(
+        "--no-save", action="store_true", help="do not save this exchange as a session"
     )
     parser.add_argument(
         "--show-reasoning",
@@ -120,14 +138,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _ask(args: argparse.Namespace) -> int:
+    from tikhub_tui.cli.ask_session import SessionChoiceError, open_recorder
     from tikhub_tui.core.client import ChatClient, ClientSettings, RetryNotice
-    from tikhub_tui.core.model import (
-        Conversation,
-        Finished,
-        ReasoningDelta,
-        RequestOptions,
-        TextDelta,
-    )
+    from tikhub_tui.core.errors import ApiError
+    from tikhub_tui.core.model import RequestOptions
     from tikhub_tui.core.providers import infer_provider
     from tikhub_tui.core.secrets import KeyStoreError, resolve_key
     from tikhub_tui.core.settings import load_settings
@@ -169,53 +183,119 @@ def _ask(args: argparse.Namespace) -> int:
         max_retries=settings.max_retries,
         max_retry_wait=settings.max_retry_wait,
     )
-    conversation = Conversation.single(prompt, args.system or settings.system_prompt or None)
-    options = RequestOptions(max_tokens=args.max_tokens or settings.max_tokens)
-    out = sys.stdout
-    printed = False
-    pending: list[str] = []
-
-    def flush() -> None:
-        if pending:
-            out.write("".join(pending))
-            pending.clear()
-        out.flush()
-        sys.stderr.flush()
-
-    finish: Finished | None = None
     try:
-        try:
-            with ChatClient(client_settings, key.value) as client:
-                # Text is flushed whenever the stream is about to wait for the network: no
-                # delta sits in a buffer while more is awaited, yet a burst of deltas that
-                # arrived together costs one write, not one each.
-                stream = client.stream(
-                    conversation, model, provider, options, on_retry, before_wait=flush
-                )
-                for event in stream:
-                    if isinstance(event, TextDelta):
-                        pending.append(event.text)
-                        printed = True
-                    elif isinstance(event, ReasoningDelta):
-                        if args.show_reasoning:
-                            sys.stderr.write(event.text)
-                    elif isinstance(event, Finished):
-                        finish = event
-        finally:
-            # what arrived stays printed, whatever happened, on a line of its own
-            pending.append("\n" if printed else "")
-            flush()
+        recorder = open_recorder(
+            prompt,
+            args.system or settings.system_prompt or None,
+            model,
+            provider,
+            save=not args.no_save,
+            continue_latest=args.continue_latest,
+            session=args.session,
+        )
+    except SessionChoiceError as error:
+        say(str(error))
+        return EXIT_USAGE
+    options = RequestOptions(max_tokens=args.max_tokens or settings.max_tokens)
+    result = Outcome()
+    try:
+        with ChatClient(client_settings, key.value) as client:
+            stream = client.stream(
+                recorder.conversation, model, provider, options, on_retry, before_wait=result.flush
+            )
+            recorder.start()  # records the session while the request goes out
+            result.consume(stream, recorder, show_reasoning=args.show_reasoning)
+    except ApiError as error:
+        result.record(
+            recorder, "incomplete" if error.kind == "ended_early" else "error", error=error.message
+        )
+        raise
     except BrokenPipeError:
         # the reader went away (`| head`): end quietly, as cat would
-        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        result.record(recorder, "stopped")
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
-        say("interrupted; the answer above is incomplete" if printed else "interrupted")
+        result.record(recorder, "stopped")
+        say("interrupted; the answer above is incomplete" if result.printed else "interrupted")
         return EXIT_INTERRUPTED
-    if not printed:
-        out.write("\n")
-        out.flush()
+    if not result.printed:
+        print(flush=True)  # an empty answer is still one line
+    finish = result.finish
+    result.record(recorder, "complete" if finish is None or finish.reason == "stop" else "stopped")
     return _finish_code(finish)
+
+
+class Outcome:
+    """What one answer did: text printed (flushed when the stream waits), usage, timings."""
+
+    def __init__(self) -> None:
+        from tikhub_tui.core.model import Usage
+
+        self.started = time.monotonic()
+        self.first: float | None = None
+        self.printed = False
+        self.finish: Finished | None = None
+        self.usage = Usage()
+        self._pending: list[str] = []
+        self._recorder: Recorder | None = None
+
+    def flush(self) -> None:
+        """Write what is decoded so far (called before the stream waits for the network)."""
+        if self._pending:
+            text = "".join(self._pending)
+            self._pending.clear()
+            sys.stdout.write(text)
+            if self._recorder is not None:
+                self._recorder.append(text)
+        sys.stdout.flush()
+        sys.stderr.flush()
+
+    def consume(
+        self, stream: Iterable[StreamEvent], recorder: Recorder, *, show_reasoning: bool
+    ) -> None:
+        from tikhub_tui.core.model import Finished, ReasoningDelta, TextDelta, UsageUpdate
+
+        self._recorder = recorder
+        try:
+            for event in stream:
+                if isinstance(event, TextDelta):
+                    if self.first is None:
+                        self.first = time.monotonic()
+                    self._pending.append(event.text)
+                    self.printed = True
+                elif isinstance(event, ReasoningDelta):
+                    if show_reasoning:
+                        sys.stderr.write(event.text)
+                elif isinstance(event, UsageUpdate):
+                    self.usage = self.usage.merged(event.usage)
+                elif isinstance(event, Finished):
+                    self.finish = event
+        finally:
+            # what arrived stays printed whatever happened, on a line of its own
+            self.flush()
+            if self.printed:
+                sys.stdout.write("\n")
+                sys.stdout.flush()
+
+    def record(self, recorder: Recorder, status: str, error: str = "") -> None:
+        """Save the outcome; a store failure is a warning, never a lost answer on screen."""
+        from tikhub_tui.core.store_types import StoreError
+
+        now = time.monotonic()
+        try:
+            recorder.finish(
+                status,
+                self.finish.raw if self.finish else "",
+                self.usage,
+                None if self.first is None else self.first - self.started,
+                now - self.started,
+                error,
+            )
+        except StoreError as problem:
+            say(f"warning: the answer was not saved: {problem}")
+        if recorder.warning:
+            say(recorder.warning)
 
 
 def _finish_code(finish: Finished | None) -> int:
