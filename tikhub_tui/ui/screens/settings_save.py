@@ -1,0 +1,88 @@
+"""What the settings screen's thread workers do: save the key and config.toml, read config.toml.
+
+No widget is touched here; the screen posts the results as messages and shows them. Every
+failure becomes a message for the person (never a traceback), and the key never appears in it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from tikhub_tui.core.secrets import KeyStoreError, mask, redact
+from tikhub_tui.core.settings import Settings, SettingsError, load_settings, save_settings
+from tikhub_tui.ui.screens.settings_key import Destination, KeyReport, store_key
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What a save stored and where, or why it stopped."""
+
+    settings: Settings
+    path: str = ""
+    """config.toml, when it was written."""
+    key_where: str = ""
+    """Where the key went, in words, when one was saved."""
+    key_masked: str = ""
+    key_error: str = ""
+    """Why the key could not be stored (then nothing was saved)."""
+    error: str = ""
+    """Why config.toml could not be written."""
+
+
+def save_everything(new: Settings, key: str, destination: Destination) -> SaveOutcome:
+    """Store the key (if one was typed), then write config.toml atomically; never raises.
+
+    The key goes first: when it cannot be stored, nothing is saved and the screen says why.
+    """
+    where = masked = ""
+    try:
+        if key:
+            try:
+                where, masked = store_key(key, destination), mask(key)
+            except KeyStoreError as error:
+                return SaveOutcome(new, key_error=error.message)
+        path = save_settings(new)
+    except SettingsError as error:
+        return SaveOutcome(new, key_where=where, key_masked=masked, error=str(error))
+    except Exception as error:  # reported on the screen, never raised at the user
+        message = redact(f"saving failed ({type(error).__name__}: {error})", key)
+        return SaveOutcome(new, key_where=where, key_masked=masked, error=message)
+    return SaveOutcome(new, path=str(path), key_where=where, key_masked=masked)
+
+
+def config_problems() -> list[str]:
+    """Why config.toml cannot be used as it is (file and line), or the keys saving will drop."""
+    try:
+        _, warnings = load_settings()
+    except SettingsError as error:
+        return [
+            f"{error}. The values below are the ones in use (the defaults); Save (Ctrl+S) "
+            "writes a good file."
+        ]
+    return [f"{warning}; saving removes it" for warning in warnings]
+
+
+class KeyReportReady(Message):
+    """The key stores were probed."""
+
+    def __init__(self, report: KeyReport) -> None:
+        super().__init__()
+        self.report = report
+
+
+class ConfigChecked(Message):
+    """config.toml was read: its problems, if any."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__()
+        self.problems = problems
+
+
+class SaveFinished(Message):
+    """A save ended."""
+
+    def __init__(self, outcome: SaveOutcome) -> None:
+        super().__init__()
+        self.outcome = outcome
