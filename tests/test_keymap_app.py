@@ -127,3 +127,21 @@ async def test_textual_clash_reports_are_said_once() -> None:
         await pilot.pause()
         [notice] = notices.about("took these keys")
         assert "ctrl+b (Sidebar (toggle-sidebar))" in notice and "[keymap]" in notice
+
+
+async def test_narrowing_a_binding_to_one_of_its_keys_is_no_clash() -> None:
+    """Textual reports close-help = "escape" (default escape,f1,q) as clashing with itself."""
+    notices = Notices()
+    app = TikhubApp(Settings(keymap={"close-help": "escape"}), demo=True)
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("q")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen", "q no longer closes help"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ChatScreen"
+        assert notices.about("took these keys") == []
+        assert notices.about("[keymap]") == []

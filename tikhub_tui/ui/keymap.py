@@ -242,8 +242,16 @@ _reported: weakref.WeakKeyDictionary[Any, set[frozenset[tuple[str, str]]]] = (
 
 
 def report_bindings_clash(app: App[Any], clashed: Iterable[Binding], node: DOMNode) -> None:
-    """Textual's clash hook: say once which bindings lost their key (it runs on every key)."""
-    bindings = sorted(clashed, key=lambda b: (b.key, b.id or b.action))
+    """Textual's clash hook: say once which bindings lost their key (it runs on every key).
+
+    Textual also reports a binding whose several default keys the keymap narrows to one of
+    them (close-help = "escape"), a clash with itself: those are left out.
+    """
+    mapped = app._keymap
+    bindings = sorted(
+        (b for b in clashed if b.key not in mapped.get(b.id or "", "").split(",")),
+        key=lambda b: (b.key, b.id or b.action),
+    )
     seen = _reported.setdefault(app, set())
     marker = frozenset((b.key, b.id or b.action) for b in bindings)
     if not bindings or marker in seen:
