@@ -157,7 +157,7 @@ def save_error(path: Path, error: OSError) -> str:
         return f"Part of {path} is a file, not a folder: choose another path."
     if code == errno.ENAMETOOLONG:
         return "That file name is too long: choose a shorter one."
-    return f"Could not write {path}: {error.strerror or error}."
+    return f"Could not write {path}: {error.strerror or error}. Choose another path."
 
 
 def copy_or_save(app: App[Any], text: str, what: str, filename: str = "answer.md") -> bool:
