@@ -52,3 +52,10 @@ def gateway_url() -> Iterator[str]:
         yield gateway.base_url
     finally:
         gateway.stop()
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests (Textual's Pilot) run on asyncio, Textual's loop."""
+    return "asyncio"
+

@@ -41,9 +41,11 @@ class AnswerSink(Protocol):
 
 
 class StreamObserver(Protocol):
-    """Told in the worker thread as text arrives (e.g. the store's batched writer)."""
+    """Told in the worker thread as text arrives and when the stream is over (the store)."""
 
     def append(self, text: str = "", reasoning: str = "") -> None: ...
+
+    def close(self, live: LiveStream) -> None: ...
 
 
 @dataclass(eq=False)
@@ -240,4 +242,6 @@ class StreamController:
             live.error = ApiError("upstream", f"unexpected error: {type(error).__name__}: {error}")
         finally:
             live.ended = time.monotonic()
+            if observer:
+                observer.close(live)
             post(StreamEnded(live))

@@ -1,24 +1,30 @@
-"""The chat screen: sidebar, transcript and prompt, and the streams behind them.
+"""The chat screen: sidebar, transcript and prompt, and the streams and session behind them.
 
-The screen owns the conversation and the stream controller; widgets only show things. Each
-prompt sends the whole history in the current model's own protocol, so switching model (even
-provider) mid-conversation keeps the history.
+The screen owns the conversation (through the Keeper, in the session store) and the stream
+controller; widgets only show things. Each prompt sends the session's history in the current
+model's own protocol, so switching model (even provider) mid-conversation keeps the history.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message as TextualMessage
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label
 
 from tikhub_tui.core.errors import ApiError
 from tikhub_tui.core.model import Conversation, Message, RequestOptions
+from tikhub_tui.core.store_types import StoreError
 from tikhub_tui.ui.format import error_hint, meta_line
+from tikhub_tui.ui.history import widgets_for
+from tikhub_tui.ui.keeper import PAGE, AnswerRecorder, Keeper
 from tikhub_tui.ui.streaming import (
     LiveStream,
     StreamController,
@@ -31,16 +37,20 @@ from tikhub_tui.ui.widgets.prompt import PromptArea
 from tikhub_tui.ui.widgets.sidebar import ModelTree, Sidebar
 from tikhub_tui.ui.widgets.transcript import Transcript, UserMessage
 
+T = TypeVar("T")
+
 if TYPE_CHECKING:
+    from tikhub_tui.core.client import ChatClient
     from tikhub_tui.ui.app import TikhubApp
 
 
 @dataclass(eq=False)
 class Turn:
-    """A prompt and the answer shown for it."""
+    """A prompt and the answer shown for it (ids are the store's; None when not saved)."""
 
     prompt: str
     answer: AnswerView
+    user_id: int | None = None
     live: LiveStream | None = None
 
 
@@ -48,12 +58,18 @@ class ChatScreen(Screen[None]):
     """The main screen."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Stop", id="cancel", show=True),
+        Binding("escape", "cancel", "Stop", id="cancel"),
         Binding("ctrl+r", "regenerate", "Regenerate", id="regenerate"),
+        Binding("ctrl+e", "edit_prompt", "Edit prompt", id="edit-prompt", show=False),
+        Binding("ctrl+n", "new_session", "New", id="new-session"),
+        Binding("ctrl+f", "search", "Search", id="search"),
+        Binding("ctrl+t", "rename_session", "Rename", id="rename-session", show=False),
+        Binding("ctrl+z", "undo_delete", "Undo delete", id="undo-delete", show=False),
         Binding("ctrl+y", "copy_answer", "Copy answer", id="copy-answer"),
         Binding("ctrl+k", "copy_code", "Copy code", id="copy-code", show=False),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="toggle-sidebar"),
         Binding("ctrl+l", "focus_models", "Models", id="focus-models", show=False),
+        Binding("ctrl+up", "select_messages", "Select messages", id="select-messages", show=False),
         Binding("ctrl+end", "follow", "Follow", id="follow", show=False),
         Binding("pageup", "page_up", "Page up", id="page-up", show=False, priority=True),
         Binding("pagedown", "page_down", "Page down", id="page-down", show=False, priority=True),
@@ -62,9 +78,11 @@ class ChatScreen(Screen[None]):
     DEFAULT_CSS = """
     ChatScreen #columns { height: 1fr; }
     ChatScreen #main { height: 1fr; width: 1fr; }
-    ChatScreen #follow-hint { display: none; dock: bottom; width: 100%; height: 1;
+    ChatScreen #follow-hint { display: none; width: 100%; height: 1;
         content-align: center middle; background: $accent 30%; color: $text; }
     ChatScreen.-unfollowed #follow-hint { display: block; }
+    ChatScreen #editing { display: none; height: 1; padding: 0 2; color: $text-warning; }
+    ChatScreen.-editing #editing { display: block; }
     ChatScreen #status { height: 1; padding: 0 2; color: $text-muted; }
     """
 
@@ -72,6 +90,11 @@ class ChatScreen(Screen[None]):
         super().__init__()
         self.turns: list[Turn] = []
         self.controller = StreamController(self, self._client)
+        self.keeper: Keeper | None = None
+        self._editing: Turn | None = None
+        self._deleted: str | None = None
+        self._oldest_id: int | None = None
+        """The oldest message mounted, when older ones exist (loaded as the user scrolls up)."""
 
     @property
     def tikhub(self) -> TikhubApp:
@@ -88,6 +111,7 @@ class ChatScreen(Screen[None]):
             with Vertical(id="main"):
                 yield Transcript(id="transcript")
                 yield Label("↓ new text below — Ctrl+End to follow", id="follow-hint")
+                yield Label("", id="editing", markup=False)
                 yield PromptArea(
                     id="prompt",
                     placeholder="Ask anything — Enter sends, Ctrl+J new line, Up recalls",
@@ -99,33 +123,119 @@ class ChatScreen(Screen[None]):
         prompt = self.query_one(PromptArea)
         prompt.cursor_blink = not self.tikhub.deterministic
         prompt.focus()
+        self.keeper = Keeper.open()
+        if self.keeper.problem:
+            self.notify(
+                f"Sessions are not being saved: {self.keeper.problem}",
+                title="Session store",
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
+        latest = self._guard(self.keeper.latest)
+        if latest:
+            self.open_session(latest)
         self.refresh_status()
+
+    def on_unmount(self) -> None:
+        if self.keeper is not None:
+            self.keeper.close()
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _client(self):  # type: ignore[no-untyped-def]
+    def _client(self) -> ChatClient:
         return self.tikhub.client()
 
     @property
     def transcript(self) -> Transcript:
         return self.query_one(Transcript)
 
+    def _guard(self, call: Callable[[], T]) -> T | None:
+        """Run a store call; a StoreError becomes a notification (never a traceback)."""
+        try:
+            return call()
+        except StoreError as error:
+            self.notify(str(error), title="Session store", severity="error", markup=False)
+            return None
+
     def refresh_status(self) -> None:
         app = self.tikhub
         streaming = " · streaming (Esc stops)" if self.controller.busy else ""
+        saving = "" if self.keeper is None or self.keeper.saving else " · NOT SAVING"
         self.query_one("#status", Label).update(
-            f"{app.model} · {app.provider} · {app.access_label()}{streaming}"
+            f"{app.model} · {app.provider} · {app.access_label()}{saving}{streaming}"
         )
         self.query_one(ModelTree).mark(app.provider, app.model)
+        title = self.keeper.title() if self.keeper and self.keeper.session_id else ""
+        self.title = title or "New conversation"
 
-    def conversation_for(self, upto: int) -> Conversation:
-        """The history before turn `upto` plus its prompt."""
-        messages: list[Message] = []
-        for turn in self.turns[:upto]:
-            messages.append(Message("user", turn.prompt))
-            messages.append(Message("assistant", turn.answer.text))
-        messages.append(Message("user", self.turns[upto].prompt))
-        return Conversation(messages, self.tikhub.settings.system_prompt or None)
+    # -- sessions ----------------------------------------------------------------------------
+
+    def open_session(self, session_id: str | None, at_message: int | None = None) -> None:
+        """Show a saved session (its newest messages; older ones load on scrolling up)."""
+        keeper = self.keeper
+        if keeper is None:
+            return
+        if self.controller.busy:
+            self.notify("An answer is still streaming: Esc stops it first.", severity="warning")
+            return
+        self._stop_editing()
+        keeper.session_id = session_id
+        messages = self._guard(keeper.newest) or []
+        while at_message is not None and messages and all(m.id != at_message for m in messages):
+            older = self._guard(partial(keeper.older, messages[0].id, PAGE * 4)) or []
+            if not older:
+                break
+            messages = older + messages
+        transcript = self.transcript
+        transcript.remove_children()
+        self.turns = []
+        self._mount_messages(messages, at_top=False)
+        if at_message is None:
+            transcript.follow()
+        else:
+            target = next(
+                (w for w in transcript.children if getattr(w, "message_id", None) == at_message),
+                None,
+            )
+            if target is not None:
+                self.call_after_refresh(target.scroll_visible, top=True, animate=False)
+        self.refresh_status()
+
+    def _mount_messages(self, messages: list, at_top: bool) -> None:  # type: ignore[type-arg]
+        """Mount saved messages at the bottom (opening) or the top (scrolling up)."""
+        timings = not self.tikhub.deterministic
+        widgets = widgets_for(messages, timings=timings)
+        turns: list[Turn] = []
+        pending: Turn | None = None
+        for widget in widgets:
+            if isinstance(widget, UserMessage):
+                pending = Turn(widget.text, AnswerView("", ""), widget.message_id)
+                turns.append(pending)
+            elif isinstance(widget, AnswerView) and pending is not None:
+                pending.answer = widget
+        transcript = self.transcript
+        if at_top and transcript.children:
+            transcript.mount_all(widgets, before=transcript.children[0])
+            self.turns[:0] = turns
+        else:
+            transcript.mount_all(widgets)
+            self.turns.extend(turns)
+        first = messages[0] if messages else None
+        self._oldest_id = first.id if first is not None and first.depth > 0 else None
+
+    def on_transcript_near_top(self, _: Transcript.NearTop) -> None:
+        if self._oldest_id is None or self.keeper is None:
+            return
+        oldest, keeper = self._oldest_id, self.keeper
+        self._oldest_id = None
+        older = self._guard(lambda: keeper.older(oldest)) or []
+        if older:
+            self._mount_messages(older, at_top=True)
+
+    def action_new_session(self) -> None:
+        self.open_session(None)
+        self.query_one(PromptArea).focus()
 
     # -- sending -----------------------------------------------------------------------------
 
@@ -133,28 +243,58 @@ class ChatScreen(Screen[None]):
         if self.controller.busy:
             self.notify("An answer is still streaming: Esc stops it.", severity="warning")
             return
+        await self.tikhub.access_ready.wait()
         event.prompt.clear()
-        transcript = self.transcript
+        if self._editing is not None:
+            await self._resend_edited(self._editing, event.text)
+            return
         app = self.tikhub
         answer = AnswerView(app.model, app.provider)
-        await transcript.mount_all([UserMessage(event.text), answer])
-        self.turns.append(Turn(event.text, answer))
-        transcript.follow()
-        self._start(len(self.turns) - 1)
+        turn = Turn(event.text, answer)
+        keeper = self.keeper
+        if keeper is not None:
+            turn.user_id = self._guard(
+                lambda: keeper.add_prompt(
+                    event.text, app.model, app.provider, app.settings.system_prompt
+                )
+            )
+        await self.transcript.mount_all([UserMessage(event.text, turn.user_id), answer])
+        self.turns.append(turn)
+        self.transcript.follow()
+        self._start(turn)
 
-    def _start(self, index: int) -> None:
-        turn = self.turns[index]
+    def _conversation(self, turn: Turn) -> tuple[Conversation, AnswerRecorder | None]:
+        """The history to send for `turn`, and the recorder of its answer (when saving)."""
+        keeper = self.keeper
+        if keeper is not None and turn.user_id is not None:
+            user_id = turn.user_id
+            app = self.tikhub
+            conversation = self._guard(lambda: keeper.conversation_upto(user_id))
+            started = self._guard(lambda: keeper.begin_answer(user_id, app.model, app.provider))
+            if conversation is not None and started is not None:
+                turn.answer.message_id = started[0]
+                return conversation, started[1]
+        # not saved: the history is what the transcript holds
+        messages: list[Message] = []
+        for earlier in self.turns[: self.turns.index(turn)]:
+            messages += [Message("user", earlier.prompt), Message("assistant", earlier.answer.text)]
+        messages.append(Message("user", turn.prompt))
+        return Conversation(messages, self.tikhub.settings.system_prompt or None), None
+
+    def _start(self, turn: Turn) -> None:
         app = self.tikhub
         answer = turn.answer
         answer.add_class("-streaming")
         answer.set_meta(f"{answer.model} · {answer.provider} · waiting for the first token…")
+        conversation, recorder = self._conversation(turn)
         try:
             turn.live = self.controller.start(
-                self.conversation_for(index),
+                conversation,
                 answer.model,
                 answer.provider,
                 RequestOptions(max_tokens=app.settings.max_tokens),
                 answer,
+                recorder,
             )
         except ApiError as error:
             self._show_failure(answer, error)
@@ -162,17 +302,15 @@ class ChatScreen(Screen[None]):
 
     def on_stream_started(self, event: StreamStarted) -> None:
         live = event.live
-        view = live.sink
-        if isinstance(view, AnswerView):
-            view.set_meta(f"{live.model} · {live.provider} · streaming…")
+        if isinstance(live.sink, AnswerView):
+            live.sink.set_meta(f"{live.model} · {live.provider} · streaming…")
 
     def on_stream_retrying(self, event: StreamRetrying) -> None:
         notice = event.notice
-        view = event.live.sink
-        if isinstance(view, AnswerView):
-            view.set_meta(
-                f"{notice.message or f'HTTP {notice.status}'} — retrying in "
-                f"{notice.wait:g} s (attempt {notice.attempt + 1})"
+        if isinstance(event.live.sink, AnswerView):
+            event.live.sink.set_meta(
+                f"{notice.message or f'HTTP {notice.status}'} — retrying in {notice.wait:g} s "
+                f"(attempt {notice.attempt + 1})"
             )
 
     def on_stream_ended(self, event: StreamEnded) -> None:
@@ -186,17 +324,26 @@ class ChatScreen(Screen[None]):
             if live.error is not None:
                 self._show_failure(view, live.error)
             view.set_meta(meta_line(live, timings=not self.tikhub.deterministic))
+        problem = getattr(live.observer, "problem", "")
+        if problem:
+            self.notify(f"The answer could not be saved: {problem}", severity="error", markup=False)
         self.refresh_status()
+        self.post_message(self.SessionsChanged())
 
     def _show_failure(self, view: AnswerView, error: ApiError) -> None:
         view.remove_class("-streaming")
         view.show_error(error.message, error_hint(error))
+
+    class SessionsChanged(TextualMessage):
+        """A session was created, renamed, deleted or answered: the list needs a refresh."""
 
     # -- actions -----------------------------------------------------------------------------
 
     def action_cancel(self) -> None:
         if self.controller.busy:
             self.controller.cancel()
+        elif self._editing is not None:
+            self._stop_editing()
         elif not isinstance(self.focused, PromptArea):
             self.query_one(PromptArea).focus()
 
@@ -210,7 +357,55 @@ class ChatScreen(Screen[None]):
         await self.transcript.mount(turn.answer, after=old)
         await old.remove()
         self.transcript.follow()
-        self._start(len(self.turns) - 1)
+        self._start(turn)
+
+    def action_edit_prompt(self, turn: Turn | None = None) -> None:
+        """Load a prompt (the last one by default) into the prompt box to edit and resend."""
+        if self.controller.busy or not self.turns:
+            return
+        turn = turn or self.turns[-1]
+        self._editing = turn
+        prompt = self.query_one(PromptArea)
+        prompt.load_text(turn.prompt)
+        prompt.move_cursor(prompt.document.end)
+        prompt.focus()
+        self.query_one("#editing", Label).update(
+            "Editing an earlier prompt: Enter resends it (the old answers stay as a branch), "
+            "Esc cancels"
+        )
+        self.add_class("-editing")
+
+    def _stop_editing(self) -> None:
+        if self._editing is not None:
+            self._editing = None
+            self.remove_class("-editing")
+            self.query_one(PromptArea).clear()
+
+    async def _resend_edited(self, turn: Turn, text: str) -> None:
+        self._stop_editing()
+        index = self.turns.index(turn)
+        keeper = self.keeper
+        user_id = turn.user_id
+        new_id = None
+        if keeper is not None and user_id is not None:
+            new_id = self._guard(lambda: keeper.edit_prompt(user_id, text))
+        # the turns after the edited one belong to the old branch now
+        transcript = self.transcript
+        for later in self.turns[index:]:
+            for widget in list(transcript.children):
+                if widget is later.answer or (
+                    isinstance(widget, UserMessage)
+                    and widget.message_id == later.user_id
+                    and later.user_id is not None
+                ):
+                    await widget.remove()
+        self.turns = self.turns[:index]
+        app = self.tikhub
+        new_turn = Turn(text, AnswerView(app.model, app.provider), new_id)
+        await transcript.mount_all([UserMessage(text, new_id), new_turn.answer])
+        self.turns.append(new_turn)
+        transcript.follow()
+        self._start(new_turn)
 
     def action_copy_answer(self) -> None:
         if not self.turns or not self.turns[-1].answer.text:
@@ -231,9 +426,11 @@ class ChatScreen(Screen[None]):
             self.query_one(PromptArea).focus()
 
     def action_focus_models(self) -> None:
-        sidebar = self.query_one(Sidebar)
-        sidebar.remove_class("-hidden")
+        self.query_one(Sidebar).remove_class("-hidden")
         self.query_one(ModelTree).focus()
+
+    def action_select_messages(self) -> None:
+        self.transcript.focus()
 
     def action_follow(self) -> None:
         self.transcript.follow()

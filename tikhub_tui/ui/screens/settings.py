@@ -310,9 +310,16 @@ class SettingsScreen(Screen[None]):
             self.tikhub.apply_settings(self.tikhub.settings, key_changed=True)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and event.worker.group == "settings-save":
-            failed = SaveOutcome(self.tikhub.settings, error="saving stopped unexpectedly")
+        """The workers catch what they expect; anything else is said, never raised."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        why = f"{type(error).__name__}: {error}"
+        if event.worker.group == "settings-save":
+            failed = SaveOutcome(self.tikhub.settings, error=f"saving stopped ({why})")
             self.on_save_finished(SaveFinished(failed))
+        elif event.worker.group == "settings-keys":
+            self.query_one(KeyPanel).show_checking(f"The keyring could not be checked ({why}).")
 
     def action_close(self) -> None:
         if self.saving:

@@ -35,15 +35,29 @@ class AnswerView(Vertical):
     class Changed(Message):
         """The answer's size changed: the transcript re-checks what is near the viewport."""
 
-    def __init__(self, model: str, provider: str, text: str = "") -> None:
+    def __init__(
+        self,
+        model: str,
+        provider: str,
+        text: str = "",
+        *,
+        message_id: int | None = None,
+        reasoning: str = "",
+    ) -> None:
         super().__init__()
         self.model = model
         self.provider = provider
+        self.message_id = message_id
+        """The answer's id in the session store (None when it is not saved)."""
         self._parts: list[str] = []
         self._reasoning: list[str] = []
         self._splitter = SegmentSplitter()
         self._open = Segment()
         self._initial = text
+        self._initial_reasoning = reasoning
+        self.stored_meta = ""
+        """The metrics line of a saved answer, shown when it is mounted."""
+        self.stored_error = ""
 
     @property
     def text(self) -> str:
@@ -65,9 +79,16 @@ class AnswerView(Vertical):
         yield Static("", id="meta", markup=False)
 
     def on_mount(self) -> None:
+        if self._initial_reasoning:
+            self.append_reasoning(self._initial_reasoning)
         if self._initial:
             text, self._initial = self._initial, ""
             self.append_text(text)
+        if self.stored_meta:
+            self.seal()
+            self.set_meta(self.stored_meta)
+        if self.stored_error:
+            self.show_error(self.stored_error, "")
 
     def append_text(self, text: str) -> None:
         """Add answer text (UI thread; the stream controller calls this ~30 times a second)."""

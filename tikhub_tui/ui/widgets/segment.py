@@ -7,11 +7,10 @@ so scrolling past it does not jump.
 
 from __future__ import annotations
 
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Markdown
 from textual.widgets._markdown import MarkdownStream
-
-LINE_OVERHEAD = {"#": 2, "`": 0, "|": 0}
 
 
 class Segment(Widget):
@@ -26,12 +25,16 @@ class Segment(Widget):
     Segment.-fence-cut-before Markdown MarkdownFence:first-of-type > Label { padding-top: 0; }
     """
 
+    class Rendered(Message):
+        """Real Markdown replaced the blank box: heights changed above or in the viewport."""
+
     def __init__(self, source: str = "", *, fence_cut_before: bool = False) -> None:
         super().__init__()
         self.source = source
         self.sealed = False
         self._markdown: Markdown | None = None
         self._stream: MarkdownStream | None = None
+        self._filled = False
         self._measured: tuple[int, int] | None = None
         self.set_class(fence_cut_before, "-fence-cut-before")
 
@@ -57,18 +60,34 @@ class Segment(Widget):
             self.call_next(stream.stop)
 
     def render_markdown(self) -> None:
-        """Mount a real Markdown widget for the source (streaming if still open)."""
+        """Mount a real Markdown widget for the source (streaming into it if still open)."""
         if self._markdown is not None:
             return
-        self._markdown = Markdown(self.source)
+        self._markdown = Markdown()
+        self._filled = False
         self.styles.height = "auto"
         self.mount(self._markdown)
+        self.call_next(self._fill, self._markdown)
+
+    async def _fill(self, markdown: Markdown) -> None:
+        if markdown is not self._markdown:
+            return  # released before it was filled
+        await markdown.update(self.source)
+        if markdown is not self._markdown:
+            return
+        missing = self.source[len(markdown.source) :]  # arrived while it was parsing
         if not self.sealed:
-            self._stream = Markdown.get_stream(self._markdown)
+            self._stream = Markdown.get_stream(markdown)
+            if missing:
+                await self._stream.write(missing)
+        elif missing:
+            await markdown.append(missing)
+        self._filled = True
+        self.post_message(self.Rendered())
 
     def release_markdown(self) -> None:
         """Give the Markdown widgets back, keeping the measured height (sealed segments only)."""
-        if self._markdown is None or not self.sealed:
+        if self._markdown is None or not self.sealed or not self._filled:
             return
         height = self.outer_size.height
         self._measured = (self.size.width, height)

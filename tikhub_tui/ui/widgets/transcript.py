@@ -1,14 +1,16 @@
 """The scrolling conversation: user prompts and answers, following new text at the bottom.
 
 It follows the newest text while the view is at the bottom (Textual's anchor) and stops when
-the user scrolls up, showing a hint. It also keeps real Markdown only near the viewport: answer
-segments further away give their widgets back, so long answers stay cheap to lay out.
+the user scrolls up. It keeps real Markdown only near the viewport (answer segments further
+away give their widgets back), and when something above the viewport changes height (a
+segment rendered, older messages loaded) it keeps what the user is reading where it was.
 """
 
 from __future__ import annotations
 
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tikhub_tui.ui.widgets.answer import AnswerView
@@ -21,11 +23,13 @@ class UserMessage(Static):
     DEFAULT_CSS = """
     UserMessage { height: auto; margin: 1 1 1 1; padding: 0 1;
         border-left: thick $accent; background: $accent 8%; color: $text; }
+    UserMessage.-selected { background: $accent 25%; }
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, message_id: int | None = None) -> None:
         super().__init__(text, markup=False)
         self.text = text
+        self.message_id = message_id
 
 
 class Transcript(VerticalScroll, can_focus=True):
@@ -42,10 +46,15 @@ class Transcript(VerticalScroll, can_focus=True):
             super().__init__()
             self.following = following
 
+    class NearTop(Message):
+        """The view came near the top: time to load older messages, if there are any."""
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._check_pending = False
         self._following = True
+        self._pin: tuple[Widget, int] | None = None
+        self._pinned_scroll = 0.0
 
     def on_mount(self) -> None:
         self.anchor()
@@ -65,6 +74,8 @@ class Transcript(VerticalScroll, can_focus=True):
         # Textual re-anchors when the user scrolls back to the bottom (pinned version)
         self._set_following(self.is_anchored and not self._anchor_released)
         self.request_check()
+        if not self._following and new < self.size.height:
+            self.post_message(self.NearTop())
 
     def on_resize(self) -> None:
         self.request_check()
@@ -72,22 +83,26 @@ class Transcript(VerticalScroll, can_focus=True):
     def on_answer_view_changed(self, _: AnswerView.Changed) -> None:
         self.request_check()
 
+    def on_segment_rendered(self, _: Segment.Rendered) -> None:
+        self.request_check()
+
     def request_check(self) -> None:
         """Re-check (after the next refresh) which segments need real Markdown."""
         if not self._check_pending:
             self._check_pending = True
-            self.call_after_refresh(self._check_segments)
+            self.call_after_refresh(self._check)
 
     def _set_following(self, following: bool) -> None:
         if following != self._following:
             self._following = following
             self.post_message(self.FollowChanged(following))
 
-    def _check_segments(self) -> None:
+    def _check(self) -> None:
         self._check_pending = False
         view = self.region
         if not view.height:
             return
+        self._keep_reading_position(view.y)
         near_top, near_bottom = view.y - view.height, view.bottom + view.height
         far_top, far_bottom = view.y - 4 * view.height, view.bottom + 4 * view.height
         unplaced = False
@@ -100,5 +115,35 @@ class Transcript(VerticalScroll, can_focus=True):
                 segment.render_markdown()
             elif segment.is_rendered and (region.bottom < far_top or region.y > far_bottom):
                 segment.release_markdown()
+        self._pin_top_child(view.y)
         if unplaced:
             self.request_check()
+
+    def _keep_reading_position(self, top: int) -> None:
+        """If content above the view changed height (and the user did not scroll), undo the
+        shift so that the message at the top of the view stays put."""
+        if self._following or self._pin is None or self.scroll_y != self._pinned_scroll:
+            return
+        widget, offset = self._pin
+        if not widget.is_attached:
+            return
+        shift = (widget.region.y - top) - offset
+        if shift:
+            self.scroll_to(
+                y=self.scroll_y + shift, animate=False, immediate=True, release_anchor=False
+            )
+
+    def _pin_top_child(self, top: int) -> None:
+        """Remember the message (or answer segment) at the top of the view and its offset."""
+        for child in self.children:
+            region = child.region
+            if region and region.bottom > top:
+                target: Widget = child
+                if isinstance(child, AnswerView):
+                    for segment in child.segments():
+                        if segment.region and segment.region.bottom > top:
+                            target = segment
+                            break
+                self._pin = (target, target.region.y - top)
+                break
+        self._pinned_scroll = self.scroll_y

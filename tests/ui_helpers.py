@@ -1,0 +1,58 @@
+"""Driving the chat app in Pilot tests: send a prompt, wait for its answer to end."""
+
+from __future__ import annotations
+
+import time
+
+from textual.pilot import Pilot
+
+from tikhub_tui.core.settings import Settings
+from tikhub_tui.ui.app import TikhubApp
+from tikhub_tui.ui.screens.chat import ChatScreen
+from tikhub_tui.ui.widgets.prompt import PromptArea
+
+SIZE = (120, 40)
+
+
+def demo_app(**settings: object) -> TikhubApp:
+    """The app on its embedded gateway, with timings hidden (deterministic screens)."""
+    return TikhubApp(Settings(**settings), demo=True, deterministic=True)  # type: ignore[arg-type]
+
+
+def chat(app: TikhubApp) -> ChatScreen:
+    screen = app.screen
+    assert isinstance(screen, ChatScreen), f"the chat screen is not active: {screen!r}"
+    return screen
+
+
+async def ready(pilot: Pilot[None]) -> None:
+    """Wait until the app has its gateway access (demo mode starts it at mount)."""
+    app = pilot.app
+    assert isinstance(app, TikhubApp)
+    await app.access_ready.wait()
+    await pilot.pause()
+
+
+async def send(pilot: Pilot[None], text: str, *, wait: bool = True) -> None:
+    """Type a prompt as the user would and press Enter."""
+    app = pilot.app
+    assert isinstance(app, TikhubApp)
+    await ready(pilot)
+    prompt = chat(app).query_one(PromptArea)
+    prompt.focus()
+    prompt.load_text(text)
+    await pilot.press("enter")
+    if wait:
+        await until_idle(pilot)
+
+
+async def until_idle(pilot: Pilot[None], timeout: float = 30) -> None:
+    """Wait until no answer is streaming, then let the screen settle."""
+    app = pilot.app
+    assert isinstance(app, TikhubApp)
+    deadline = time.monotonic() + timeout
+    await pilot.pause(0.05)
+    while chat(app).controller.busy:
+        assert time.monotonic() < deadline, "the answer did not end in time"
+        await pilot.pause(0.05)
+    await pilot.pause(0.1)
