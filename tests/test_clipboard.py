@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -159,6 +160,7 @@ def tmux_server() -> Iterator[dict[str, str]]:
     name = f"tikhub-test-{uuid.uuid4().hex[:8]}"
     base = ["tmux", "-L", name, "-f", "/dev/null"]
     subprocess.run([*base, "new-session", "-d", "-x", "80", "-y", "10", "sleep 30"], check=True)
+    socket = ""
     try:
         shown = subprocess.run(
             [*base, "display-message", "-p", "#{socket_path}|#{pane_id}"],
@@ -175,6 +177,8 @@ def tmux_server() -> Iterator[dict[str, str]]:
         }
     finally:
         subprocess.run([*base, "kill-server"], check=False)
+        if socket:
+            Path(socket).unlink(missing_ok=True)
 
 
 def test_probe_against_a_real_tmux_server(tmux_server: dict[str, str]) -> None:
