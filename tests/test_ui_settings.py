@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 
 import pytest
+from keyring.backend import KeyringBackend
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, RadioButton, Select, Static
 
 from tests.conftest import FAKE_KEY
-from tikhub_tui.core import secrets
+from tikhub_tui.core import keyring_access, secrets
 from tikhub_tui.core.keyfile import key_file_path
 from tikhub_tui.core.memory_keyring import MemoryKeyring
 from tikhub_tui.core.paths import config_file
@@ -58,6 +60,7 @@ async def settings_screen(
 
 async def paste(pilot: Pilot[None], text: str) -> None:
     """Paste into the focused widget, as a terminal does (one event, not a key per character)."""
+    await pilot.pause()  # a focus() asked for just before has taken effect
     focused = pilot.app.focused
     assert focused is not None
     focused.post_message(events.Paste(text))
@@ -292,3 +295,74 @@ async def test_escape_without_changes_closes_at_once() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(screen.tikhub.screen, SettingsScreen | DiscardChanges)
+
+
+class SleepyKeyring(KeyringBackend):
+    """A keyring whose every call blocks until released (a locked store waiting on D-Bus)."""
+
+    priority = -2  # never chosen by keyring itself
+    release = threading.Event()
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.release.wait()
+        return None
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.release.wait()
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.release.wait()
+
+
+class RefusingKeyring(MemoryKeyring):
+    """A keyring that reads but refuses to store."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise RuntimeError("the store is read-only")
+
+
+async def test_a_keyring_that_never_answers_does_not_freeze_the_screen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", f"{__name__}.SleepyKeyring")
+    monkeypatch.setenv("TIKHUB_TUI_KEYRING_TIMEOUT", "1")
+    SleepyKeyring.release.clear()
+    try:
+        app = TikhubApp(Settings(), demo=True, deterministic=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("f2")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, SettingsScreen)
+            assert text_of(screen, "#key-status") == "Checking the keyring…"
+            await retype(pilot, screen, "base-url", "http://127.0.0.1:9")  # the UI still answers
+            assert screen.query_one("#base-url", Input).value == "http://127.0.0.1:9"
+            await settle(pilot)
+            assert "did not answer within 1 s" in text_of(screen, "#key-backend")
+            assert screen.query_one("#dest-session", RadioButton).value
+            await app.action_quit()
+    finally:
+        SleepyKeyring.release.set()
+        assert keyring_access.settle(5.0)
+
+
+async def test_a_keyring_that_refuses_the_key_saves_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", f"{__name__}.RefusingKeyring")
+    async with settings_screen() as (pilot, screen):
+        await retype(pilot, screen, "base-url", "http://127.0.0.1:9")
+        screen.query_one("#key", Input).focus()
+        await paste(pilot, FAKE_KEY)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "the store is read-only" in error_of(screen, "key")
+        assert "Nothing saved" in text_of(screen, "#save-status")
+        assert not config_file().exists()
+        assert screen.query_one("#key", Input).value == FAKE_KEY  # kept, to save elsewhere
+        assert FAKE_KEY not in screen.tikhub.export_screenshot()
+        await pilot.press("tab", "right", "enter", "ctrl+s")  # -> "This run only"
+        await settle(pilot)
+        found = secrets.resolve_key()
+        assert found is not None and found.source == "session"
+        assert load_settings()[0].base_url == "http://127.0.0.1:9"
