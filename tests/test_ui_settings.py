@@ -366,3 +366,13 @@ async def test_a_keyring_that_refuses_the_key_saves_nothing(
         found = secrets.resolve_key()
         assert found is not None and found.source == "session"
         assert load_settings()[0].base_url == "http://127.0.0.1:9"
+
+
+async def test_escape_in_an_open_choice_closes_only_the_choice() -> None:
+    async with settings_screen() as (pilot, screen):
+        select = screen.query_one("#theme", Select)
+        select.focus()
+        await pilot.press("enter")
+        assert select.expanded
+        await pilot.press("escape")
+        assert not select.expanded and screen.tikhub.screen is screen
