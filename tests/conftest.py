@@ -28,9 +28,14 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
                  "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
     for name in list(os.environ):
-        if name.startswith("TEXTUAL_"):
+        # TEXTUAL_SNAPSHOT_TEMPDIR is how pytest-textual-snapshot's workers find their files
+        if name.startswith("TEXTUAL_") and name != "TEXTUAL_SNAPSHOT_TEMPDIR":
             monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    # the terminal the suite runs in must not change what copying does
+    for name in ("TMUX", "TMUX_PANE", "STY", "TERM_PROGRAM", "VTE_VERSION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
     # keyring: an in-memory backend unless a test asks for the real Secret Service
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tikhub_tui.core.memory_keyring.MemoryKeyring")
     # both are process-wide: a test that saves a key must not hand it to the next test

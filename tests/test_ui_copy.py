@@ -189,11 +189,6 @@ async def test_terminal_without_osc52_gets_the_save_offer(
         assert app.screen is screen
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="PromptArea inherits TextArea's ctrl+k and ctrl+y; ChatScreen's copy bindings "
-    "need priority=True to work while the prompt has focus",
-)
 async def test_copy_keys_work_while_the_prompt_has_focus() -> None:
     app = TikhubApp(Settings(), demo=True)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -20,7 +20,6 @@ from tikhub_tui.core.catalogue import catalogue
 from tikhub_tui.core.client import ChatClient
 from tikhub_tui.core.settings import Settings
 from tikhub_tui.ui.access import DEMO_KEY, Access, ClientCache
-from tikhub_tui.ui.clipboard import multiplexer, osc52, terminal_lacks_osc52
 
 if TYPE_CHECKING:
     from tikhub_tui.gateway import Gateway
@@ -158,26 +157,14 @@ class TikhubApp(App[None]):
         self._refresh_chat()
 
     def copy_text(self, text: str, what: str) -> None:
-        """Put text on the clipboard with OSC 52 (works over SSH) and say what was copied."""
-        if terminal_lacks_osc52():
-            self.notify(
-                "This terminal cannot take OSC 52 copies: use Copy code (Ctrl+K) and "
-                "save the block to a file.",
-                severity="warning",
-                markup=False,
-            )
-            return
-        self._clipboard = text
-        driver = self._driver  # the pinned Textual has no public raw-write API
-        if driver is not None:
-            driver.write(osc52(text))
-        lines = text.count("\n") + 1
-        via = f" through {multiplexer()}" if multiplexer() else ""
-        self.notify(
-            f"Copied {what} ({lines} lines, {len(text):,} characters){via}.",
-            markup=False,
-            timeout=4,
-        )
+        """Put text on the clipboard with OSC 52 (works over SSH) and say what was copied.
+
+        Where the terminal cannot take it (known to ignore OSC 52, or too large) the save
+        dialog opens instead; inside tmux the message says how to let it through.
+        """
+        from tikhub_tui.ui.screens.code_blocks import copy_or_save
+
+        copy_or_save(self, text, what)
 
     def pick_code_block(self, answer: str) -> None:
         from tikhub_tui.ui.screens.code_blocks import CodeBlocksScreen, code_blocks

@@ -1,25 +1,47 @@
-"""The help screen: every key binding of the app, read from the bindings themselves."""
+"""The help screen: every key binding of the app, read from the bindings themselves.
+
+Keys are shown as they are after the user's [keymap], next to the binding id to use there.
+"""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
-EXTRA_KEYS = [
-    ("Enter", "Send the prompt", "prompt"),
-    ("Ctrl+J", "New line in the prompt (also Shift+Enter where the terminal sends it)", "prompt"),
-    ("Up / Down", "Recall earlier prompts (in an empty prompt)", "prompt"),
-    ("Ctrl+P", "Command palette: every action, models, themes", "app"),
+PROMPT_KEYS = [
+    ("Enter", "Send the prompt"),
+    ("Ctrl+J", "New line (also Shift+Enter where the terminal sends it)"),
+    ("Up / Down", "Recall earlier prompts (in an empty prompt)"),
+    ("Ctrl+P", "Command palette: every action, models, themes"),
 ]
+
+NAMES = {
+    "escape": "Esc",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "question_mark": "?",
+    "up": "Up",
+    "down": "Down",
+    "end": "End",
+    "home": "Home",
+    "delete": "Del",
+    "enter": "Enter",
+    "tab": "Tab",
+}
 
 
 def key_label(keys: str) -> str:
-    from textual.keys import format_key
-
-    return " / ".join(format_key(key.strip()) for key in keys.split(","))
+    """'ctrl+r,f5' -> 'Ctrl+R / F5'."""
+    shown = []
+    for key in keys.split(","):
+        parts = key.strip().split("+")
+        *modifiers, name = parts
+        name = NAMES.get(name, name.upper() if len(name) <= 3 else name.capitalize())
+        shown.append("+".join([*(m.capitalize() for m in modifiers), name]))
+    return " / ".join(shown)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -29,35 +51,42 @@ class HelpScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 90; max-width: 100%; height: auto; max-height: 90%;
-        background: $panel; border: round $accent; padding: 1 2; }
-    HelpScreen Label.title { text-style: bold; margin: 0 0 1 0; }
-    HelpScreen DataTable { height: auto; }
+    HelpScreen > VerticalScroll { width: 96; max-width: 100%; height: auto; max-height: 90%;
+        background: $panel; border: round $accent; padding: 0 1; }
+    HelpScreen Label.title { text-style: bold; margin: 1 0 0 0; color: $text-accent; }
+    HelpScreen DataTable { height: auto; margin: 0 0 0 1; }
     """
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Label("Keys — Esc closes", classes="title")
-            yield DataTable(show_cursor=False, zebra_stripes=True, id="keys")
-
-    def on_mount(self) -> None:
         from tikhub_tui.ui.screens.chat import ChatScreen
 
-        table = self.query_one(DataTable)
-        table.add_columns("Key", "Action", "Where", "Id (for [keymap])")
-        seen: set[str] = set()
-        sources = [(ChatScreen.BINDINGS, "chat"), (self.app.BINDINGS, "app")]
-        for bindings, where in sources:
-            for binding in bindings:
-                if not isinstance(binding, Binding) or not binding.description:
-                    continue
-                binding_id = binding.id or binding.action
-                if binding_id in seen:
-                    continue
-                seen.add(binding_id)
-                keys = (
-                    self.app._keymap.get(binding_id, binding.key) if binding.id else (binding.key)
-                )
-                table.add_row(key_label(keys), binding.description, where, binding.id or "")
-        for keys, description, where in EXTRA_KEYS:
-            table.add_row(keys, description, where, "")
+        with VerticalScroll():
+            yield Label(
+                "Keys (Esc closes) — remap them by id in config.toml [keymap]",
+                classes="title",
+                markup=False,
+            )
+            yield Label("Chat", classes="title")
+            yield self._table(ChatScreen.BINDINGS, "chat")
+            yield Label("Prompt", classes="title")
+            yield self._fixed_table()
+            yield Label("App", classes="title")
+            yield self._table(self.app.BINDINGS, "app")
+
+    def _table(self, bindings: list[BindingType], name: str) -> DataTable[str]:
+        table: DataTable[str] = DataTable(show_cursor=False, zebra_stripes=True, id=name)
+        keymap = self.app._keymap
+        rows = []
+        for binding in bindings:
+            if isinstance(binding, Binding) and binding.description:
+                keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+                rows.append((key_label(keys), binding.description, binding.id or ""))
+        table.add_columns("Key", "Action", "Id")
+        table.add_rows(rows)
+        return table
+
+    def _fixed_table(self) -> DataTable[str]:
+        table: DataTable[str] = DataTable(show_cursor=False, zebra_stripes=True, id="prompt")
+        table.add_columns("Key", "Action")
+        table.add_rows(PROMPT_KEYS)
+        return table
