@@ -71,9 +71,7 @@ class Usage:
         return Usage(
             newer.input_tokens if newer.input_tokens is not None else self.input_tokens,
             newer.output_tokens if newer.output_tokens is not None else self.output_tokens,
-            newer.reasoning_tokens
-            if newer.reasoning_tokens is not None
-            else self.reasoning_tokens,
+            newer.reasoning_tokens if newer.reasoning_tokens is not None else self.reasoning_tokens,
         )
 
 

@@ -124,6 +124,7 @@ class TikhubApp(App[None]):
 
         for screen in self.screen_stack:
             if isinstance(screen, ChatScreen) and screen.is_mounted:
+                screen.refresh_models(self.models())
                 screen.refresh_status()
 
     # -- what screens ask for ----------------------------------------------------------------
@@ -180,13 +181,13 @@ class TikhubApp(App[None]):
     def action_help(self) -> None:
         from tikhub_tui.ui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
+        if not any(isinstance(screen, HelpScreen) for screen in self.screen_stack):
             self.push_screen(HelpScreen())
 
     def action_settings(self) -> None:
         from tikhub_tui.ui.screens.settings import SettingsScreen
 
-        if not isinstance(self.screen, SettingsScreen):
+        if not any(isinstance(screen, SettingsScreen) for screen in self.screen_stack):
             self.push_screen(SettingsScreen())
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

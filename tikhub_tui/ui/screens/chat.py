@@ -169,6 +169,10 @@ class ChatScreen(Screen[None]):
         title = self.keeper.title() if self.keeper and self.keeper.session_id else ""
         self.title = title or "New conversation"
 
+    def refresh_models(self, models: dict[str, list[str]]) -> None:
+        """Show the catalogue again (extra model names may have been saved in Settings)."""
+        self.query_one(ModelTree).fill(models)
+
     # -- sessions ----------------------------------------------------------------------------
 
     def open_session(self, session_id: str | None, at_message: int | None = None) -> None:

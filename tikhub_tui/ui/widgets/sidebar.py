@@ -34,6 +34,7 @@ class ModelTree(Tree[tuple[str, str]]):
         self.fill(models)
 
     def fill(self, models: dict[str, list[str]]) -> None:
+        """(Re)build the tree: providers, then their models, the current one marked."""
         self.clear()
         for provider, names in models.items():
             branch = self.root.add(
