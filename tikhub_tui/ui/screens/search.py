@@ -133,7 +133,9 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Search sessions — Enter opens · Down goes to the results", classes="title")
-            yield Input(self.initial_query, placeholder="Search words", id="query")
+            yield Input(
+                self.initial_query, placeholder="Search words", id="query", select_on_focus=False
+            )
             yield Label(HINT, id="status", markup=False)
             yield SearchResults(id="results", markup=False, classes="-empty")
         yield Footer()
@@ -144,6 +146,11 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
         field.focus()
         if self.initial_query.strip():
             self._start(self.initial_query)
+
+    @property
+    def busy(self) -> bool:
+        """A search is waiting for the typing to pause, or running."""
+        return self._debounce is not None or self.searching
 
     # -- typing and searching ----------------------------------------------------------------
 
