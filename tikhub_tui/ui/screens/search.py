@@ -98,7 +98,7 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
         background: transparent; margin: 1 0 0 0; }
     SearchScreen SearchResults:focus { border: none; background-tint: $foreground 0%; }
     SearchScreen SearchResults.-empty { display: none; }
-    SearchScreen SearchResults > .option-list--option { padding: 0 1 1 1; }
+    SearchScreen SearchResults > .option-list--option { padding: 0 1; }
     """
 
     class ResultsFound(Message):
@@ -211,7 +211,10 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
         label.set_class(error, "-error")
         results = self.query_one(SearchResults)
         now = self.clock()
-        results.set_options(Option(hit_row(hit, now)) for hit in hits)
+        rows: list[Option | None] = []
+        for hit in hits:
+            rows += [Option(hit_row(hit, now)), None]  # None: a rule under each hit
+        results.set_options(rows[:-1])
         results.set_class(not hits, "-empty")
         if hits:
             results.highlighted = 0
