@@ -31,14 +31,16 @@ class SearchHost(App[None]):
 
     NO_RESULT = object()
 
-    def __init__(self, search: Any = store_search) -> None:
+    def __init__(self, search: Any = store_search, query: str = "") -> None:
         super().__init__()
         self.search = search
+        self.query_text = query
         self.result: Any = self.NO_RESULT
         self.deterministic = True
 
     def on_mount(self) -> None:
-        self.push_screen(SearchScreen(self.search, clock=lambda: NOW), self.keep)
+        screen = SearchScreen(self.search, clock=lambda: NOW, query=self.query_text)
+        self.push_screen(screen, self.keep)
 
     def keep(self, result: Any) -> None:
         self.result = result
@@ -306,3 +308,19 @@ async def test_enter_right_after_typing_opens_the_best_hit_of_what_was_typed(
         await pilot.press("enter")
         await settle(pilot)
         assert app.result == (made["dates"], message_id(made["dates"], "Use datetime"))
+
+
+async def test_a_screen_opened_with_a_query_searches_it_once() -> None:
+    calls: list[str] = []
+
+    def search(query: str) -> list[SearchHit]:
+        calls.append(query)
+        return [fake_hit(query)]
+
+    app = SearchHost(search, query="timezone")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert calls == ["timezone"]
+        assert app.screen.query_one(Input).value == "timezone"
+        assert shown(app) == ["A session  just now · you\n  timezone"]

@@ -158,7 +158,10 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
         event.stop()
         if self._debounce is not None:
             self._debounce.stop()
+            self._debounce = None
         query = event.value
+        if query == self.query_text:
+            return  # its results are on screen or coming (the Input repeats its value on mount)
         self._debounce = self.set_timer(DEBOUNCE, lambda: self._start(query))
 
     def _start(self, query: str) -> None:
