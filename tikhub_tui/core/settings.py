@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-
 from tikhub_tui.core.paths import config_file
 
 DEFAULT_BASE_URL = "https://ai.tikhub.io"
@@ -51,7 +50,7 @@ class Settings:
     models: dict[str, list[str]] = field(default_factory=dict)
     """Extra model names per provider, added to the built-in catalogue."""
     keymap: dict[str, str] = field(default_factory=dict)
-    """Key bindings by binding id, e.g. `send = "ctrl+s"`."""
+    """Key bindings by binding id, e.g. `regenerate = "ctrl+g"` (F1 lists the ids)."""
 
 
 _TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float)}
@@ -116,7 +115,9 @@ def _models(value: Any, path: Path) -> dict[str, list[str]]:
 
 def _keymap(value: Any, path: Path) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        raise SettingsError(f'{path}: [keymap] must map a binding id to keys, e.g. send = "ctrl+s"')
+        raise SettingsError(
+            f'{path}: [keymap] must map a binding id to keys, e.g. regenerate = "ctrl+g"'
+        )
     return {str(k): v for k, v in value.items()}
 
 

@@ -6,6 +6,7 @@ runs on the embedded gateway, in-process on 127.0.0.1, and says so.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from tikhub_tui.core.client import ChatClient, ClientSettings
@@ -36,13 +37,22 @@ def _host(url: str) -> str:
 
 
 class ClientCache:
-    """One ChatClient per access and network settings, rebuilt when either changes."""
+    """One ChatClient per access and network settings, rebuilt when either changes.
+
+    Thread-safe: the app builds the client ahead of time in a worker (loading the TLS
+    certificates takes tens of milliseconds), so the first prompt does not wait for it.
+    """
 
     def __init__(self) -> None:
         self._key: tuple[object, ...] | None = None
         self._client: ChatClient | None = None
+        self._lock = threading.Lock()
 
     def get(self, access: Access, settings: Settings) -> ChatClient:
+        with self._lock:
+            return self._get(access, settings)
+
+    def _get(self, access: Access, settings: Settings) -> ChatClient:
         wanted = ClientSettings(
             base_url=access.base_url,
             connect_timeout=settings.connect_timeout,
@@ -59,6 +69,7 @@ class ClientCache:
         return self._client
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        with self._lock:
+            if self._client is not None:
+                self._client.close()
+                self._client = None

@@ -6,6 +6,7 @@ Behaviour lives in the screens and the stream controller; this module only conne
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from tikhub_tui.core.catalogue import catalogue
@@ -75,6 +77,11 @@ class TikhubApp(App[None]):
         return ChatScreen()
 
     def on_mount(self) -> None:
+        from tikhub_tui.ui.keymap import setup_keymap
+        from tikhub_tui.ui.themes import setup_themes
+
+        setup_themes(self)
+        setup_keymap(self)
         for notice in self._notices:
             self.notify(notice, severity="error", timeout=15, markup=False)
         if self._force_demo:
@@ -118,6 +125,15 @@ class TikhubApp(App[None]):
         self.sub_title = "DEMO · local gateway" if access.demo else access.label()
         self.access_ready.set()
         self._refresh_chat()
+        self._prepare_client(access, self.settings)
+
+    @work(thread=True, exit_on_error=False, group="access")
+    def _prepare_client(self, access: Access, settings: Settings) -> None:
+        """Build the HTTP client before the first prompt needs it."""
+        from tikhub_tui.core.errors import ApiError
+
+        with contextlib.suppress(ApiError):  # a bad base URL is reported when sending
+            self._clients.get(access, settings)
 
     def _refresh_chat(self) -> None:
         from tikhub_tui.ui.screens.chat import ChatScreen
@@ -142,6 +158,14 @@ class TikhubApp(App[None]):
     def apply_settings(self, settings: Settings, *, key_changed: bool = False) -> None:
         """Use new settings at once (the settings screen calls this after saving them)."""
         old, self.settings = self.settings, settings
+        if settings.keymap != old.keymap:
+            from tikhub_tui.ui.keymap import setup_keymap
+
+            setup_keymap(self)
+        if settings.theme != self.theme:
+            from tikhub_tui.ui.themes import apply_theme
+
+            apply_theme(self, settings.theme)
         if (settings.provider, settings.model) != (old.provider, old.model):
             self.provider, self.model = settings.provider, settings.model
         if settings.base_url != old.base_url:
@@ -176,6 +200,11 @@ class TikhubApp(App[None]):
             return
         self.push_screen(CodeBlocksScreen(blocks))
 
+    def handle_bindings_clash(self, clashed_bindings: set[Binding], node: DOMNode) -> None:
+        from tikhub_tui.ui.keymap import report_bindings_clash
+
+        report_bindings_clash(self, clashed_bindings, node)
+
     # -- actions and commands ----------------------------------------------------------------
 
     def action_help(self) -> None:
@@ -204,6 +233,7 @@ class TikhubApp(App[None]):
                     lambda p=provider, n=name: self.choose_model(p, n),
                     discover=False,
                 )
+        from tikhub_tui.ui.keymap import effective_keys
         from tikhub_tui.ui.screens.chat import ChatScreen
 
         if isinstance(screen, ChatScreen):
@@ -211,7 +241,7 @@ class TikhubApp(App[None]):
                 if isinstance(binding, Binding) and binding.description:
                     yield SystemCommand(
                         binding.description,
-                        f"{binding.key}",
+                        effective_keys(self, binding),
                         lambda a=binding.action: screen.run_action(a),
                     )
 

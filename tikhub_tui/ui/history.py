@@ -52,7 +52,13 @@ def widgets_for(messages: list[StoredMessage], *, timings: bool = True) -> list[
             reasoning=message.reasoning,
         )
         view.stored_meta = stored_meta(message, timings=timings)
-        view.set_class(message.status in ("stopped", "incomplete"), "-stopped")
+        view.stored_state = (
+            "error"
+            if message.status == "error"
+            else "stopped"
+            if message.status in ("stopped", "incomplete")
+            else "complete"
+        )
         if message.status == "error" or (message.status == "incomplete" and message.error):
             view.stored_error = message.error or "the answer failed"
         widgets.append(view)

@@ -80,9 +80,7 @@ class ChatScreen(Screen[None]):
     ChatScreen #main { height: 1fr; width: 1fr; }
     ChatScreen #follow-hint { display: none; width: 100%; height: 1;
         content-align: center middle; background: $accent 30%; color: $text; }
-    ChatScreen.-unfollowed #follow-hint { display: block; }
     ChatScreen #editing { display: none; height: 1; padding: 0 2; color: $text-warning; }
-    ChatScreen.-editing #editing { display: block; }
     ChatScreen #status { height: 1; padding: 0 2; color: $text-muted; }
     """
 
@@ -288,7 +286,7 @@ class ChatScreen(Screen[None]):
     def _start(self, turn: Turn) -> None:
         app = self.tikhub
         answer = turn.answer
-        answer.add_class("-streaming")
+        answer.set_state("streaming")
         answer.set_meta(f"{answer.model} · {answer.provider} · waiting for the first token…")
         conversation, recorder = self._conversation(turn)
         try:
@@ -323,8 +321,7 @@ class ChatScreen(Screen[None]):
         view = live.sink
         if isinstance(view, AnswerView):
             view.seal()
-            view.remove_class("-streaming")
-            view.set_class(live.status == "stopped", "-stopped")
+            view.set_state("stopped" if live.status == "stopped" else "complete")
             if live.error is not None:
                 self._show_failure(view, live.error)
             view.set_meta(meta_line(live, timings=not self.tikhub.deterministic))
@@ -335,7 +332,7 @@ class ChatScreen(Screen[None]):
         self.post_message(self.SessionsChanged())
 
     def _show_failure(self, view: AnswerView, error: ApiError) -> None:
-        view.remove_class("-streaming")
+        view.set_state("stopped" if error.kind == "ended_early" else "error")
         view.show_error(error.message, error_hint(error))
 
     class SessionsChanged(TextualMessage):
@@ -377,12 +374,12 @@ class ChatScreen(Screen[None]):
             "Editing an earlier prompt: Enter resends it (the old answers stay as a branch), "
             "Esc cancels"
         )
-        self.add_class("-editing")
+        self.query_one("#editing").display = True
 
     def _stop_editing(self) -> None:
         if self._editing is not None:
             self._editing = None
-            self.remove_class("-editing")
+            self.query_one("#editing").display = False
             self.query_one(PromptArea).clear()
 
     async def _resend_edited(self, turn: Turn, text: str) -> None:
@@ -446,7 +443,8 @@ class ChatScreen(Screen[None]):
         self.transcript.scroll_page_down()
 
     def on_transcript_follow_changed(self, event: Transcript.FollowChanged) -> None:
-        self.set_class(not event.following, "-unfollowed")
+        # display, not a class on the screen: a screen class restyles every widget in it
+        self.query_one("#follow-hint").display = not event.following
 
     def on_model_tree_chosen(self, event: ModelTree.Chosen) -> None:
         self.tikhub.choose_model(event.provider, event.model)

@@ -2,10 +2,14 @@
 
 The body grows by `append_text` (called by the stream controller's drain timer). It is cut
 into segments so that only the part near the viewport is real Markdown; the text itself is
-kept whole in `text` for copying and saving.
+kept whole in `text` for copying and saving. State shows on the small children (the metrics
+line, the error box), never as a class on the answer itself: a class change there would
+restyle every Markdown block inside it.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -15,6 +19,8 @@ from textual.widgets import Collapsible, Static
 from tikhub_tui.ui.segments import SegmentSplitter
 from tikhub_tui.ui.widgets.segment import Segment
 
+State = Literal["streaming", "complete", "stopped", "error"]
+
 
 class AnswerView(Vertical):
     """One answer of the transcript, streamed or loaded."""
@@ -22,14 +28,12 @@ class AnswerView(Vertical):
     DEFAULT_CSS = """
     AnswerView { height: auto; margin: 0 0 1 0; padding: 0 1 0 0; }
     AnswerView > #reasoning { display: none; margin: 0 1; }
-    AnswerView.-has-reasoning > #reasoning { display: block; }
     AnswerView > #body { height: auto; }
     AnswerView > #meta { color: $text-muted; padding: 0 2; height: auto; }
+    AnswerView > #meta.-streaming { color: $text-accent; }
+    AnswerView > #meta.-stopped { color: $text-warning; }
     AnswerView > #error { display: none; height: auto; margin: 0 2; padding: 0 1;
         border-left: thick $error; color: $text-error; background: $error 10%; }
-    AnswerView.-error > #error { display: block; }
-    AnswerView.-streaming > #meta { color: $text-accent; }
-    AnswerView.-stopped > #meta { color: $text-warning; }
     """
 
     class Changed(Message):
@@ -49,14 +53,16 @@ class AnswerView(Vertical):
         self.provider = provider
         self.message_id = message_id
         """The answer's id in the session store (None when it is not saved)."""
+        self.state: State = "complete"
         self._parts: list[str] = []
         self._reasoning: list[str] = []
         self._splitter = SegmentSplitter()
-        self._open = Segment()
+        self._segments = [Segment()]
         self._initial = text
         self._initial_reasoning = reasoning
         self.stored_meta = ""
         """The metrics line of a saved answer, shown when it is mounted."""
+        self.stored_state: State = "complete"
         self.stored_error = ""
 
     @property
@@ -74,7 +80,7 @@ class AnswerView(Vertical):
         with Collapsible(title="Reasoning", collapsed=True, id="reasoning"):
             yield Static("", id="reasoning-text", markup=False)
         with Vertical(id="body"):
-            yield self._open
+            yield self._segments[0]
         yield Static("", id="error", markup=False)
         yield Static("", id="meta", markup=False)
 
@@ -86,44 +92,61 @@ class AnswerView(Vertical):
             self.append_text(text)
         if self.stored_meta:
             self.seal()
+            self.set_state(self.stored_state)
             self.set_meta(self.stored_meta)
         if self.stored_error:
             self.show_error(self.stored_error, "")
+
+    def segments(self) -> list[Segment]:
+        """The body's segments, in order (the last one is open while streaming)."""
+        return self._segments
 
     def append_text(self, text: str) -> None:
         """Add answer text (UI thread; the stream controller calls this ~30 times a second)."""
         self._parts.append(text)
         sealed, added = self._splitter.feed(text)
         if sealed:
-            body = self.query_one("#body", Vertical)
+            fresh: list[Segment] = []
             for rest, in_fence in sealed:
-                self._open.append(rest)
-                self._open.seal(fence_cut_after=in_fence)
-                self._open = Segment(fence_cut_before=in_fence)
-                body.mount(self._open)
+                self._segments[-1].append(rest)
+                self._segments[-1].seal(fence_cut_after=in_fence)
+                segment = Segment(fence_cut_before=in_fence)
+                self._segments.append(segment)
+                fresh.append(segment)
+            self.query_one("#body", Vertical).mount_all(fresh)
         if added:
-            self._open.append(added)
+            self._segments[-1].append(added)
         self.post_message(self.Changed())
 
     def append_reasoning(self, text: str) -> None:
         self._reasoning.append(text)
-        self.add_class("-has-reasoning")
         reasoning = self.reasoning
+        section = self.query_one("#reasoning", Collapsible)
+        section.display = True
         self.query_one("#reasoning-text", Static).update(reasoning)
-        words = len(reasoning.split())
-        self.query_one("#reasoning", Collapsible).title = f"Reasoning ({words} words)"
+        section.title = f"Reasoning ({len(reasoning.split())} words)"
+
+    def set_state(self, state: State) -> None:
+        """Show how the answer stands (streaming, finished, stopped short, failed)."""
+        self.state = state
+        meta = self.query_one("#meta", Static)
+        meta.set_class(state == "streaming", "-streaming")
+        meta.set_class(state == "stopped", "-stopped")
 
     def set_meta(self, line: str) -> None:
         self.query_one("#meta", Static).update(line)
 
     def show_error(self, message: str, hint: str) -> None:
-        self.add_class("-error")
-        self.query_one("#error", Static).update(f"{message}\n→ {hint}" if hint else message)
+        self.state = "error"
+        box = self.query_one("#error", Static)
+        box.update(f"{message}\n→ {hint}" if hint else message)
+        box.display = True
+
+    @property
+    def has_reasoning(self) -> bool:
+        return bool(self._reasoning)
 
     def seal(self) -> None:
         """The stream is over: the last segment gets no more text."""
-        self._open.seal()
+        self._segments[-1].seal()
         self.post_message(self.Changed())
-
-    def segments(self) -> list[Segment]:
-        return list(self.query_one("#body", Vertical).query_children(Segment))

@@ -106,7 +106,7 @@ class Transcript(VerticalScroll, can_focus=True):
         near_top, near_bottom = view.y - view.height, view.bottom + view.height
         far_top, far_bottom = view.y - 4 * view.height, view.bottom + 4 * view.height
         unplaced = False
-        for segment in self.query(Segment):
+        for segment in self.segments():
             region = segment.region
             if not region:
                 unplaced = True  # mounted but not laid out yet: look again after a refresh
@@ -118,6 +118,14 @@ class Transcript(VerticalScroll, can_focus=True):
         self._pin_top_child(view.y)
         if unplaced:
             self.request_check()
+
+    def segments(self) -> list[Segment]:
+        """Every answer segment, top to bottom (no DOM query: answers keep their list)."""
+        found: list[Segment] = []
+        for child in self.children:
+            if isinstance(child, AnswerView):
+                found.extend(child.segments())
+        return found
 
     def _keep_reading_position(self, top: int) -> None:
         """If content above the view changed height (and the user did not scroll), undo the
