@@ -264,6 +264,12 @@ async def test_a_thousand_sessions_list_fast_and_scroll_to_the_end() -> None:
         assert took < 1.0, f"listing 1,000 sessions took {took:.3f} s"
         assert sessions.session_ids[0] == "id0999"
         assert sessions.highlighted_session == "id0500"
+        # a refresh (say, after a rename) leaves the view where it was
+        await pilot.press("pagedown", "pagedown", "up", "up", "up")  # the highlight mid-view
+        scrolled, highlighted = sessions.scroll_y, sessions.highlighted_session
+        sessions.show(rows, "id0500", NOW)
+        await pilot.pause()
+        assert (sessions.scroll_y, sessions.highlighted_session) == (scrolled, highlighted)
         await pilot.press("end", "enter")
         await pilot.pause()
         assert app.posted == [("chosen", "id0000", "Session number 0")]
