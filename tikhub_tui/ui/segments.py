@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-SEGMENT_CHARS = 3000
+SEGMENT_CHARS = 2500
 """A segment is sealed at the first safe boundary after this many characters."""
 FENCE_LINES = 60
 """A code fence is cut after this many of its lines in one segment."""

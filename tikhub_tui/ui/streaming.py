@@ -30,12 +30,17 @@ from tikhub_tui.core.model import (
 )
 
 DRAIN_INTERVAL = 1 / 30
+"""The fastest the UI takes in new text: about 30 updates a second."""
+MAX_DRAIN_INTERVAL = 0.5
+"""The slowest, when drawing each update is expensive (a very fast stream of long text)."""
+IDLE_SHARE = 2.0
+"""After an update, wait this share of its cost again, so keys are never queued behind text."""
 
 
 class AnswerSink(Protocol):
     """Where a stream's text goes on screen (an AnswerView, a race pane...)."""
 
-    def append_text(self, text: str) -> None: ...
+    async def append_text(self, text: str) -> None: ...
 
     def append_reasoning(self, text: str) -> None: ...
 
@@ -166,14 +171,18 @@ class StreamController:
         def on_retry(notice: RetryNotice) -> None:
             self._screen.post_message(StreamRetrying(holder[0], notice))
 
-        stream = self._client().stream(conversation, model, provider, options, on_retry)
+        batch = _Batch()
+        stream = self._client().stream(
+            conversation, model, provider, options, on_retry, before_wait=batch.hand_over
+        )
         live = LiveStream(model, provider, sink, stream, observer)
+        batch.live = live
         holder.append(live)
         self._live.append(live)
         if self._timer is None:
-            self._timer = self._screen.set_interval(DRAIN_INTERVAL, self.drain)
+            self._schedule(DRAIN_INTERVAL)
         self._screen.run_worker(
-            lambda: self._run(live),
+            lambda: self._run(live, batch),
             thread=True,
             exit_on_error=False,
             group="streams",
@@ -187,21 +196,42 @@ class StreamController:
             each.cancelled = True
             each.stream.cancel()
 
-    def drain(self) -> None:
-        """Move buffered text of every live stream to its view (UI thread, ~30 Hz)."""
-        for live in self._live:
-            self._drain_one(live)
+    async def drain(self) -> None:
+        """Move buffered text of every live stream to its view (UI thread, ~30 Hz).
 
-    def _drain_one(self, live: LiveStream) -> None:
+        The next drain waits for the screen to draw this one, and then for half as long
+        again as that took: the pump backs off when drawing is slow, so typing and scrolling
+        always find the loop free.
+        """
+        self._timer = None
+        started = time.monotonic()
+        moved = False
+        for live in list(self._live):
+            moved = await self._drain_one(live) or moved
+        if moved:
+            self._screen.call_after_refresh(self._drawn, started)
+        elif self._live:
+            self._schedule(DRAIN_INTERVAL)
+
+    def _drawn(self, started: float) -> None:
+        cost = time.monotonic() - started
+        if self._live and self._timer is None:
+            self._schedule(min(MAX_DRAIN_INTERVAL, max(DRAIN_INTERVAL, cost * IDLE_SHARE)))
+
+    def _schedule(self, delay: float) -> None:
+        self._timer = self._screen.set_timer(delay, self.drain)
+
+    async def _drain_one(self, live: LiveStream) -> bool:
         text, reasoning = live.take()
         if reasoning:
             live.sink.append_reasoning(reasoning)
         if text:
-            live.sink.append_text(text)
+            await live.sink.append_text(text)
+        return bool(text or reasoning)
 
-    def finished(self, live: LiveStream) -> None:
+    async def finished(self, live: LiveStream) -> None:
         """Called by the screen on StreamEnded: final drain, forget the stream."""
-        self._drain_one(live)
+        await self._drain_one(live)
         if live in self._live:
             self._live.remove(live)
         if not self._live and self._timer is not None:
@@ -210,26 +240,20 @@ class StreamController:
 
     # -- worker thread -----------------------------------------------------------------------
 
-    def _run(self, live: LiveStream) -> None:
+    def _run(self, live: LiveStream, batch: _Batch) -> None:
         post = self._screen.post_message
         observer = live.observer
         try:
             for event in live.stream:
-                if isinstance(event, TextDelta):
+                if isinstance(event, TextDelta | ReasoningDelta):
                     if live.first_token is None:
                         live.first_token = time.monotonic()
                         post(StreamStarted(live))
-                    live.chars += len(event.text)
-                    live.put(text=event.text)
-                    if observer:
-                        observer.append(text=event.text)
-                elif isinstance(event, ReasoningDelta):
-                    if live.first_token is None:
-                        live.first_token = time.monotonic()
-                        post(StreamStarted(live))
-                    live.put(reasoning=event.text)
-                    if observer:
-                        observer.append(reasoning=event.text)
+                    if isinstance(event, TextDelta):
+                        live.chars += len(event.text)
+                        batch.text.append(event.text)
+                    else:
+                        batch.reasoning.append(event.text)
                 elif isinstance(event, UsageUpdate):
                     live.usage = live.usage.merged(event.usage)
                 elif isinstance(event, Finished):
@@ -241,7 +265,32 @@ class StreamController:
         except Exception as error:
             live.error = ApiError("upstream", f"unexpected error: {type(error).__name__}: {error}")
         finally:
+            batch.hand_over()
             live.ended = time.monotonic()
             if observer:
                 observer.close(live)
             post(StreamEnded(live))
+
+
+class _Batch:
+    """Deltas decoded from one network read, handed to the UI buffer and the store together.
+
+    The client calls `hand_over` whenever it is about to wait for the network, so nothing
+    waits in here while more is awaited, yet a burst of deltas costs one lock, not one each.
+    """
+
+    def __init__(self) -> None:
+        self.live: LiveStream | None = None
+        self.text: list[str] = []
+        self.reasoning: list[str] = []
+
+    def hand_over(self) -> None:
+        live = self.live
+        if live is None or not (self.text or self.reasoning):
+            return
+        text, reasoning = "".join(self.text), "".join(self.reasoning)
+        self.text.clear()
+        self.reasoning.clear()
+        live.put(text, reasoning)
+        if live.observer is not None:
+            live.observer.append(text=text, reasoning=reasoning)

@@ -315,9 +315,9 @@ class ChatScreen(Screen[None]):
                 f"(attempt {notice.attempt + 1})"
             )
 
-    def on_stream_ended(self, event: StreamEnded) -> None:
+    async def on_stream_ended(self, event: StreamEnded) -> None:
         live = event.live
-        self.controller.finished(live)
+        await self.controller.finished(live)
         view = live.sink
         if isinstance(view, AnswerView):
             view.seal()

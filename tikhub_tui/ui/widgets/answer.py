@@ -21,6 +21,10 @@ from tikhub_tui.ui.widgets.segment import Segment
 
 State = Literal["streaming", "complete", "stopped", "error"]
 
+BURST_CHARS = 16_000
+"""Text arriving this fast (in one drain of the stream) is not worth rendering on the way:
+it would scroll away before it was drawn; the answer renders when the burst is over."""
+
 
 class AnswerView(Vertical):
     """One answer of the transcript, streamed or loaded."""
@@ -38,6 +42,11 @@ class AnswerView(Vertical):
 
     class Changed(Message):
         """The answer's size changed: the transcript re-checks what is near the viewport."""
+
+        def __init__(self, burst: bool = False) -> None:
+            super().__init__()
+            self.burst = burst
+            """A big burst of text arrived at once: more is probably on its way."""
 
     def __init__(
         self,
@@ -89,7 +98,7 @@ class AnswerView(Vertical):
             self.append_reasoning(self._initial_reasoning)
         if self._initial:
             text, self._initial = self._initial, ""
-            self.append_text(text)
+            self.add_text(text)
         if self.stored_meta:
             self.seal()
             self.set_state(self.stored_state)
@@ -101,22 +110,33 @@ class AnswerView(Vertical):
         """The body's segments, in order (the last one is open while streaming)."""
         return self._segments
 
-    def append_text(self, text: str) -> None:
-        """Add answer text (UI thread; the stream controller calls this ~30 times a second)."""
+    async def append_text(self, text: str) -> None:
+        """Add answer text and show it (the stream controller awaits this at most ~30 times a
+        second; the Markdown of rendered segments is appended to, never re-rendered)."""
+        touched = self.add_text(text)
+        for segment in touched:
+            await segment.show()
+
+    def add_text(self, text: str) -> list[Segment]:
+        """Split new text into the segments; returns the segments that got some of it."""
         self._parts.append(text)
+        touched: list[Segment] = []
         sealed, added = self._splitter.feed(text)
         if sealed:
             fresh: list[Segment] = []
             for rest, in_fence in sealed:
                 self._segments[-1].append(rest)
                 self._segments[-1].seal(fence_cut_after=in_fence)
+                touched.append(self._segments[-1])
                 segment = Segment(fence_cut_before=in_fence)
                 self._segments.append(segment)
                 fresh.append(segment)
             self.query_one("#body", Vertical).mount_all(fresh)
         if added:
             self._segments[-1].append(added)
-        self.post_message(self.Changed())
+            touched.append(self._segments[-1])
+        self.post_message(self.Changed(burst=len(text) >= BURST_CHARS))
+        return touched
 
     def append_reasoning(self, text: str) -> None:
         self._reasoning.append(text)
@@ -149,4 +169,5 @@ class AnswerView(Vertical):
     def seal(self) -> None:
         """The stream is over: the last segment gets no more text."""
         self._segments[-1].seal()
+        self.call_next(self._segments[-1].show)
         self.post_message(self.Changed())

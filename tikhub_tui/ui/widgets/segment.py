@@ -10,7 +10,6 @@ from __future__ import annotations
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Markdown
-from textual.widgets._markdown import MarkdownStream
 
 
 class Segment(Widget):
@@ -28,14 +27,20 @@ class Segment(Widget):
     class Rendered(Message):
         """Real Markdown replaced the blank box: heights changed above or in the viewport."""
 
+        def __init__(self, segment: Segment) -> None:
+            super().__init__()
+            self.segment = segment
+
     def __init__(self, source: str = "", *, fence_cut_before: bool = False) -> None:
         super().__init__()
         self.source = source
         self.sealed = False
         self._markdown: Markdown | None = None
-        self._stream: MarkdownStream | None = None
         self._filled = False
+        self._unshown: list[str] = []
+        """Text added since the Markdown was last brought up to date (see `show`)."""
         self._measured: tuple[int, int] | None = None
+        self._fixed_width = 0
         self.set_class(fence_cut_before, "-fence-cut-before")
 
     @property
@@ -43,24 +48,46 @@ class Segment(Widget):
         return self._markdown is not None
 
     def append(self, text: str) -> None:
-        """Add text to the open segment (shown at once if rendered)."""
+        """Add text; a rendered segment shows it on the next `show()`."""
         self.source += text
         self._measured = None
-        if self._stream is not None:
-            self.call_next(self._stream.write, text)
-        elif self._markdown is None:
+        if self._markdown is None:
             self._estimate()
+        elif self._filled:
+            self._unshown.append(text)
+
+    async def show(self) -> None:
+        """Append the text added since the last call to the Markdown (incrementally: only the
+        last block is parsed again). The stream controller awaits this, so it never asks for
+        more updates than the screen can draw."""
+        if self._markdown is not None and self._filled and self._unshown:
+            text = "".join(self._unshown)
+            self._unshown.clear()
+            await self._markdown.append(text)
+        if self.sealed:
+            self.call_after_refresh(self._fix_height)
 
     def seal(self, *, fence_cut_after: bool = False) -> None:
-        """No more text will come: stop streaming into the Markdown."""
+        """No more text will come."""
         self.sealed = True
         self.set_class(fence_cut_after, "-fence-cut-after")
-        if self._stream is not None:
-            stream, self._stream = self._stream, None
-            self.call_next(stream.stop)
+
+    def _fix_height(self) -> None:
+        """Freeze a finished segment's height: layout then never measures its Markdown again
+        (with every block auto-sized, each update of the stream would re-measure them all)."""
+        if (
+            self.sealed
+            and self._filled
+            and not self._unshown
+            and self._markdown is not None
+            and self.size.height
+        ):
+            self._fixed_width = self.size.width
+            self.styles.height = self.outer_size.height
 
     def render_markdown(self) -> None:
-        """Mount a real Markdown widget for the source (streaming into it if still open)."""
+        """Mount a real Markdown widget for the source; `Rendered` is posted when it is done
+        (parsing and mounting take a while)."""
         if self._markdown is not None:
             return
         self._markdown = Markdown()
@@ -70,24 +97,24 @@ class Segment(Widget):
         self.call_next(self._fill, self._markdown)
 
     async def _fill(self, markdown: Markdown) -> None:
-        if markdown is not self._markdown:
-            return  # released before it was filled
-        await markdown.update(self.source)
-        if markdown is not self._markdown:
-            return
-        missing = self.source[len(markdown.source) :]  # arrived while it was parsing
-        if not self.sealed:
-            self._stream = Markdown.get_stream(markdown)
+        try:
+            if markdown is not self._markdown:
+                return  # released before it was filled
+            await markdown.update(self.source)
+            if markdown is not self._markdown:
+                return
+            missing = self.source[len(markdown.source) :]  # arrived while it was parsing
             if missing:
-                await self._stream.write(missing)
-        elif missing:
-            await markdown.append(missing)
-        self._filled = True
-        self.post_message(self.Rendered())
+                await markdown.append(missing)
+            self._filled = True
+            if self.sealed:
+                self.call_after_refresh(self._fix_height)
+        finally:
+            self.post_message(self.Rendered(self))
 
     def release_markdown(self) -> None:
         """Give the Markdown widgets back, keeping the measured height (sealed segments only)."""
-        if self._markdown is None or not self.sealed or not self._filled:
+        if self._markdown is None or not self.sealed or not self._filled or self._unshown:
             return
         height = self.outer_size.height
         self._measured = (self.size.width, height)
@@ -96,10 +123,14 @@ class Segment(Widget):
         self.styles.height = height
 
     def on_resize(self) -> None:
-        if self._markdown is None and (
-            self._measured is None or self._measured[0] != self.size.width
-        ):
-            self._estimate()
+        if self._markdown is None:
+            if self._measured is None or self._measured[0] != self.size.width:
+                self._estimate()
+        elif self._fixed_width and self._fixed_width != self.size.width:
+            # a new width wraps the text anew: measure again, then freeze again
+            self._fixed_width = 0
+            self.styles.height = "auto"
+            self.call_after_refresh(self._fix_height)
 
     def _estimate(self) -> None:
         """A cheap guess of the rendered height, until the segment is rendered once."""

@@ -55,6 +55,11 @@ class Transcript(VerticalScroll, can_focus=True):
         self._following = True
         self._pin: tuple[Widget, int] | None = None
         self._pinned_scroll = 0.0
+        self._hold = False
+        """Skip starting renders once: a burst of text is still arriving."""
+        self._rendering: Segment | None = None
+        """The segment whose Markdown is being built: one at a time, so that a fast stream
+        never queues renders of text that has long scrolled away."""
 
     def on_mount(self) -> None:
         self.anchor()
@@ -80,10 +85,14 @@ class Transcript(VerticalScroll, can_focus=True):
     def on_resize(self) -> None:
         self.request_check()
 
-    def on_answer_view_changed(self, _: AnswerView.Changed) -> None:
+    def on_answer_view_changed(self, event: AnswerView.Changed) -> None:
+        if event.burst:
+            self._hold = True
         self.request_check()
 
-    def on_segment_rendered(self, _: Segment.Rendered) -> None:
+    def on_segment_rendered(self, event: Segment.Rendered) -> None:
+        if event.segment is self._rendering:
+            self._rendering = None
         self.request_check()
 
     def request_check(self) -> None:
@@ -98,26 +107,67 @@ class Transcript(VerticalScroll, can_focus=True):
             self.post_message(self.FollowChanged(following))
 
     def _check(self) -> None:
+        """Give real Markdown to the segments near the view and take it from far ones."""
         self._check_pending = False
-        view = self.region
-        if not view.height:
+        if not self.size.height:
             return
+        if self._rendering is not None and not self._rendering.is_attached:
+            self._rendering = None
+        wanted = self._check_from_bottom() if self._following else self._check_by_region()
+        if self._hold:
+            self._hold = False
+            self.set_timer(0.1, self.request_check)  # render once the burst has passed
+            return
+        if wanted and self._rendering is None:
+            self._rendering = wanted[0]
+            self._rendering.render_markdown()
+
+    def _check_from_bottom(self) -> list[Segment]:
+        """While following, the view is the bottom of the content: measure from there with
+        the sizes of the last layout (asking the compositor where each segment is would lay
+        out the whole transcript, 30 times a second)."""
+        height = self.size.height
+        near, far = height, 2 * height
+        wanted: list[Segment] = []
+        below = 0  # rows between the bottom of the content and the bottom of `child`
+        for child in reversed(self.children):
+            if not isinstance(child, AnswerView):
+                below += child.outer_size.height + 1
+                continue
+            segments = child.segments()
+            below += max(0, child.outer_size.height - sum(s.outer_size.height for s in segments))
+            for segment in reversed(segments):
+                if below < near:
+                    if not segment.is_rendered:
+                        wanted.append(segment)  # the newest first
+                elif below > far and segment.is_rendered:
+                    segment.release_markdown()
+                below += segment.outer_size.height
+        return wanted
+
+    def _check_by_region(self) -> list[Segment]:
+        """When the user has scrolled away: what is on screen first, then what is near."""
+        view = self.region
         self._keep_reading_position(view.y)
         near_top, near_bottom = view.y - view.height, view.bottom + view.height
         far_top, far_bottom = view.y - 4 * view.height, view.bottom + 4 * view.height
         unplaced = False
+        wanted: list[tuple[int, Segment]] = []
         for segment in self.segments():
             region = segment.region
             if not region:
                 unplaced = True  # mounted but not laid out yet: look again after a refresh
                 continue
             if region.bottom >= near_top and region.y <= near_bottom:
-                segment.render_markdown()
+                if not segment.is_rendered:
+                    on_screen = region.bottom > view.y and region.y < view.bottom
+                    wanted.append(((0 if on_screen else 1) * 10**9 + region.y, segment))
             elif segment.is_rendered and (region.bottom < far_top or region.y > far_bottom):
                 segment.release_markdown()
         self._pin_top_child(view.y)
         if unplaced:
             self.request_check()
+        return [segment for _, segment in sorted(wanted, key=lambda item: item[0])]
 
     def segments(self) -> list[Segment]:
         """Every answer segment, top to bottom (no DOM query: answers keep their list)."""
