@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -82,6 +83,10 @@ class TikhubApp(App[None]):
 
         setup_themes(self)
         setup_keymap(self)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self._on_hangup)
         for notice in self._notices:
             self.notify(notice, severity="error", timeout=15, markup=False)
         if self._force_demo:
@@ -237,6 +242,13 @@ class TikhubApp(App[None]):
         from tikhub_tui.ui.screens.chat import ChatScreen
 
         if isinstance(screen, ChatScreen):
+            keeper = screen.keeper
+            if keeper is not None and keeper.error is not None and keeper.error.can_move_aside:
+                yield SystemCommand(
+                    "Move the broken sessions file aside",
+                    "Rename it (nothing is deleted) and start a new sessions file",
+                    screen.action_move_store_aside,
+                )
             for binding in ChatScreen.BINDINGS:
                 if isinstance(binding, Binding) and binding.description:
                     yield SystemCommand(
@@ -246,16 +258,26 @@ class TikhubApp(App[None]):
                     )
 
     async def action_quit(self) -> None:
-        self._stop_streams_and_gateway()
-        self.exit()
-
-    def _stop_streams_and_gateway(self) -> None:
-        from tikhub_tui.ui.screens.chat import ChatScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, ChatScreen):
-                screen.controller.cancel()
+        """Stop the streams (their answers are saved, marked stopped), then exit."""
+        await self._stop_streams()
         self._clients.close()
         if self._gateway is not None:
             self._gateway.stop()
             self._gateway = None
+        self.exit()
+
+    async def _stop_streams(self, patience: float = 3.0) -> None:
+        from tikhub_tui.ui.screens.chat import ChatScreen
+
+        screens = [s for s in self.screen_stack if isinstance(s, ChatScreen)]
+        for screen in screens:
+            screen.controller.cancel()
+        deadline = asyncio.get_running_loop().time() + patience
+        while any(s.controller.busy for s in screens):
+            if asyncio.get_running_loop().time() > deadline:
+                break  # what arrived is in the store already; the rest is marked incomplete
+            await asyncio.sleep(0.02)
+
+    def _on_hangup(self) -> None:
+        """SIGHUP (the SSH connection dropped) or SIGTERM: save and exit cleanly."""
+        self.call_later(self.action_quit)

@@ -66,10 +66,13 @@ def store_status(live: LiveStream) -> str:
 class Keeper:
     """Sessions for one chat screen; used on the UI thread (short SQLite calls only)."""
 
-    def __init__(self, store: Store, problem: str = "", scratch: Path | None = None) -> None:
+    def __init__(
+        self, store: Store, error: StoreError | None = None, scratch: Path | None = None
+    ) -> None:
         self.store = store
-        self.problem = problem
-        """Why the real store is not in use ('' when it is)."""
+        self.error = error
+        """Why the real store is not in use (None when it is)."""
+        self.problem = str(error) if error else ""
         self._scratch = scratch
         self.session_id: str | None = None
 
@@ -79,7 +82,7 @@ class Keeper:
             store = Store.open()
         except StoreError as error:
             scratch = Path(tempfile.mkdtemp(prefix="tikhub-tui-"))
-            return cls(Store.open(scratch / "sessions.db"), str(error), scratch)
+            return cls(Store.open(scratch / "sessions.db"), error, scratch)
         with contextlib.suppress(StoreError):  # old deleted sessions just stay a little longer
             store.purge_deleted(timedelta(days=30))
         return cls(store)
@@ -100,6 +103,13 @@ class Keeper:
 
     def latest(self) -> str | None:
         return self.store.latest_session_id()
+
+    def show_branch_of(self, message_id: int) -> None:
+        """Make the branch holding `message_id` the one shown (a search hit may be on an
+        earlier branch of the session)."""
+        assert self.session_id is not None
+        if all(m.id != message_id for m in self.store.messages(self.session_id)):
+            self.store.set_leaf(self.session_id, message_id, descend=True)
 
     def title(self) -> str:
         return self.store.get_session(self.session_id).title if self.session_id else ""

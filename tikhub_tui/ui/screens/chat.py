@@ -21,10 +21,13 @@ from textual.widgets import Footer, Header, Label
 
 from tikhub_tui.core.errors import ApiError
 from tikhub_tui.core.model import Conversation, Message, RequestOptions
+from tikhub_tui.core.store import move_aside
 from tikhub_tui.core.store_types import StoreError
 from tikhub_tui.ui.format import error_hint, meta_line
 from tikhub_tui.ui.history import widgets_for
 from tikhub_tui.ui.keeper import PAGE, AnswerRecorder, Keeper
+from tikhub_tui.ui.screens.chat_sessions import SessionActions
+from tikhub_tui.ui.screens.dialogs import ConfirmScreen
 from tikhub_tui.ui.streaming import (
     LiveStream,
     StreamController,
@@ -34,6 +37,7 @@ from tikhub_tui.ui.streaming import (
 )
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.prompt import PromptArea
+from tikhub_tui.ui.widgets.sessions import SessionList
 from tikhub_tui.ui.widgets.sidebar import ModelTree, Sidebar
 from tikhub_tui.ui.widgets.transcript import Transcript, UserMessage
 
@@ -91,6 +95,7 @@ class ChatScreen(Screen[None]):
         self.keeper: Keeper | None = None
         self._editing: Turn | None = None
         self._deleted: str | None = None
+        self.sessions = SessionActions(self)
         self._oldest_id: int | None = None
         """The oldest message mounted, when older ones exist (loaded as the user scrolls up)."""
 
@@ -130,9 +135,10 @@ class ChatScreen(Screen[None]):
                 timeout=20,
                 markup=False,
             )
-        latest = self._guard(self.keeper.latest)
+        latest = self.guard(self.keeper.latest)
         if latest:
             self.open_session(latest)
+        self.sessions.refresh_list()
         self.refresh_status()
 
     def on_unmount(self) -> None:
@@ -148,7 +154,7 @@ class ChatScreen(Screen[None]):
     def transcript(self) -> Transcript:
         return self.query_one(Transcript)
 
-    def _guard(self, call: Callable[[], T]) -> T | None:
+    def guard(self, call: Callable[[], T]) -> T | None:
         """Run a store call; a StoreError becomes a notification (never a traceback)."""
         try:
             return call()
@@ -183,9 +189,11 @@ class ChatScreen(Screen[None]):
             return
         self._stop_editing()
         keeper.session_id = session_id
-        messages = self._guard(keeper.newest) or []
+        if session_id is not None and at_message is not None:
+            self.guard(lambda: keeper.show_branch_of(at_message))
+        messages = self.guard(keeper.newest) or []
         while at_message is not None and messages and all(m.id != at_message for m in messages):
-            older = self._guard(partial(keeper.older, messages[0].id, PAGE * 4)) or []
+            older = self.guard(partial(keeper.older, messages[0].id, PAGE * 4)) or []
             if not older:
                 break
             messages = older + messages
@@ -202,6 +210,7 @@ class ChatScreen(Screen[None]):
             )
             if target is not None:
                 self.call_after_refresh(target.scroll_visible, top=True, animate=False)
+        self.sessions.refresh_list()
         self.refresh_status()
 
     def _mount_messages(self, messages: list, at_top: bool) -> None:  # type: ignore[type-arg]
@@ -231,13 +240,72 @@ class ChatScreen(Screen[None]):
             return
         oldest, keeper = self._oldest_id, self.keeper
         self._oldest_id = None
-        older = self._guard(lambda: keeper.older(oldest)) or []
+        older = self.guard(lambda: keeper.older(oldest)) or []
         if older:
             self._mount_messages(older, at_top=True)
 
     def action_new_session(self) -> None:
         self.open_session(None)
         self.query_one(PromptArea).focus()
+
+    def action_move_store_aside(self) -> None:
+        """Rename a broken sessions file (never deleted) and start a fresh one."""
+        keeper = self.keeper
+        if keeper is None or keeper.error is None or not keeper.error.can_move_aside:
+            self.notify("The sessions file is fine: nothing to move.", severity="warning")
+            return
+        path = keeper.error.path
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes or self.keeper is None:
+                return
+            try:
+                moved = move_aside(path)
+            except StoreError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.keeper.close()
+            self.keeper = Keeper.open()
+            self.open_session(None)
+            self.notify(
+                f"Moved the broken file to {moved}; new sessions are saved again.",
+                markup=False,
+                timeout=10,
+            )
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Rename {path} to {path.name}.broken-… and start a new sessions "
+                "file? Nothing is deleted.",
+                "Move aside",
+                destructive=False,
+            ),
+            confirmed,
+        )
+
+    def action_search(self) -> None:
+        self.sessions.search()
+
+    def action_rename_session(self) -> None:
+        keeper = self.keeper
+        session_id = keeper.session_id if keeper else None
+        self.sessions.rename(session_id, self.guard(keeper.title) or "" if keeper else "")
+
+    def action_undo_delete(self) -> None:
+        self.sessions.undo_delete()
+
+    def on_session_list_chosen(self, event: SessionList.Chosen) -> None:
+        self.open_session(event.session_id)
+        self.query_one(PromptArea).focus()
+
+    def on_session_list_rename_asked(self, event: SessionList.RenameAsked) -> None:
+        self.sessions.rename(event.session_id, event.title)
+
+    def on_session_list_delete_asked(self, event: SessionList.DeleteAsked) -> None:
+        self.sessions.delete(event.session_id, event.title)
+
+    def on_chat_screen_sessions_changed(self, _: ChatScreen.SessionsChanged) -> None:
+        self.sessions.refresh_list()
 
     # -- sending -----------------------------------------------------------------------------
 
@@ -255,7 +323,7 @@ class ChatScreen(Screen[None]):
         turn = Turn(event.text, answer)
         keeper = self.keeper
         if keeper is not None:
-            turn.user_id = self._guard(
+            turn.user_id = self.guard(
                 lambda: keeper.add_prompt(
                     event.text, app.model, app.provider, app.settings.system_prompt
                 )
@@ -271,8 +339,8 @@ class ChatScreen(Screen[None]):
         if keeper is not None and turn.user_id is not None:
             user_id = turn.user_id
             app = self.tikhub
-            conversation = self._guard(lambda: keeper.conversation_upto(user_id))
-            started = self._guard(lambda: keeper.begin_answer(user_id, app.model, app.provider))
+            conversation = self.guard(lambda: keeper.conversation_upto(user_id))
+            started = self.guard(lambda: keeper.begin_answer(user_id, app.model, app.provider))
             if conversation is not None and started is not None:
                 turn.answer.message_id = started[0]
                 return conversation, started[1]
@@ -389,7 +457,7 @@ class ChatScreen(Screen[None]):
         user_id = turn.user_id
         new_id = None
         if keeper is not None and user_id is not None:
-            new_id = self._guard(lambda: keeper.edit_prompt(user_id, text))
+            new_id = self.guard(lambda: keeper.edit_prompt(user_id, text))
         # the turns after the edited one belong to the old branch now
         transcript = self.transcript
         for later in self.turns[index:]:
@@ -441,6 +509,34 @@ class ChatScreen(Screen[None]):
 
     def action_page_down(self) -> None:
         self.transcript.scroll_page_down()
+
+    def on_transcript_message_action(self, event: Transcript.MessageAction) -> None:
+        widget, action = event.widget, event.action
+        if action == "leave":
+            if self.controller.busy:
+                self.controller.cancel()  # Esc stops a stream wherever the focus is
+            else:
+                self.query_one(PromptArea).focus()
+        elif action == "copy":
+            text = widget.text if isinstance(widget, UserMessage | AnswerView) else ""
+            self.tikhub.copy_text(text, "the message")
+        elif action == "edit" and isinstance(widget, UserMessage):
+            turn = next(
+                (t for t in self.turns if t.user_id == widget.message_id and t.user_id is not None),
+                None,
+            )
+            if turn is None:
+                turn = next((t for t in self.turns if t.prompt == widget.text), None)
+            if turn is not None:
+                self.action_edit_prompt(turn)
+        elif action == "branch":
+            message_id = getattr(widget, "message_id", None)
+            if message_id is None:
+                self.notify(
+                    "This message is not saved, so it cannot be branched from.", severity="warning"
+                )
+            else:
+                self.sessions.branch(message_id)
 
     def on_transcript_follow_changed(self, event: Transcript.FollowChanged) -> None:
         # display, not a class on the screen: a screen class restyles every widget in it

@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Label, OptionList, Tree
-from textual.widgets.option_list import Option
+from textual.widgets import Label, Tree
 
 from tikhub_tui.core.catalogue import PROVIDER_LABELS
+from tikhub_tui.ui.widgets.sessions import SessionList
 
 
 class ModelTree(Tree[tuple[str, str]]):
@@ -62,14 +62,6 @@ class ModelTree(Tree[tuple[str, str]]):
             self.post_message(self.Chosen(*event.node.data))
 
 
-class SessionList(OptionList):
-    """Saved sessions, most recent first."""
-
-    DEFAULT_CSS = """
-    SessionList { height: 1fr; background: transparent; border: none; }
-    """
-
-
 class Sidebar(Vertical):
     """Models above, sessions below."""
 
@@ -77,6 +69,7 @@ class Sidebar(Vertical):
     Sidebar { width: 32; height: 1fr; border-right: vkey $border-blurred; padding: 0 0 0 1; }
     Sidebar.-hidden { display: none; }
     Sidebar > Label { color: $text-muted; text-style: bold; margin: 1 0 0 0; }
+    Sidebar > SessionList { height: 1fr; background: transparent; border: none; }
     """
 
     def __init__(self, models: dict[str, list[str]], current: tuple[str, str]) -> None:
@@ -88,4 +81,4 @@ class Sidebar(Vertical):
         yield Label("MODELS")
         yield ModelTree(self._models, self._current)
         yield Label("SESSIONS")
-        yield SessionList(Option("Current conversation", id="current"), id="sessions")
+        yield SessionList(id="sessions")

@@ -8,6 +8,7 @@ segment rendered, older messages loaded) it keeps what the user is reading where
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
@@ -23,7 +24,7 @@ class UserMessage(Static):
     DEFAULT_CSS = """
     UserMessage { height: auto; margin: 1 1 1 1; padding: 0 1;
         border-left: thick $accent; background: $accent 8%; color: $text; }
-    UserMessage.-selected { background: $accent 25%; }
+    UserMessage.-selected { background: $accent 30%; }
     """
 
     def __init__(self, text: str, message_id: int | None = None) -> None:
@@ -33,11 +34,34 @@ class UserMessage(Static):
 
 
 class Transcript(VerticalScroll, can_focus=True):
-    """User messages and AnswerViews, newest at the bottom."""
+    """User messages and AnswerViews, newest at the bottom.
+
+    Focused (Ctrl+Up from the prompt), Up and Down select a message; keys then edit and
+    resend a prompt, branch the session from the message, or copy it.
+    """
 
     DEFAULT_CSS = """
     Transcript { height: 1fr; scrollbar-gutter: stable; }
+    Transcript AnswerView.-selected { outline-left: thick $accent; }
     """
+
+    BINDINGS = [
+        Binding("up", "select(-1)", "Previous", show=False),
+        Binding("down", "select(1)", "Next", show=False),
+        Binding("e", "edit_selected", "Edit & resend", id="message-edit"),
+        Binding("b", "branch_selected", "Branch from here", id="message-branch"),
+        Binding("c", "copy_selected", "Copy", id="message-copy"),
+        Binding("escape", "leave", "Back to prompt", id="message-leave"),
+    ]
+
+    class MessageAction(Message):
+        """The user asked for something to be done with the selected message."""
+
+        def __init__(self, widget: Widget, action: str) -> None:
+            super().__init__()
+            self.widget = widget
+            self.action = action
+            """'edit', 'branch', 'copy' or 'leave'."""
 
     class FollowChanged(Message):
         """Following the bottom started or stopped (the screen shows or hides its hint)."""
@@ -55,6 +79,7 @@ class Transcript(VerticalScroll, can_focus=True):
         self._following = True
         self._pin: tuple[Widget, int] | None = None
         self._pinned_scroll = 0.0
+        self.selected: Widget | None = None
         self._hold = False
         """Skip starting renders once: a burst of text is still arriving."""
         self._rendering: Segment | None = None
@@ -63,6 +88,55 @@ class Transcript(VerticalScroll, can_focus=True):
 
     def on_mount(self) -> None:
         self.anchor()
+
+    # -- selecting messages ------------------------------------------------------------------
+
+    def on_focus(self) -> None:
+        if self.selected is None or not self.selected.is_attached:
+            items = self._messages()
+            if items:
+                self._select(items[-1])
+
+    def on_blur(self) -> None:
+        if self.selected is not None:
+            self.selected.remove_class("-selected")
+            self.selected = None
+
+    def _messages(self) -> list[Widget]:
+        return [c for c in self.children if isinstance(c, UserMessage | AnswerView)]
+
+    def _select(self, widget: Widget) -> None:
+        if self.selected is not None:
+            self.selected.remove_class("-selected")
+        self.selected = widget
+        widget.add_class("-selected")
+        self.scroll_to_widget(
+            widget, animate=False, top=widget.outer_size.height > self.size.height
+        )
+
+    def action_select(self, step: int) -> None:
+        items = self._messages()
+        if not items:
+            return
+        index = items.index(self.selected) if self.selected in items else len(items)
+        self._select(items[max(0, min(len(items) - 1, index + step))])
+
+    def action_edit_selected(self) -> None:
+        if isinstance(self.selected, UserMessage):
+            self.post_message(self.MessageAction(self.selected, "edit"))
+        elif self.selected is not None:
+            self.app.bell()
+
+    def action_branch_selected(self) -> None:
+        if self.selected is not None:
+            self.post_message(self.MessageAction(self.selected, "branch"))
+
+    def action_copy_selected(self) -> None:
+        if self.selected is not None:
+            self.post_message(self.MessageAction(self.selected, "copy"))
+
+    def action_leave(self) -> None:
+        self.post_message(self.MessageAction(self, "leave"))
 
     @property
     def following(self) -> bool:

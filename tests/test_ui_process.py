@@ -1,0 +1,120 @@
+"""The real app in a real pseudo-terminal: killed, hung up on or terminated mid-answer, it
+keeps what had arrived."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from tests.conftest import FAKE_KEY
+from tikhub_tui.core.store import Store
+from tikhub_tui.gateway import answer_text
+
+PROMPT = "tps: 50 lorem: 2000"
+
+
+class Terminal:
+    """A process on a pty of 120x40 whose screen output we drain (and search)."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        self.process = subprocess.Popen(
+            args, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
+            start_new_session=True,
+        )
+        os.close(slave)
+        self.output = b""
+
+    def read_until(self, needle: bytes, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if needle in self.output:
+                return True
+            self.pump(0.05)
+        return needle in self.output
+
+    def pump(self, seconds: float) -> None:
+        ready, _, _ = select.select([self.master], [], [], seconds)
+        if ready:
+            try:
+                self.output += os.read(self.master, 65536)
+            except OSError:
+                pass
+
+    def type(self, text: str) -> None:
+        os.write(self.master, text.encode())
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        os.close(self.master)
+
+
+@contextmanager
+def app_in_terminal(gateway_url: str) -> Iterator[Terminal]:
+    env = {**os.environ, "TIKHUB_API_KEY": FAKE_KEY, "TERM": "xterm-256color"}
+    terminal = Terminal(
+        [sys.executable, "-m", "tikhub_tui", "--base-url", gateway_url, "-m", "claude-x"], env
+    )
+    try:
+        assert terminal.read_until(b"Ask anything", 30), "the app did not start"
+        terminal.type(PROMPT)
+        terminal.pump(0.3)
+        terminal.type("\r")
+        yield terminal
+    finally:
+        terminal.close()
+
+
+def saved_answer() -> tuple[str, str]:
+    with Store.open() as store:
+        (session,) = store.list_sessions()
+        answer = store.messages(session.id)[-1]
+        return answer.text, answer.status
+
+
+def wait_for_text(terminal: Terminal, seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        terminal.pump(0.05)
+
+
+def test_sigkill_mid_answer_keeps_what_had_arrived(gateway_url: str) -> None:
+    with app_in_terminal(gateway_url) as terminal:
+        wait_for_text(terminal, 2.5)
+        terminal.process.send_signal(signal.SIGKILL)
+        terminal.process.wait(timeout=10)
+    text, status = saved_answer()
+    assert status == "incomplete"
+    assert text and answer_text("lorem: 2000").startswith(text)
+    # 2.5 s at 50 tokens/s is about 125 tokens; at most the last half second may be lost
+    assert len(text.split()) >= 40
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM])
+def test_hangup_or_terminate_saves_and_exits_cleanly(gateway_url: str, signum: int) -> None:
+    with app_in_terminal(gateway_url) as terminal:
+        wait_for_text(terminal, 2.0)
+        terminal.process.send_signal(signum)
+        deadline = time.monotonic() + 15
+        while terminal.process.poll() is None and time.monotonic() < deadline:
+            terminal.pump(0.05)
+        assert terminal.process.returncode == 0, terminal.output[-2000:]
+        assert b"Traceback" not in terminal.output
+    text, status = saved_answer()
+    assert status == "stopped"
+    assert text and answer_text("lorem: 2000").startswith(text)
