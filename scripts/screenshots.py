@@ -166,6 +166,8 @@ def script_gateway() -> None:
         return dataclasses.replace(made, tokens=thinking + answer)
 
     # routes looks both up by these names on each request
+    if not all(hasattr(routes, name) for name in ("parse_directives", "make_plan")):
+        raise ShotFailed("tikhub_tui.gateway.routes changed: update script_gateway()")
     setattr(routes, "parse_directives", scripted_parse)  # noqa: B010
     setattr(routes, "make_plan", scripted_plan)  # noqa: B010
 
@@ -220,6 +222,12 @@ async def send(pilot: Pilot[None], app: TikhubApp, text: str) -> None:
     )
     await app.workers.wait_for_complete()
     await pilot.pause(0.05)
+    directives = REPLIES[text].directives
+    if "error:" not in directives and "drop-after:" not in directives:
+        from tikhub_tui.gateway.directives import answer_text
+
+        if screen.turns[-1].answer.text != answer_text(directives):
+            raise ShotFailed(f"the answer to {text!r} is not the scripted one")
 
 
 async def shoot(pilot: Pilot[None], app: TikhubApp, path: Path) -> None:
@@ -379,7 +387,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots", help="where to write")
     parser.add_argument("--only", default="", help="comma-separated names, e.g. chat,help")
     args = parser.parse_args(argv)
-    script_gateway()
     every = shots()
     wanted = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = sorted(set(wanted) - {shot.name for shot in every})
@@ -389,6 +396,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [shot for shot in every if not wanted or shot.name in wanted]
     args.out.mkdir(parents=True, exist_ok=True)
     try:
+        script_gateway()
         with tempfile.TemporaryDirectory(prefix="tikhub-tui-screenshots-") as home:
             asyncio.run(take_all(chosen, args.out, Path(home)))
     except ShotFailed as error:
