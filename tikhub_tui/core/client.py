@@ -295,13 +295,12 @@ class ChatStream:
                 f"{self._client.settings.read_timeout:g} s (read timeout)",
                 hint="try again, or raise the read timeout (--timeout)",
             ) from None
-        except (httpx.TransportError, SSEError) as error:
+        except (httpx.TransportError, SSEError):
             if self.cancelled:
                 raise StreamCancelled() from None
             raise ApiError(
                 "ended_early",
-                "the connection closed before the answer finished "
-                f"(stream ended early: {_reason(error)})",
+                "the connection closed before the answer finished (stream ended early)",
             ) from None
         if self.cancelled:
             raise StreamCancelled()

@@ -31,7 +31,7 @@ class AnswerView(Vertical):
 
     DEFAULT_CSS = """
     AnswerView { height: auto; margin: 0 0 1 0; padding: 0 1 0 0; }
-    AnswerView > #reasoning { display: none; margin: 0 1; }
+    AnswerView > #reasoning { display: none; margin: 0 1 1 1; }
     AnswerView > #body { height: auto; }
     AnswerView > #meta { color: $text-muted; padding: 0 2; height: auto; }
     AnswerView > #meta.-streaming { color: $text-accent; }

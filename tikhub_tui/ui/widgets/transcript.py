@@ -51,7 +51,7 @@ class Transcript(VerticalScroll, can_focus=True):
         Binding("e", "edit_selected", "Edit & resend", id="message-edit"),
         Binding("b", "branch_selected", "Branch from here", id="message-branch"),
         Binding("c", "copy_selected", "Copy", id="message-copy"),
-        Binding("escape", "leave", "Back to prompt", id="message-leave"),
+        Binding("escape", "leave", "Back to prompt", id="message-leave", show=False),
     ]
 
     class MessageAction(Message):
