@@ -6,8 +6,8 @@ search matches the same way.
 
 from __future__ import annotations
 
-import re
 import os
+import re
 import unicodedata
 from datetime import datetime
 
