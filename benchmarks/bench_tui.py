@@ -43,6 +43,7 @@ STREAMS = {
 TYPING = ("tps: 2000 lorem: 20000", "END 20000")
 PROBES, PROBE_START, PROBE_INTERVAL, PROBE_TIMEOUT = 10, 0.5, 0.8, 5.0
 FRAME = 1 / 30
+STALL = 10.0
 WORK = RESULTS / "tui"
 
 
@@ -65,19 +66,27 @@ class Session:
         self.first_frame_s, self.ready_s = first - launched, ready - launched
 
     def wait(self, done: Callable[[str], bool], timeout: float, what: str) -> float:
-        """Poll the screen until `done(screen)`; the time it was first seen."""
+        """Poll the screen until `done(screen)`; the time it was first seen.
+
+        Gives up after `timeout` seconds, or after STALL seconds of a screen that stands still
+        (an error in the transcript, a gateway gone), showing the last screen."""
         deadline = time.perf_counter() + timeout
-        next_check = 0.0
+        next_check, last, changed = 0.0, "", time.perf_counter()
         while True:
             screen = self.tmux.capture(self.pane)
             now = time.perf_counter()
             if done(screen):
                 return now
+            if screen != last:
+                last, changed = screen, now
             if now > next_check:
                 self.check_alive(screen)
                 next_check = now + 0.25
-            if now > deadline:
-                raise BenchError(f"no {what} after {timeout:.0f} s; last screen:\n{tail(screen)}")
+            if now > deadline or now - changed > STALL:
+                waited = (
+                    f"{timeout:.0f} s" if now > deadline else f"{STALL:.0f} s of a still screen"
+                )
+                raise BenchError(f"no {what} after {waited}; last screen:\n{tail(screen)}")
             time.sleep(POLL)
 
     def check_alive(self, screen: str) -> None:
@@ -266,6 +275,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs to take the median of")
     runs = parser.parse_args().runs
+    if runs < 1:
+        parser.error("--runs must be at least 1")
+    if not (BIN / "tikhub-tui").exists():
+        parser.error(f"no tikhub-tui next to {sys.executable}: run it with the venv's python")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwinds, so everything is stopped
     try:
         results = measure(runs)
