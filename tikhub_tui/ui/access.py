@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from tikhub_tui.core.client import ChatClient, ClientSettings
 from tikhub_tui.core.settings import Settings
+
+if TYPE_CHECKING:  # httpx loads in a worker after start-up, not before the first frame
+    from tikhub_tui.core.client import ChatClient
 
 DEMO_KEY = "demo-key-for-the-local-gateway"
 """The embedded gateway wants a key in the protocol's header; any value works there."""
@@ -53,6 +56,8 @@ class ClientCache:
             return self._get(access, settings)
 
     def _get(self, access: Access, settings: Settings) -> ChatClient:
+        from tikhub_tui.core.client import ChatClient, ClientSettings
+
         wanted = ClientSettings(
             base_url=access.base_url,
             connect_timeout=settings.connect_timeout,

@@ -20,11 +20,11 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 from tikhub_tui.core.catalogue import catalogue
-from tikhub_tui.core.client import ChatClient
 from tikhub_tui.core.settings import Settings
 from tikhub_tui.ui.access import DEMO_KEY, Access, ClientCache
 
 if TYPE_CHECKING:
+    from tikhub_tui.core.client import ChatClient
     from tikhub_tui.gateway import Gateway
 
 THREADS = 32

@@ -19,8 +19,10 @@ from tikhub_tui.core.store_types import SessionSummary, StoredMessage, StoreErro
 from tikhub_tui.core.store_writer import AnswerWriter
 from tikhub_tui.ui.streaming import LiveStream
 
-PAGE = 30
+PAGE = 20
 """Messages mounted at a time: the newest screenful and then some."""
+LISTED = 300
+"""Sessions in the sidebar list (all of them are a search away)."""
 
 
 class AnswerRecorder:
@@ -99,7 +101,7 @@ class Keeper:
     # -- sessions ----------------------------------------------------------------------------
 
     def summaries(self) -> list[SessionSummary]:
-        return self.store.list_sessions(limit=500)
+        return self.store.list_sessions(limit=LISTED)
 
     def latest(self) -> str | None:
         return self.store.latest_session_id()

@@ -11,13 +11,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
-from tikhub_tui.core.client import ChatClient, ChatStream, RetryNotice
 from tikhub_tui.core.errors import ApiError, StreamCancelled
 from tikhub_tui.core.model import (
     Conversation,
@@ -28,6 +27,9 @@ from tikhub_tui.core.model import (
     Usage,
     UsageUpdate,
 )
+
+if TYPE_CHECKING:  # httpx loads on the first prompt, not before the first frame
+    from tikhub_tui.core.client import ChatClient, ChatStream, RetryNotice
 
 DRAIN_INTERVAL = 1 / 30
 """The fastest the UI takes in new text: about 30 updates a second."""

@@ -71,8 +71,9 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+z", "undo_delete", "Undo delete", id="undo-delete", show=False),
         Binding("ctrl+y", "copy_answer", "Copy answer", id="copy-answer", priority=True),
         Binding("ctrl+k", "copy_code", "Copy code", id="copy-code", show=False, priority=True),
-        Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="toggle-sidebar"),
+        Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="toggle-sidebar", show=False),
         Binding("ctrl+l", "focus_models", "Models", id="focus-models", show=False),
+        Binding("ctrl+o", "focus_sessions", "Sessions", id="focus-sessions"),
         Binding("ctrl+up", "select_messages", "Select messages", id="select-messages", show=False),
         Binding("ctrl+end", "follow", "Follow", id="follow", show=False),
         Binding("pageup", "page_up", "Page up", id="page-up", show=False, priority=True),
@@ -135,11 +136,16 @@ class ChatScreen(Screen[None]):
                 timeout=20,
                 markup=False,
             )
-        latest = self.guard(self.keeper.latest)
-        if latest:
-            self.open_session(latest)
         self.sessions.refresh_list()
         self.refresh_status()
+        latest = self.guard(self.keeper.latest)
+        if latest:
+            # after the first frame: the window and the list show first, then the transcript
+            self.call_after_refresh(self._reopen, latest)
+
+    def _reopen(self, session_id: str) -> None:
+        if not self.turns and self.keeper is not None and self.keeper.session_id is None:
+            self.open_session(session_id)
 
     def on_unmount(self) -> None:
         if self.keeper is not None:
@@ -497,6 +503,10 @@ class ChatScreen(Screen[None]):
     def action_focus_models(self) -> None:
         self.query_one(Sidebar).remove_class("-hidden")
         self.query_one(ModelTree).focus()
+
+    def action_focus_sessions(self) -> None:
+        self.query_one(Sidebar).remove_class("-hidden")
+        self.query_one(SessionList).focus()
 
     def action_select_messages(self) -> None:
         self.transcript.focus()

@@ -7,9 +7,13 @@ so scrolling past it does not jump.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Markdown
+
+if TYPE_CHECKING:  # Markdown (markdown-it, pygments) loads with the first answer, not at start
+    from textual.widgets import Markdown
 
 
 class Segment(Widget):
@@ -90,6 +94,8 @@ class Segment(Widget):
         (parsing and mounting take a while)."""
         if self._markdown is not None:
             return
+        from textual.widgets import Markdown
+
         self._markdown = Markdown()
         self._filled = False
         self.styles.height = "auto"
