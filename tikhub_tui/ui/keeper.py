@@ -21,7 +21,7 @@ from tikhub_tui.ui.streaming import LiveStream
 
 PAGE = 20
 """Messages mounted at a time: the newest screenful and then some."""
-LISTED = 300
+LISTED = 200
 """Sessions in the sidebar list (all of them are a search away)."""
 
 
