@@ -139,8 +139,10 @@ class Segment(Widget):
             self.call_after_refresh(self._fix_height)
 
     def _estimate(self) -> None:
-        """A cheap guess of the rendered height, until the segment is rendered once."""
-        width = max(20, (self.size.width or 80) - 2)
+        """A cheap guess of the rendered height, until the segment is rendered once: lines
+        wrapped at the width (word wrap leaves about a tenth of each line empty), a blank line
+        between blocks, table rows with their rules, headings with their space."""
+        width = max(20, int(((self.size.width or 80) - 2) * 0.9))
         lines = 0
         in_fence = False
         for line in self.source.splitlines():
@@ -148,8 +150,10 @@ class Segment(Widget):
             if stripped.startswith(("```", "~~~")):
                 in_fence = not in_fence
                 lines += 1
-                continue
-            lines += 1 if in_fence or not stripped else -(-len(line) // width)
-            if not in_fence and stripped.startswith("#"):
+            elif in_fence or not stripped:
                 lines += 1
+            elif stripped.startswith("|"):
+                lines += 2  # each row and the rule under it
+            else:
+                lines += -(-len(line) // width) + (1 if stripped.startswith("#") else 0)
         self.styles.height = max(1, lines)
