@@ -197,3 +197,22 @@ async def test_sending_while_streaming_is_refused_politely() -> None:
         assert screen.query_one(PromptArea).text == "echo: too soon"
         await pilot.press("escape")
         await until_idle(pilot)
+
+
+async def test_question_mark_types_in_the_prompt_but_opens_help_elsewhere() -> None:
+    from tikhub_tui.ui.screens.help import HelpScreen
+
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        prompt = chat(app).query_one(PromptArea)
+        prompt.focus()
+        await pilot.press("question_mark")
+        assert prompt.text == "?" and not isinstance(app.screen, HelpScreen)
+        chat(app).transcript.focus()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)

@@ -39,7 +39,7 @@ class TikhubApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
-        Binding("f1", "help", "Help", id="help"),
+        Binding("f1,question_mark", "help", "Help", id="help"),
         Binding("f2", "settings", "Settings", id="settings"),
     ]
 
