@@ -141,7 +141,7 @@ def _ask(args: argparse.Namespace) -> int:
     from tikhub_tui.cli.ask_session import SessionChoiceError, open_recorder
     from tikhub_tui.core.client import ChatClient, ClientSettings, RetryNotice
     from tikhub_tui.core.errors import ApiError
-    from tikhub_tui.core.model import RequestOptions
+    from tikhub_tui.core.model import RequestOptions, answer_status
     from tikhub_tui.core.providers import infer_provider
     from tikhub_tui.core.secrets import KeyStoreError, resolve_key
     from tikhub_tui.core.settings import load_settings
@@ -206,24 +206,21 @@ def _ask(args: argparse.Namespace) -> int:
             recorder.start()  # records the session while the request goes out
             result.consume(stream, recorder, show_reasoning=args.show_reasoning)
     except ApiError as error:
-        result.record(
-            recorder, "incomplete" if error.kind == "ended_early" else "error", error=error.message
-        )
+        result.record(recorder, answer_status(failure=error.kind), error=error.message)
         raise
     except BrokenPipeError:
         # the reader went away (`| head`): end quietly, as cat would
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        result.record(recorder, "stopped")
+        result.record(recorder, answer_status(cancelled=True))
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
-        result.record(recorder, "stopped")
+        result.record(recorder, answer_status(cancelled=True))
         say("interrupted; the answer above is incomplete" if result.printed else "interrupted")
         return EXIT_INTERRUPTED
     if not result.printed:
         print(flush=True)  # an empty answer is still one line
-    finish = result.finish
-    result.record(recorder, "complete" if finish is None or finish.reason == "stop" else "stopped")
-    return _finish_code(finish)
+    result.record(recorder, answer_status(finish=result.finish))
+    return _finish_code(result.finish)
 
 
 class Outcome:

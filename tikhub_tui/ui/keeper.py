@@ -43,7 +43,7 @@ class AnswerRecorder:
     def close(self, live: LiveStream) -> None:
         try:
             self._writer.finish(
-                store_status(live),
+                live.status,
                 live.finish.raw if live.finish else ("cancelled" if live.cancelled else ""),
                 live.usage,
                 live.ttft,
@@ -52,17 +52,6 @@ class AnswerRecorder:
             )
         except StoreError as error:
             self.problem = self.problem or str(error)
-
-
-def store_status(live: LiveStream) -> str:
-    """complete / stopped / incomplete / error, as the store spells an answer's outcome."""
-    if live.error is not None:
-        return "incomplete" if live.error.kind == "ended_early" else "error"
-    if live.cancelled:
-        return "stopped"
-    if live.finish is None:
-        return "incomplete"
-    return "complete" if live.finish.reason == "stop" else "stopped"
 
 
 class Keeper:

@@ -26,6 +26,7 @@ from tikhub_tui.core.model import (
     TextDelta,
     Usage,
     UsageUpdate,
+    answer_status,
 )
 
 if TYPE_CHECKING:  # httpx loads on the first prompt, not before the first frame
@@ -78,14 +79,14 @@ class LiveStream:
 
     @property
     def status(self) -> str:
-        """complete / stopped (cancelled or cut) / error / streaming."""
+        """streaming, or how it ended: complete / stopped / incomplete / error."""
         if self.ended is None:
             return "streaming"
-        if self.error is not None:
-            return "error"
-        if self.cancelled or (self.finish is not None and self.finish.reason != "stop"):
-            return "stopped"
-        return "complete"
+        return answer_status(
+            failure=self.error.kind if self.error else None,
+            cancelled=self.cancelled,
+            finish=self.finish,
+        )
 
     @property
     def ttft(self) -> float | None:
