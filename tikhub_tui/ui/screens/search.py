@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from tikhub_tui.core.store_text import display_safe, format_age
 from tikhub_tui.core.store_types import Clock, SearchHit, StoreError, utc_now
+from tikhub_tui.ui.widgets.lists import QUIET_CURSOR_BINDINGS
 
 DEBOUNCE = 0.1
 """Seconds of quiet typing before a search starts: one search per pause, not per key."""
@@ -56,12 +57,7 @@ class SearchResults(OptionList, inherit_bindings=False):
 
     BINDINGS = [
         Binding("enter", "select", "Open", id="search-open"),
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
+        *QUIET_CURSOR_BINDINGS,
     ]
 
     def action_cursor_up(self) -> None:

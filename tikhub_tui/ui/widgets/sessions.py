@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from tikhub_tui.core.store_text import display_safe, format_age
 from tikhub_tui.core.store_types import SessionSummary
+from tikhub_tui.ui.widgets.lists import QUIET_CURSOR_BINDINGS
 
 UNTITLED = "untitled"
 """Shown for a session that has no title yet (its first prompt has not been saved)."""
@@ -54,12 +55,7 @@ class SessionList(OptionList, inherit_bindings=False):
         Binding("enter", "select", "Open", id="session-open"),
         Binding("r", "rename", "Rename", id="session-rename"),
         Binding("d,delete", "delete", "Delete", id="session-delete"),
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
+        *QUIET_CURSOR_BINDINGS,
     ]
 
     DEFAULT_CSS = """
