@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tikhub_tui.core.errors import ApiError
+from tikhub_tui.core.model import Usage
 from tikhub_tui.ui.streaming import LiveStream
 
 ADVICE = {
@@ -27,19 +28,42 @@ def error_hint(error: ApiError) -> str:
 
 
 def meta_line(live: LiveStream, *, timings: bool = True) -> str:
-    """model · provider · first token · tokens/s · tokens in/out · how it ended."""
-    parts = [live.model, live.provider]
-    if live.ttft is not None and timings:
-        parts.append(f"first token {live.ttft:.2f} s")
-    rate = live.tokens_per_second()
-    if rate is not None and timings:
+    """The metrics line of an answer that just streamed."""
+    return meta_text(
+        live.model,
+        live.provider,
+        live.usage,
+        ending(live),
+        ttft=live.ttft,
+        rate=live.tokens_per_second(),
+        duration=live.duration,
+        timings=timings,
+    )
+
+
+def meta_text(
+    model: str,
+    provider: str,
+    usage: Usage,
+    outcome: str,
+    *,
+    ttft: float | None = None,
+    rate: float | None = None,
+    duration: float | None = None,
+    timings: bool = True,
+) -> str:
+    """model · provider · first token · tokens/s · tokens in/out · duration · how it ended;
+    `timings=False` leaves the clock readings out (for snapshots and screenshots)."""
+    parts = [model or "?", provider or "?"]
+    if timings and ttft is not None:
+        parts.append(f"first token {ttft:.2f} s")
+    if timings and rate is not None:
         parts.append(f"{rate:,.0f} tok/s")
-    usage = live.usage
     if usage.input_tokens is not None or usage.output_tokens is not None:
         parts.append(f"{_n(usage.input_tokens)} in / {_n(usage.output_tokens)} out")
-    if timings:
-        parts.append(f"{live.duration:.1f} s")
-    parts.append(ending(live))
+    if timings and duration is not None:
+        parts.append(f"{duration:.1f} s")
+    parts.append(outcome)
     return " · ".join(parts)
 
 

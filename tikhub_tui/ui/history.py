@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widget import Widget
 
 from tikhub_tui.core.store_types import StoredMessage
+from tikhub_tui.ui.format import meta_text
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.transcript import UserMessage
 
@@ -17,24 +18,21 @@ STATUS_WORDS = {
 
 
 def stored_meta(message: StoredMessage, *, timings: bool = True) -> str:
-    """model · provider · first token · tokens in/out · duration · outcome, from the store."""
-    parts = [message.model or "?", message.provider or "?"]
-    if timings and message.ttft is not None:
-        parts.append(f"first token {message.ttft:.2f} s")
-    usage = message.usage
-    if usage.input_tokens is not None or usage.output_tokens is not None:
-        count_in = "?" if usage.input_tokens is None else f"{usage.input_tokens:,}"
-        count_out = "?" if usage.output_tokens is None else f"{usage.output_tokens:,}"
-        parts.append(f"{count_in} in / {count_out} out")
-    if timings and message.duration is not None:
-        parts.append(f"{message.duration:.1f} s")
+    """The metrics line of a saved answer."""
     outcome = STATUS_WORDS.get(message.status, message.status)
     if message.status == "stopped" and message.finish_reason:
         outcome = {"max_tokens": "cut at the token limit", "cancelled": "stopped by you"}.get(
             message.finish_reason, f"stopped ({message.finish_reason})"
         )
-    parts.append(outcome or "finished")
-    return " · ".join(parts)
+    return meta_text(
+        message.model,
+        message.provider,
+        message.usage,
+        outcome or "finished",
+        ttft=message.ttft,
+        duration=message.duration,
+        timings=timings,
+    )
 
 
 def widgets_for(messages: list[StoredMessage], *, timings: bool = True) -> list[Widget]:
