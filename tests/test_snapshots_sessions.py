@@ -7,11 +7,8 @@ eye (render them with `rsvg-convert`) before they are committed.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.pilot import Pilot
@@ -26,14 +23,6 @@ from tikhub_tui.ui.screens.search import SearchScreen
 from tikhub_tui.ui.widgets.sessions import SessionList
 
 SIZE = (120, 40)
-SNAPSHOT_TEMPDIR = os.environ.get("TEXTUAL_SNAPSHOT_TEMPDIR")
-"""Set by pytest-textual-snapshot at session start; the isolation fixture clears TEXTUAL_*."""
-
-
-@pytest.fixture(autouse=True)
-def snapshot_tempdir(isolated_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if SNAPSHOT_TEMPDIR:
-        monkeypatch.setenv("TEXTUAL_SNAPSHOT_TEMPDIR", SNAPSHOT_TEMPDIR)
 
 
 class SidebarHost(App[None]):

@@ -5,29 +5,9 @@ The SVG is reviewed by eye (render it with `rsvg-convert`) before it is committe
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tikhub_tui.core import secrets
-from tikhub_tui.core.memory_keyring import MemoryKeyring
 from tikhub_tui.core.settings import Settings
-
-SNAPSHOT_TEMPDIR = os.environ.get("TEXTUAL_SNAPSHOT_TEMPDIR")
-"""Set by pytest-textual-snapshot at session start; the isolation fixture clears TEXTUAL_*."""
-
-
-@pytest.fixture(autouse=True)
-def snapshot_state(isolated_env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    if SNAPSHOT_TEMPDIR:
-        monkeypatch.setenv("TEXTUAL_SNAPSHOT_TEMPDIR", SNAPSHOT_TEMPDIR)
-    MemoryKeyring.clear()
-    secrets.use_session_key(None)
-    yield
-    MemoryKeyring.clear()
 
 
 async def open_settings(pilot: Any) -> None:

@@ -6,8 +6,6 @@ by eye (render them with `rsvg-convert`) before they are committed.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,14 +29,6 @@ best = sorted(scores, key=scores.get, reverse=True)[:3]  # top three
 
 PROMPT = "tps: 0 echo: " + ANSWER
 BUNDLED = sorted(theme.name for theme in load_themes([])[0])
-SNAPSHOT_TEMPDIR = os.environ.get("TEXTUAL_SNAPSHOT_TEMPDIR")
-"""Set by pytest-textual-snapshot at session start; the isolation fixture clears TEXTUAL_*."""
-
-
-@pytest.fixture(autouse=True)
-def snapshot_tempdir(isolated_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if SNAPSHOT_TEMPDIR:
-        monkeypatch.setenv("TEXTUAL_SNAPSHOT_TEMPDIR", SNAPSHOT_TEMPDIR)
 
 
 async def finished_answer(pilot: Any) -> None:
