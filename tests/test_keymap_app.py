@@ -4,31 +4,16 @@ from __future__ import annotations
 
 import pytest
 from textual.binding import Binding
-from textual.message import Message
-from textual.notifications import Notify
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from tests.ui_helpers import Notices
 from tikhub_tui.core.settings import Settings
 from tikhub_tui.ui.app import TikhubApp
 from tikhub_tui.ui.keymap import effective_keys, report_bindings_clash
 
 pytestmark = pytest.mark.anyio
 SIZE = (120, 40)
-
-
-class Notices:
-    """Collects the app's notifications through the test message hook."""
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    def __call__(self, message: Message) -> None:
-        if isinstance(message, Notify):
-            self.messages.append(message.notification.message)
-
-    def about(self, word: str) -> list[str]:
-        return [m for m in self.messages if word in m]
 
 
 async def answered(pilot: Pilot[None], prompt: str) -> None:

@@ -6,10 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
-from textual.message import Message
-from textual.notifications import Notify
 from textual.pilot import Pilot
 
+from tests.ui_helpers import Notices
 from tikhub_tui.core.paths import config_file
 from tikhub_tui.core.settings import Settings, load_settings, save_settings
 from tikhub_tui.ui.app import TikhubApp
@@ -18,20 +17,6 @@ from tikhub_tui.ui.themes import ThemeSaver, load_themes, user_theme_dir
 pytestmark = pytest.mark.anyio
 BUNDLED = sorted(theme.name for theme in load_themes([])[0])
 SIZE = (120, 40)
-
-
-class Notices:
-    """Collects the app's notifications through the test message hook."""
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    def __call__(self, message: Message) -> None:
-        if isinstance(message, Notify):
-            self.messages.append(message.notification.message)
-
-    def about(self, word: str) -> list[str]:
-        return [m for m in self.messages if word in m]
 
 
 async def settle(pilot: Pilot[None]) -> None:

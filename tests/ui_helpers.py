@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from textual.message import Message
+from textual.notifications import Notify
 from textual.pilot import Pilot
 
 from tikhub_tui.core.settings import Settings
@@ -56,3 +58,17 @@ async def until_idle(pilot: Pilot[None], timeout: float = 30) -> None:
         assert time.monotonic() < deadline, "the answer did not end in time"
         await pilot.pause(0.05)
     await pilot.pause(0.1)
+
+
+class Notices:
+    """Collects the app's notifications through the test message hook."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def __call__(self, message: Message) -> None:
+        if isinstance(message, Notify):
+            self.messages.append(message.notification.message)
+
+    def about(self, word: str) -> list[str]:
+        return [m for m in self.messages if word in m]
