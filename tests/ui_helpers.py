@@ -28,10 +28,12 @@ def chat(app: TikhubApp) -> ChatScreen:
 
 
 async def ready(pilot: Pilot[None]) -> None:
-    """Wait until the app has its gateway access (demo mode starts it at mount)."""
+    """Wait until the app has its gateway access and has reopened the last session."""
     app = pilot.app
     assert isinstance(app, TikhubApp)
     await app.access_ready.wait()
+    if isinstance(app.screen, ChatScreen):
+        await app.screen.settled.wait()  # the last session is reopened after the first frame
     await pilot.pause()
 
 

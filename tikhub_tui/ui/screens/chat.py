@@ -7,6 +7,7 @@ model's own protocol, so switching model (even provider) mid-conversation keeps 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -99,6 +100,8 @@ class ChatScreen(Screen[None]):
         self.sessions = SessionActions(self)
         self._oldest_id: int | None = None
         """The oldest message mounted, when older ones exist (loaded as the user scrolls up)."""
+        self.settled = asyncio.Event()
+        """Set once the last session has been reopened at start (or there was none to reopen)."""
 
     @property
     def tikhub(self) -> TikhubApp:
@@ -142,10 +145,15 @@ class ChatScreen(Screen[None]):
         if latest:
             # after the first frame: the window and the list show first, then the transcript
             self.call_after_refresh(self._reopen, latest)
+        else:
+            self.settled.set()
 
     def _reopen(self, session_id: str) -> None:
-        if not self.turns and self.keeper is not None and self.keeper.session_id is None:
-            self.open_session(session_id)
+        try:
+            if not self.turns and self.keeper is not None and self.keeper.session_id is None:
+                self.open_session(session_id)
+        finally:
+            self.settled.set()
 
     def on_unmount(self) -> None:
         if self.keeper is not None:
