@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -22,6 +22,7 @@ from textual.screen import Screen
 from tikhub_tui.core.catalogue import catalogue
 from tikhub_tui.core.settings import Settings
 from tikhub_tui.ui.access import DEMO_KEY, Access, ClientCache
+from tikhub_tui.ui.collector import COLLECTOR
 
 if TYPE_CHECKING:
     from tikhub_tui.core.client import ChatClient
@@ -256,6 +257,14 @@ class TikhubApp(App[None]):
                         effective_keys(self, binding),
                         lambda a=binding.action: screen.run_action(a),
                     )
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            COLLECTOR.input_seen()  # a deferred garbage collection waits for a quiet moment
+        await super().on_event(event)
+
+    def on_unmount(self) -> None:
+        COLLECTOR.restore()
 
     async def action_quit(self) -> None:
         """Stop the streams (their answers are saved, marked stopped), then exit."""

@@ -28,6 +28,7 @@ from tikhub_tui.core.model import (
     UsageUpdate,
     answer_status,
 )
+from tikhub_tui.ui.collector import COLLECTOR
 
 if TYPE_CHECKING:  # httpx loads on the first prompt, not before the first frame
     from tikhub_tui.core.client import ChatClient, ChatStream, RetryNotice
@@ -182,6 +183,7 @@ class StreamController:
         batch.live = live
         holder.append(live)
         self._live.append(live)
+        COLLECTOR.hold()
         if self._timer is None:
             self._schedule(DRAIN_INTERVAL)
         self._screen.run_worker(
@@ -207,6 +209,7 @@ class StreamController:
         always find the loop free.
         """
         self._timer = None
+        COLLECTOR.step()  # a very long stream still gets a full collection now and then
         started = time.monotonic()
         moved = False
         for live in list(self._live):
@@ -237,9 +240,21 @@ class StreamController:
         await self._drain_one(live)
         if live in self._live:
             self._live.remove(live)
-        if not self._live and self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+            COLLECTOR.release()
+        if not self._live:
+            if self._timer is not None:
+                self._timer.stop()
+                self._timer = None
+            self._collect_later()
+
+    def _collect_later(self, delay: float = 0.0) -> None:
+        """The full garbage collection deferred during the streams, when the user pauses."""
+        self._screen.app.set_timer(max(delay, 0.05), self._collect)
+
+    def _collect(self) -> None:
+        wait = COLLECTOR.step()
+        if wait is not None and not self._live:
+            self._collect_later(wait)
 
     # -- worker thread -----------------------------------------------------------------------
 
