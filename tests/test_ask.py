@@ -219,6 +219,9 @@ def test_ctrl_c_keeps_the_printed_text_and_exits_130(gateway_url: str) -> None:
         [sys.executable, "-m", "tikhub_tui", "ask", "-m", "gpt-4o", "--base-url", gateway_url,
          "tps: 20 lorem: 400"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment,
+        # as from a terminal: a test run started in the background (`make test &`) has SIGINT
+        # ignored, and an ignored signal stays ignored in the children
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stdout is not None
     first = process.stdout.read(20)
