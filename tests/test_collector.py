@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Iterator
 
 import pytest
+from textual.pilot import Pilot
 
 from tests.ui_helpers import SIZE, chat, demo_app, ready, send
 from tikhub_tui.ui import collector as collector_module
 from tikhub_tui.ui.collector import COLLECTOR, LONGEST_HOLD, NEVER, QUIET, Collector
+from tikhub_tui.ui.widgets.answer import AnswerView
 
 
 class Clock:
@@ -102,6 +105,13 @@ def test_restore_gives_the_thresholds_back_without_collecting(
     assert not collector.deferred
 
 
+async def until_streaming(pilot: Pilot[None]) -> None:
+    deadline = time.monotonic() + 10
+    while not chat(pilot.app).controller.busy:  # type: ignore[arg-type]
+        assert time.monotonic() < deadline, "the stream did not start"
+        await pilot.pause(0.02)
+
+
 @pytest.mark.anyio
 async def test_the_app_defers_full_collections_while_it_streams(
     thresholds: tuple[int, int, int], monkeypatch: pytest.MonkeyPatch
@@ -110,13 +120,13 @@ async def test_the_app_defers_full_collections_while_it_streams(
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await send(pilot, "tps: 200 lorem: 200", wait=False)
-        await pilot.pause(0.3)
-        assert chat(app).controller.busy
+        await send(pilot, "tps: 100 lorem: 300", wait=False)  # about 3 s
+        await until_streaming(pilot)
         assert gc.get_threshold()[2] == NEVER
         while chat(app).controller.busy:
             await pilot.press("a")  # the user types on: no pause for a collection yet
             await pilot.pause(0.05)
+        assert chat(app).query_one(AnswerView).state == "complete"
         assert COLLECTOR.deferred and gc.get_threshold()[2] == NEVER
         await pilot.pause(2.5)
         assert not COLLECTOR.deferred
@@ -129,7 +139,7 @@ async def test_quitting_mid_stream_gives_the_thresholds_back(
 ) -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
-        await send(pilot, "tps: 50 lorem: 60", wait=False)
-        await pilot.pause(0.3)
+        await send(pilot, "tps: 50 lorem: 100", wait=False)  # about 2 s
+        await until_streaming(pilot)
         assert gc.get_threshold()[2] == NEVER
     assert gc.get_threshold() == thresholds
