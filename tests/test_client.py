@@ -34,6 +34,19 @@ def collect(
     return events, notices
 
 
+def stream_until_error(reply: Reply) -> tuple[list[StreamEvent], ApiError]:
+    """Stream a scripted Anthropic reply that must end in an error: what arrived, the error."""
+    seen: list[StreamEvent] = []
+    with (
+        ScriptedServer(reply) as server,
+        ChatClient(ClientSettings(base_url=server.base_url), FAKE_KEY) as client,
+        pytest.raises(ApiError) as caught,
+    ):
+        for event in client.stream(Conversation.single("x"), "claude-x", "anthropic"):
+            seen.append(event)
+    return seen, caught.value
+
+
 def text_of(events: list[StreamEvent]) -> str:
     return "".join(e.text for e in events if isinstance(e, TextDelta))
 
@@ -190,16 +203,9 @@ def test_a_dropped_connection_keeps_the_text_and_says_ended_early() -> None:
         ),
         drop=True,
     )
-    seen: list[StreamEvent] = []
-    with (
-        ScriptedServer(reply) as server,
-        ChatClient(ClientSettings(base_url=server.base_url), FAKE_KEY) as client,
-        pytest.raises(ApiError) as caught,
-    ):
-        for event in client.stream(Conversation.single("x"), "claude-x", "anthropic"):
-            seen.append(event)
+    seen, error = stream_until_error(reply)
     assert text_of(seen) == "Cut"
-    assert caught.value.kind == "ended_early"
+    assert error.kind == "ended_early"
 
 
 def test_a_silent_server_hits_the_read_timeout() -> None:
@@ -238,16 +244,9 @@ def test_error_event_mid_stream_keeps_what_arrived() -> None:
             {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}},
         ),
     )
-    seen: list[StreamEvent] = []
-    with (
-        ScriptedServer(reply) as server,
-        ChatClient(ClientSettings(base_url=server.base_url), FAKE_KEY) as client,
-        pytest.raises(ApiError) as caught,
-    ):
-        for event in client.stream(Conversation.single("x"), "claude-x", "anthropic"):
-            seen.append(event)
+    seen, error = stream_until_error(reply)
     assert text_of(seen) == "So far"
-    assert caught.value.kind == "upstream" and "Overloaded" in caught.value.message
+    assert error.kind == "upstream" and "Overloaded" in error.message
 
 
 def test_multibyte_characters_split_across_network_writes() -> None:
