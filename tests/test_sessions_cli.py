@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_store_io import MESSAGE_FIELDS
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.store import Store
 
@@ -134,18 +135,7 @@ def test_export_import_round_trip(seeded: Store, tmp_path: Path) -> None:
     data = json.loads(exported.stdout)
     assert {"id", "title", "created_at", "messages"} <= set(data)
     message = data["messages"][1]
-    for key in (
-        "role",
-        "text",
-        "reasoning",
-        "model",
-        "provider",
-        "status",
-        "finish_reason",
-        "usage",
-        "created_at",
-    ):
-        assert key in message
+    assert set(message) >= MESSAGE_FIELDS
     assert message["status"] == "complete" and message["usage"]["output_tokens"] == 9
 
     target = tmp_path / "out" / "session.json"

@@ -27,6 +27,20 @@ def store() -> Iterator[Store]:
     opened.close()
 
 
+MESSAGE_FIELDS = {
+    "role",
+    "text",
+    "reasoning",
+    "model",
+    "provider",
+    "status",
+    "finish_reason",
+    "usage",
+    "created_at",
+}
+"""What every message of a JSON export carries, for scripts (`sessions export --format json`)."""
+
+
 def _conversation(store: Store) -> str:
     sid = store.create_session(system="You are terse.\nAlways cite.")
     store.add_message(sid, "user", "What is **WAL**?")
@@ -80,18 +94,7 @@ def test_json_shape_for_scripts(store: Store) -> None:
         "hello?",
         "",
     ]
-    required = {
-        "role",
-        "text",
-        "reasoning",
-        "model",
-        "provider",
-        "status",
-        "finish_reason",
-        "usage",
-        "created_at",
-    }
-    assert all(required <= set(m) for m in messages)
+    assert all(set(m) >= MESSAGE_FIELDS for m in messages)
     assert [m["status"] for m in messages] == [
         "complete",
         "complete",
