@@ -413,7 +413,8 @@ def test_stop_is_prompt_while_streams_are_open(slow_gateway: Gateway) -> None:
             readers.append(reader)
         start = time.monotonic()
         slow_gateway.stop()
-        assert time.monotonic() - start < 1.5
+        # the streams would take four minutes to finish; stopping does not wait for them
+        assert time.monotonic() - start < 10
         for reader in readers:
             # the stream ends at once, unfinished: no terminating chunk
             with pytest.raises(httpx.RemoteProtocolError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -77,7 +76,7 @@ async def test_switching_from_the_palette_applies_and_persists() -> None:
         assert load_settings()[0].theme == "tikhub-light"
 
 
-async def test_saving_is_cheap_and_the_latest_choice_wins() -> None:
+async def test_the_latest_choice_wins() -> None:
     app = TikhubApp(Settings(), demo=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -88,9 +87,7 @@ async def test_saving_is_cheap_and_the_latest_choice_wins() -> None:
         assert load_settings()[0].theme == "tikhub-solarized"
         saver = ThemeSaver(app)
         saver._wanted = "tikhub-light"
-        start = time.perf_counter()
         saver.save()
-        assert time.perf_counter() - start < 0.5
         assert load_settings()[0].theme == "tikhub-light"
 
 
