@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import gc
-import time
 from collections.abc import Iterator
 
 import pytest
 from textual.pilot import Pilot
 
-from tests.ui_helpers import SIZE, chat, demo_app, ready, send
+from tests.ui_helpers import SIZE, chat, demo_app, ready, send, wait_until
 from tikhub_tui.ui import collector as collector_module
 from tikhub_tui.ui.collector import COLLECTOR, LONGEST_HOLD, NEVER, QUIET, Collector
 from tikhub_tui.ui.widgets.answer import AnswerView
@@ -106,10 +105,8 @@ def test_restore_gives_the_thresholds_back_without_collecting(
 
 
 async def until_streaming(pilot: Pilot[None]) -> None:
-    deadline = time.monotonic() + 10
-    while not chat(pilot.app).controller.busy:  # type: ignore[arg-type]
-        assert time.monotonic() < deadline, "the stream did not start"
-        await pilot.pause(0.02)
+    app = pilot.app
+    await wait_until(pilot, lambda: chat(app).controller.busy, "the stream to start")  # type: ignore[arg-type]
 
 
 @pytest.mark.anyio
@@ -128,8 +125,7 @@ async def test_the_app_defers_full_collections_while_it_streams(
             await pilot.pause(0.05)
         assert chat(app).query_one(AnswerView).state == "complete"
         assert COLLECTOR.deferred and gc.get_threshold()[2] == NEVER
-        await pilot.pause(2.5)
-        assert not COLLECTOR.deferred
+        await wait_until(pilot, lambda: not COLLECTOR.deferred, "the deferred collection")
         assert gc.get_threshold() == thresholds
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui_helpers import SIZE, chat, demo_app, ready, send, until_idle
+from tests.ui_helpers import SIZE, chat, demo_app, ready, send, until_idle, wait_until
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.paths import data_dir
 from tikhub_tui.core.store import Store
@@ -195,12 +195,8 @@ async def test_a_long_session_mounts_only_its_newest_messages() -> None:
         mounted = list(screen.query(UserMessage)) + list(screen.query(AnswerView))
         assert len(mounted) == PAGE
         assert screen.query(UserMessage).last().text == "question 499"
-        transcript = screen.transcript
-        for _ in range(3):
-            transcript.scroll_home(animate=False)
-            await pilot.pause(0.2)
-        more = list(screen.query(UserMessage)) + list(screen.query(AnswerView))
-        assert len(more) > PAGE
+        screen.transcript.scroll_home(animate=False)
+        await wait_until(pilot, lambda: len(screen.query(UserMessage)) > PAGE // 2, "older messages")
         texts = [w.text for w in screen.query(UserMessage)]
         assert texts == sorted(texts, key=lambda t: int(t.split()[1]))
 

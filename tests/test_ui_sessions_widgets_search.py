@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,6 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
 from tests.test_ui_sessions_widgets import NOW, fill_store
+from tests.ui_helpers import wait_until
 from tikhub_tui.core.store import Store
 from tikhub_tui.core.store_types import SearchHit, Span
 from tikhub_tui.ui.screens import search as search_module
@@ -53,15 +53,6 @@ async def settle(pilot: Pilot[None]) -> None:
     if isinstance(screen, SearchScreen):
         await wait_until(pilot, lambda: not screen.busy, "the search")
     await pilot.pause()
-
-
-async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
-    """Pause until `condition` holds (a worker thread is not awaitable), for 5 s at most."""
-    for _ in range(100):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"still waiting for {what}")
 
 
 def status(app: App[None]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from textual.message import Message
 from textual.notifications import Notify
@@ -60,6 +61,17 @@ async def until_idle(pilot: Pilot[None], timeout: float = 30) -> None:
         assert time.monotonic() < deadline, "the answer did not end in time"
         await pilot.pause(0.05)
     await pilot.pause(0.1)
+
+
+async def wait_until(
+    pilot: Pilot[None], condition: Callable[[], bool], what: str, timeout: float = 10
+) -> None:
+    """Pause until `condition` holds (a worker thread is not awaitable), `timeout` s at most."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting for {what}")
+        await pilot.pause(0.05)
 
 
 class Notices:
