@@ -10,7 +10,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["bench_ask.py", "bench_tui.py", "bench_store.py", "bench_sessions.py"]
+BENCHMARKS = [
+    "bench_ask.py",
+    "bench_tui.py",
+    "bench_markdown.py",
+    "bench_store.py",
+    "bench_sessions.py",
+]
 
 
 def main() -> int:

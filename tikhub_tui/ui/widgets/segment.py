@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 if TYPE_CHECKING:  # Markdown (markdown-it, pygments) loads with the first answer, not at start
-    from textual.widgets import Markdown
+    from tikhub_tui.ui.widgets.markdown import AnswerMarkdown
 
 
 class Segment(Widget):
@@ -39,7 +39,7 @@ class Segment(Widget):
         super().__init__()
         self.source = source
         self.sealed = False
-        self._markdown: Markdown | None = None
+        self._markdown: AnswerMarkdown | None = None
         self._filled = False
         self._unshown: list[str] = []
         """Text added since the Markdown was last brought up to date (see `show`)."""
@@ -94,15 +94,15 @@ class Segment(Widget):
         (parsing and mounting take a while)."""
         if self._markdown is not None:
             return
-        from textual.widgets import Markdown
+        from tikhub_tui.ui.widgets.markdown import AnswerMarkdown
 
-        self._markdown = Markdown()
+        self._markdown = AnswerMarkdown()
         self._filled = False
         self.styles.height = "auto"
         self.mount(self._markdown)
         self.call_next(self._fill, self._markdown)
 
-    async def _fill(self, markdown: Markdown) -> None:
+    async def _fill(self, markdown: AnswerMarkdown) -> None:
         try:
             if markdown is not self._markdown:
                 return  # released before it was filled
