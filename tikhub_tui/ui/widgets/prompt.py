@@ -10,6 +10,7 @@ from __future__ import annotations
 from textual import events
 from textual.message import Message
 from textual.widgets import TextArea
+from textual.widgets.text_area import Edit, EditResult
 
 NEWLINE_KEYS = frozenset({"ctrl+j", "shift+enter", "alt+enter", "ctrl+enter"})
 
@@ -69,6 +70,41 @@ class PromptArea(TextArea):
             self._recall_step(1)
             return
         await super()._on_key(event)
+
+    def edit(self, edit: Edit) -> EditResult:
+        """Every change of the text (typing, deleting, pasting) is drawn at once."""
+        result = super().edit(edit)
+        self._echo()
+        return result
+
+    def _echo(self) -> None:
+        """Draw the prompt now, without waiting for the screen's next update.
+
+        While an answer streams, the screen's next update usually lays out the transcript
+        first (20-50 ms at 2,000 tokens/s), and the key would wait for it. Unless the change
+        made the prompt taller, its place on screen is what it was, so its lines are drawn at
+        once with the layout the screen has; the regular update follows as always.
+        """
+        app = self.app
+        if not self.is_attached or app.is_inline or self._layout_required:
+            return
+        if not self._repaint_regions:
+            return
+        screen = self.screen
+        if screen is not app.screen:
+            return
+        compositor = screen._compositor
+        if self not in compositor.visible_widgets or compositor._dirty_regions:
+            return
+        compositor.update_widgets({self})
+        update = compositor.render_update(screen_stack=app._background_screens)
+        # a batch (the Markdown mounting blocks) holds back the screen's own updates; the
+        # prompt's lines are whole in themselves and can go out now
+        batch, app._batch_count = app._batch_count, 0
+        try:
+            app._display(screen, update)
+        finally:
+            app._batch_count = batch
 
     def _recalled(self) -> bool:
         return (
