@@ -11,7 +11,7 @@ import time
 import pytest
 
 from tests.conftest import FAKE_KEY
-from tests.scripted_server import ScriptedServer, anthropic_answer
+from tests.scripted_server import ScriptedServer, anthropic_answer, json_reply
 from tests.test_ask import ask
 from tikhub_tui.core.paths import data_dir
 from tikhub_tui.core.store import Store
@@ -56,6 +56,24 @@ def test_continue_sends_the_history_and_extends_the_session() -> None:
     assert server.seen[1].body["system"] == "Be kind."
     _, messages = only_session()
     assert [m.text for m in messages] == ["first question", "first answer", "and then?", "second"]
+
+
+def test_continue_after_a_failure_does_not_send_the_failed_turn() -> None:
+    error = json_reply(500, {"type": "error", "error": {"type": "api_error", "message": "boom"}})
+    replies = [error, error, error, anthropic_answer("first answer"), anthropic_answer("second")]
+    with ScriptedServer(*replies) as server:
+        base = ("-m", "claude-x", "--base-url", server.base_url)  # a 500 is not retried
+        assert ask(*base, "lost question").returncode == 5
+        assert ask(*base, "--continue", "lost again").returncode != 0
+        assert ask(*base, "--continue", "and again").returncode != 0
+        assert ask(*base, "--continue", "first question").returncode == 0
+        assert ask(*base, "--continue", "and then?").returncode == 0
+    assert server.seen[3].body["messages"] == [{"role": "user", "content": "first question"}]
+    assert server.seen[4].body["messages"] == [
+        {"role": "user", "content": "first question"},
+        {"role": "assistant", "content": "first answer"},
+        {"role": "user", "content": "and then?"},
+    ]
 
 
 def test_session_by_id_prefix(gateway_url: str) -> None:

@@ -95,9 +95,10 @@ def open_recorder(
             conversation = store.conversation(session_id)
     except StoreError as error:
         raise SessionChoiceError(f"cannot read the sessions: {error}") from None
+    history = [*conversation.messages, Message("user", prompt)]
+    conversation = Conversation.from_history(history, conversation.system)
     if system is not None:
         conversation.system = system
-    conversation.messages.append(Message("user", prompt))
     recorder = Recorder(conversation)
     if save:
         _record(recorder, session_id, prompt, system, model, provider)

@@ -36,6 +36,22 @@ class Conversation:
     def single(cls, prompt: str, system: str | None = None) -> Conversation:
         return cls([Message("user", prompt)], system)
 
+    @classmethod
+    def from_history(cls, history: list[Message], system: str | None = None) -> Conversation:
+        """The turns worth sending from a history that may hold failed answers: an answer
+        with no text is left out, and so is the prompt it failed to answer (the protocols
+        want user and assistant turns to alternate; an error is not something the model
+        said). The last prompt, still to be answered, stays."""
+        turns: list[Message] = []
+        for message in history:
+            if message.role == "user":
+                if turns and turns[-1].role == "user":
+                    turns.pop()  # that prompt got no answer
+                turns.append(message)
+            elif message.text:
+                turns.append(message)
+        return cls(turns, system)
+
 
 @dataclass(frozen=True, slots=True)
 class RequestOptions:

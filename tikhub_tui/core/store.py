@@ -289,12 +289,10 @@ class Store(StoreBase):
 
     @_guarded
     def conversation(self, session_id: str) -> Conversation:
-        """The active path as a Conversation to send (answers that have no text are left out)."""
+        """The active path as a Conversation to send (failed turns are left out)."""
         system = self.get_session(session_id).system
-        turns = [
-            Message(m.role, m.text) for m in self.messages(session_id) if m.role == "user" or m.text
-        ]
-        return Conversation(turns, system or None)
+        history = [Message(m.role, m.text) for m in self.messages(session_id)]
+        return Conversation.from_history(history, system or None)
 
     # search, export, import -------------------------------------------------------------------
 

@@ -363,7 +363,8 @@ class ChatScreen(Screen[None]):
         for earlier in self.turns[: self.turns.index(turn)]:
             messages += [Message("user", earlier.prompt), Message("assistant", earlier.answer.text)]
         messages.append(Message("user", turn.prompt))
-        return Conversation(messages, self.tikhub.settings.system_prompt or None), None
+        system = self.tikhub.settings.system_prompt or None
+        return Conversation.from_history(messages, system), None
 
     def _start(self, turn: Turn) -> None:
         app = self.tikhub
