@@ -6,12 +6,14 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import FAKE_KEY
 from tests.scripted_server import Reply, ScriptedServer, anthropic_answer, json_reply
 from tikhub_tui.core.paths import config_file
+from tikhub_tui.core.store import Store
 from tikhub_tui.gateway import answer_text
 
 MODELS = {"openai": "gpt-4o", "anthropic": "claude-sonnet-4-5-20250929", "gemini": "gemini-2.5-flash"}
@@ -179,6 +181,42 @@ def test_reasoning_never_reaches_stdout(gateway_url: str) -> None:
                 "think: 6 echo: answer only")
     assert shown.stdout == "answer only\n"
     assert len(shown.stderr.split()) >= 6
+    assert shown.stderr.endswith("\n")  # in a terminal the answer starts on a line of its own
+
+
+def test_a_prompt_that_is_not_utf8_is_a_usage_error(gateway_url: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tikhub_tui", "ask", "-m", "gpt-4o", "--base-url", gateway_url],
+        input=b"echo: caf\xe9\n", capture_output=True,
+        env={**os.environ, "TIKHUB_API_KEY": FAKE_KEY}, timeout=60,
+    )
+    assert result.returncode == 2 and b"Traceback" not in result.stderr
+    assert b"not UTF-8 text" in result.stderr and b"iconv" in result.stderr
+    argument = subprocess.run(
+        [sys.executable, "-m", "tikhub_tui", "ask", "-m", "gpt-4o", "--base-url", gateway_url,
+         os.fsdecode(b"echo: caf\xe9")],
+        capture_output=True, text=True, env={**os.environ, "TIKHUB_API_KEY": FAKE_KEY},
+        timeout=60,
+    )
+    assert argument.returncode == 2 and "the prompt argument is not UTF-8" in argument.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_on_stdout_is_reported_and_the_answer_saved(gateway_url: str) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "tikhub_tui", "ask", "-m", "gpt-4o", "--base-url", gateway_url,
+             "tps: 0 lorem: 3000"],
+            stdout=full, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "TIKHUB_API_KEY": FAKE_KEY}, timeout=60,
+        )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "cannot write the answer to standard output: No space left on device" in result.stderr
+    with Store.open() as store:
+        (session,) = store.list_sessions()
+        answer = store.messages(session.id)[-1]
+    assert answer.status == "stopped" and answer.text
+    assert answer_text("lorem: 3000").startswith(answer.text)
 
 
 def test_base_url_prefix_and_trailing_slash_are_joined() -> None:

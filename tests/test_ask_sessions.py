@@ -150,8 +150,8 @@ def test_sigkill_mid_stream_keeps_the_partial_answer(gateway_url: str) -> None:
         env={**os.environ, "TIKHUB_API_KEY": FAKE_KEY},
     )
     assert process.stdout is not None
-    # read until words some 45 tokens in are printed (ask prints a delta, then saves it), then
-    # wait past the store writer's half-second interval
+    # read until words some 45 tokens in are printed (ask hands each delta to the store
+    # writer, then prints it), then wait past the writer's half-second interval
     printed = b""
     while b"Excepteur culpa" not in printed:
         chunk = os.read(process.stdout.fileno(), 4096)

@@ -38,12 +38,13 @@ EXIT_CODES = {
     "config": EXIT_USAGE,
 }
 EXIT_BROKEN_PIPE = 141
+EXIT_OUTPUT = 1
 
 EPILOG = """\
-exit codes: 0 answered (also when cut at the token limit, with a warning), 2 usage or
-settings error, 3 no API key or the key was rejected, 4 rate limited, 5 upstream error
-(error status or event, blocked prompt, stream ended early), 6 network error or timeout,
-130 interrupted.
+exit codes: 0 answered (also when cut at the token limit, with a warning), 1 the answer
+could not be written to standard output, 2 usage or settings error, 3 no API key or the key
+was rejected, 4 rate limited, 5 upstream error (error status or event, blocked prompt,
+stream ended early), 6 network error or timeout, 130 interrupted.
 
 The key comes from TIKHUB_API_KEY, else the OS keyring (`tikhub-tui keys set`).
 The base URL from --base-url, else TIKHUB_BASE_URL, else config.toml, else
@@ -111,12 +112,32 @@ def say(message: str, hint: str = "", stream: TextIO | None = None) -> None:
     out.flush()
 
 
+class PromptError(Exception):
+    """The prompt cannot be read as text."""
+
+
 def read_prompt(arg: str | None) -> str:
     if arg is not None and arg != "-":
-        return arg
+        return _utf8(arg, "the prompt argument")
     if sys.stdin.isatty():
         say("reading the prompt from the terminal; end it with Ctrl-D")
-    return sys.stdin.read()
+    try:
+        return _utf8(sys.stdin.read(), "the prompt on stdin")
+    except UnicodeDecodeError as error:
+        raise PromptError(_not_utf8("the prompt on stdin", error.start)) from None
+
+
+def _utf8(text: str, where: str) -> str:
+    """`text`, if it can be sent as UTF-8 (undecodable bytes arrive as lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise PromptError(_not_utf8(where, error.start)) from None
+    return text
+
+
+def _not_utf8(where: str, position: int) -> str:
+    return f"{where} is not UTF-8 text (a byte that is not UTF-8 at character {position})"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -154,7 +175,11 @@ def _ask(args: argparse.Namespace) -> int:
         infer_provider(model) if args.model or not settings.provider else settings.provider
     )
     base_url = args.base_url or os.environ.get("TIKHUB_BASE_URL") or settings.base_url
-    prompt = read_prompt(args.prompt)
+    try:
+        prompt = read_prompt(args.prompt)
+    except PromptError as error:
+        say(str(error), "convert it first, e.g. `iconv -f latin1 -t utf-8`")
+        return EXIT_USAGE
     if not prompt.strip():
         say("the prompt is empty", "pass it as an argument or on stdin")
         return EXIT_USAGE
@@ -213,6 +238,15 @@ def _ask(args: argparse.Namespace) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         result.record(recorder, answer_status(cancelled=True))
         return EXIT_BROKEN_PIPE
+    except OSError as error:  # stdout cannot be written: a full disk, a closed terminal
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        result.record(recorder, answer_status(cancelled=True))
+        saved = "" if args.no_save else "; what arrived is saved in the session"
+        say(
+            f"cannot write the answer to standard output: {error.strerror or error}{saved}",
+            "make room, or send the output somewhere else",
+        )
+        return EXIT_OUTPUT
     except KeyboardInterrupt:
         result.record(recorder, answer_status(cancelled=True))
         say("interrupted; the answer above is incomplete" if result.printed else "interrupted")
@@ -236,17 +270,26 @@ class Outcome:
         self.usage = Usage()
         self._pending: list[str] = []
         self._recorder: Recorder | None = None
+        self._reasoning_open = False
+        """Reasoning was shown on stderr and its last line is not ended yet."""
 
     def flush(self) -> None:
         """Write what is decoded so far (called before the stream waits for the network)."""
         if self._pending:
             text = "".join(self._pending)
             self._pending.clear()
-            sys.stdout.write(text)
             if self._recorder is not None:
-                self._recorder.append(text)
+                self._recorder.append(text)  # saved first: printing may fail (a full disk)
+            sys.stdout.write(text)
         sys.stdout.flush()
         sys.stderr.flush()
+
+    def _end_reasoning(self) -> None:
+        """Shown reasoning ends its line before the answer, so the two never run together."""
+        if self._reasoning_open:
+            self._reasoning_open = False
+            sys.stderr.write("\n")
+            sys.stderr.flush()
 
     def consume(
         self, stream: Iterable[StreamEvent], recorder: Recorder, *, show_reasoning: bool
@@ -259,17 +302,20 @@ class Outcome:
                 if isinstance(event, TextDelta):
                     if self.first is None:
                         self.first = time.monotonic()
+                    self._end_reasoning()
                     self._pending.append(event.text)
                     self.printed = True
                 elif isinstance(event, ReasoningDelta):
-                    if show_reasoning:
+                    if show_reasoning and event.text:
                         sys.stderr.write(event.text)
+                        self._reasoning_open = not event.text.endswith("\n")
                 elif isinstance(event, UsageUpdate):
                     self.usage = self.usage.merged(event.usage)
                 elif isinstance(event, Finished):
                     self.finish = event
         finally:
             # what arrived stays printed whatever happened, on a line of its own
+            self._end_reasoning()
             self.flush()
             if self.printed:
                 sys.stdout.write("\n")
