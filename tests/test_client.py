@@ -76,7 +76,7 @@ def test_429_is_retried_honouring_retry_after_then_succeeds() -> None:
     assert len(server.seen) == 3
 
 
-@pytest.mark.parametrize("status", [502, 503, 504])
+@pytest.mark.parametrize("status", [502, 503, 504, 529])
 def test_gateway_errors_are_retried(status: int) -> None:
     failing = json_reply(status, {"error": {"message": "upstream hiccup"}}, **{"retry-after": "0"})
     with ScriptedServer(failing, anthropic_answer("fine")) as server:

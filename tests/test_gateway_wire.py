@@ -258,7 +258,7 @@ def test_unknown_path_is_a_json_404(gateway_url: str) -> None:
 
 
 @PROTOCOLS
-@pytest.mark.parametrize("status", [400, 403, 404, 429, 500, 502, 503, 504])
+@pytest.mark.parametrize("status", [400, 403, 404, 418, 429, 500, 502, 503, 504, 529, 599])
 def test_error_directive_answers_the_status_with_the_providers_body(
     gateway_url: str, path: str, headers: dict[str, str], status: int
 ) -> None:

@@ -1,7 +1,7 @@
 """HTTP for every protocol: one streamed answer at a time per `ChatStream`, many per client.
 
 httpx does the HTTP and httpx-sse the event framing; this module adds what a chat client needs
-on top: provider error bodies turned into clear errors, retries of 429/502/503/504 before any
+on top: provider error bodies turned into clear errors, retries of 429/502/503/504/529 before any
 text, timeouts, a stream that ends without its end marker treated as an error, and cancelling
 from another thread by shutting the socket so a blocked read ends at once.
 """
@@ -30,7 +30,7 @@ from tikhub_tui.core.model import (
 from tikhub_tui.core.providers import adapter
 from tikhub_tui.core.secrets import redact
 
-RETRYABLE = frozenset({429, 502, 503, 504})
+RETRYABLE = frozenset({429, 502, 503, 504, 529})  # 529: Anthropic is overloaded
 ERROR_BODY_LIMIT = 64 * 1024
 
 

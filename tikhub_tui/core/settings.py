@@ -44,7 +44,7 @@ class Settings:
     read_timeout: float = 120.0
     """Seconds to wait for the next piece of an answer before giving up."""
     max_retries: int = 4
-    """How often a 429/502/503/504 is retried before any text arrived."""
+    """How often a 429/502/503/504/529 is retried before any text arrived."""
     max_retry_wait: float = 30.0
     """Seconds spent waiting between retries, in all."""
     models: dict[str, list[str]] = field(default_factory=dict)

@@ -39,6 +39,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+
+def _phrase(status: int) -> str:
+    """The reason phrase of a status line; statuses outside the standard list (Anthropic's
+    529) get a plain one."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Overloaded" if status == 529 else "Error"
+
 class _Server(ThreadingHTTPServer):
     """Tracks its connections and handler threads so that stop() can end them at once."""
 
@@ -100,7 +109,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _head(self, status: int, headers: list[tuple[str, str]]) -> bytes:
         lines = [
-            f"HTTP/1.1 {status} {HTTPStatus(status).phrase}",
+            f"HTTP/1.1 {status} {_phrase(status)}",
             f"Date: {formatdate(usegmt=True)}",
         ]
         lines += [f"{name}: {value}" for name, value in headers]
