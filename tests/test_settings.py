@@ -54,6 +54,17 @@ def test_non_positive_timeouts_are_refused() -> None:
         load_settings()
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["read_timeout = 1e309", "read_timeout = nan", "connect_timeout = 1e12",
+     "max_tokens = 1e20", "max_retries = -1", "max_retry_wait = -5"],
+)
+def test_out_of_range_numbers_are_refused_with_the_file(line: str) -> None:
+    config_file().write_text(line + "\n")
+    with pytest.raises(SettingsError, match=r"config.toml: `\w+` must be"):
+        load_settings()
+
+
 def test_unknown_keys_are_warnings_not_errors() -> None:
     config_file().write_text('colour = "blue"\nmodel = "gpt-4o"\n')
     settings, warnings = load_settings()

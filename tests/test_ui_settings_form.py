@@ -63,6 +63,12 @@ def test_each_bad_field_is_explained_by_id() -> None:
     assert "'two words'" in errors["extra-openai"]
 
 
+def test_values_the_settings_file_would_refuse_are_refused_here() -> None:
+    _, errors = parse_form(form(read_timeout="1e12", max_tokens="20000000"), Settings())
+    assert errors["read-timeout"] == "must be at most 3,600 seconds"
+    assert errors["max-tokens"] == "must be at most 10,000,000"
+
+
 def test_a_url_without_a_host_is_refused() -> None:
     _, errors = parse_form(form(base_url="https://"), Settings())
     assert "name a host" in errors["base-url"]

@@ -98,9 +98,23 @@ def from_dict(data: dict[str, Any], path: Path) -> tuple[Settings, list[str]]:
             warnings.append(f"{path}: unknown setting `{key}` ignored")
     settings = Settings(**values)
     for name in ("connect_timeout", "read_timeout", "max_tokens"):
-        if getattr(settings, name) <= 0:
-            raise SettingsError(f"{path}: `{name}` must be greater than 0")
+        if not 0 < getattr(settings, name) <= LARGEST[name]:
+            raise SettingsError(
+                f"{path}: `{name}` must be greater than 0 and at most {LARGEST[name]:,.0f}"
+            )
+    for name in ("max_retries", "max_retry_wait"):
+        if not 0 <= getattr(settings, name) <= LARGEST[name]:
+            raise SettingsError(f"{path}: `{name}` must be from 0 to {LARGEST[name]:,.0f}")
     return settings, warnings
+
+
+LARGEST: dict[str, float] = {  # the settings form checks the same bounds
+    "connect_timeout": 3600.0,  # an hour: anything longer is a typo (and 1e309 is infinity)
+    "read_timeout": 3600.0,
+    "max_tokens": 10_000_000,
+    "max_retries": 100,
+    "max_retry_wait": 3600.0,
+}
 
 
 def _models(value: Any, path: Path) -> dict[str, list[str]]:

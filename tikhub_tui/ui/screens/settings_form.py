@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from tikhub_tui.core.client import check_base_url
 from tikhub_tui.core.errors import ApiError
 from tikhub_tui.core.model import PROVIDERS
-from tikhub_tui.core.settings import Settings
+from tikhub_tui.core.settings import LARGEST, Settings
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,10 @@ def parse_form(values: FormValues, base: Settings) -> tuple[Settings | None, dic
         check_base_url(base_url)
     except ApiError as error:
         errors["base-url"] = f"{error.message}; {error.hint}"
-    connect = _seconds(values.connect_timeout, "connect-timeout", errors)
-    read = _seconds(values.read_timeout, "read-timeout", errors)
-    max_tokens = _whole(values.max_tokens, "max-tokens", errors)
+    largest_connect = LARGEST["connect_timeout"]
+    connect = _seconds(values.connect_timeout, "connect-timeout", errors, largest_connect)
+    read = _seconds(values.read_timeout, "read-timeout", errors, LARGEST["read_timeout"])
+    max_tokens = _whole(values.max_tokens, "max-tokens", errors, LARGEST["max_tokens"])
     if not values.model.strip():
         errors["model"] = "choose a model"
     models = {k: v for k, v in base.models.items() if k not in PROVIDERS}
@@ -107,7 +108,7 @@ def parse_form(values: FormValues, base: Settings) -> tuple[Settings | None, dic
     )
 
 
-def _seconds(text: str, field_id: str, errors: dict[str, str]) -> float:
+def _seconds(text: str, field_id: str, errors: dict[str, str], largest: float) -> float:
     try:
         value = float(text.strip())
     except ValueError:
@@ -115,10 +116,12 @@ def _seconds(text: str, field_id: str, errors: dict[str, str]) -> float:
         return 0.0
     if not math.isfinite(value) or value <= 0:
         errors[field_id] = "must be more than 0 seconds"
+    elif value > largest:
+        errors[field_id] = f"must be at most {largest:,.0f} seconds"
     return value
 
 
-def _whole(text: str, field_id: str, errors: dict[str, str]) -> int:
+def _whole(text: str, field_id: str, errors: dict[str, str], largest: float) -> int:
     try:
         value = int(text.strip())
     except ValueError:
@@ -126,4 +129,6 @@ def _whole(text: str, field_id: str, errors: dict[str, str]) -> int:
         return 0
     if value <= 0:
         errors[field_id] = "must be more than 0"
+    elif value > largest:
+        errors[field_id] = f"must be at most {largest:,.0f}"
     return value
