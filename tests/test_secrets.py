@@ -302,6 +302,11 @@ def test_redact_leaves_short_strings_and_other_text_alone() -> None:
     )
 
 
+def test_redact_catches_the_key_in_capitals_and_cut_short() -> None:
+    body = f"key {FAKE_KEY.upper()} / {FAKE_KEY[:14]}… / {FAKE_KEY[-13:]} / {FAKE_KEY[:11]}"
+    assert secrets.redact(body, FAKE_KEY) == f"key [redacted] / [redacted]… / [redacted] / {FAKE_KEY[:11]}"
+
+
 def test_redact_prefers_the_longer_of_overlapping_secrets() -> None:
     inner = FAKE_KEY[:20]
     text = f"x{FAKE_KEY}y {inner}"

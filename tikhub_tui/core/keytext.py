@@ -19,6 +19,8 @@ KEY_FILE_NAME = "api-key"
 MAX_KEY_LENGTH = 4096
 REDACTED = "[redacted]"
 MIN_REDACT_LENGTH = 8
+REDACT_PIECE = 12
+"""A run of this many characters of a key in a text counts as the key."""
 """Shorter strings are never redacted: replacing them would mangle ordinary text."""
 
 StoreErrorKind = Literal["no-backend", "timeout", "locked", "failed", "file", "invalid"]
@@ -76,13 +78,42 @@ def mask(key: str) -> str:
 
 
 def redact(text: str, *secrets: str) -> str:
-    """`text` with every occurrence of each secret replaced by "[redacted]".
+    """`text` with each secret replaced by "[redacted]", also in another case and in pieces:
+    any run of 12 or more of its characters (a server may echo a key cut short, or in capitals).
 
     Used on server error bodies that echo the key; secrets shorter than 8 characters are left
     alone because replacing them would mangle ordinary text.
     """
-    wanted = {secret.strip() for secret in secrets if secret}
-    for secret in sorted(wanted, key=len, reverse=True):
+    folded = text.casefold()
+    spans: list[tuple[int, int]] = []
+    for secret in {secret.strip().casefold() for secret in secrets if secret}:
+        if len(secret) < MIN_REDACT_LENGTH:
+            continue
+        piece = min(len(secret), REDACT_PIECE)
+        for start in range(len(secret) - piece + 1):
+            fragment = secret[start : start + piece]
+            found = folded.find(fragment)
+            while found >= 0:
+                spans.append((found, found + piece))
+                found = folded.find(fragment, found + 1)
+    if not spans or len(folded) != len(text):  # casefold changed the length: no offsets
+        return _redact_exact(text, secrets) if spans else text
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    pieces, last = [], 0
+    for start, end in merged:
+        pieces += [text[last:start], REDACTED]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _redact_exact(text: str, secrets: tuple[str, ...]) -> str:
+    for secret in sorted({s.strip() for s in secrets if s}, key=len, reverse=True):
         if len(secret) >= MIN_REDACT_LENGTH:
             text = text.replace(secret, REDACTED)
     return text
