@@ -94,6 +94,37 @@ def test_500_is_not_retried_and_shows_the_provider_message() -> None:
     assert "Internal server error" in caught.value.message
 
 
+def test_a_long_retry_after_is_named_in_the_advice() -> None:
+    limited = json_reply(429, {"error": {"message": "quota"}}, **{"retry-after": "120"})
+    with ScriptedServer(limited) as server, pytest.raises(ApiError) as caught:
+        collect(server.base_url)
+    assert len(server.seen) == 1  # 120 s is past the retry budget: no wait at all
+    assert caught.value.kind == "rate_limit"
+    assert caught.value.hint == "wait 120 s (the server's Retry-After) and try again"
+
+
+def test_403_says_access_was_refused_with_the_providers_message() -> None:
+    body = {"error": {"message": "Country, region, or territory not supported"}}
+    with ScriptedServer(json_reply(403, body)) as server, pytest.raises(ApiError) as caught:
+        collect(server.base_url)
+    assert caught.value.kind == "auth"
+    assert caught.value.message == (
+        "the gateway refused access (HTTP 403: Country, region, or territory not supported)"
+    )
+    assert "may use this model" in caught.value.hint
+
+
+def test_a_redirect_names_where_it_leads_and_the_setting_to_fix() -> None:
+    moved = json_reply(301, {}, location="https://gateway.example/v1/messages")
+    with ScriptedServer(moved) as server, pytest.raises(ApiError) as caught:
+        collect(server.base_url)
+    assert caught.value.kind == "config"
+    assert caught.value.message == (
+        "the server redirected the request to https://gateway.example/v1/messages (HTTP 301)"
+    )
+    assert "set the base URL" in caught.value.hint
+
+
 def test_retries_stop_when_spent() -> None:
     limited = json_reply(429, {"error": {"message": "quota"}}, **{"retry-after": "0"})
     with ScriptedServer(limited) as server, pytest.raises(ApiError) as caught:

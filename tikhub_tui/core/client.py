@@ -200,7 +200,14 @@ class ChatStream:
                     if self._cancelled.wait(wait):
                         raise StreamCancelled()
                     continue
-            raise for_status(status, message, settings.base_url)
+            headers = response.headers
+            raise for_status(
+                status,
+                message,
+                settings.base_url,
+                location=self._redact(headers.get("location", "")),
+                retry_after=headers.get("retry-after", ""),
+            )
 
     def _send(self) -> httpx.Response:
         spec = self._spec

@@ -82,17 +82,39 @@ def _find_message(data: object) -> str:
     return ""
 
 
-def for_status(status: int, message: str, base_url: str) -> ApiError:
-    """The error for a non-2xx answer, with advice that fits the status."""
+def for_status(
+    status: int, message: str, base_url: str, *, location: str = "", retry_after: str = ""
+) -> ApiError:
+    """The error for a non-2xx answer, with advice that fits the status (`location` and
+    `retry_after` are those headers of the answer, when it had them)."""
     shown = message or "no error message in the body"
-    if status in (401, 403):
+    if status == 401:
+        return ApiError(
+            "auth", f"the gateway rejected the API key (HTTP 401: {shown})", status=status
+        )
+    if status == 403:
         return ApiError(
             "auth",
-            f"the gateway rejected the API key (HTTP {status}: {shown})",
+            f"the gateway refused access (HTTP 403: {shown})",
             status=status,
+            hint="check that your key may use this model; set another with TIKHUB_API_KEY "
+            "or `tikhub-tui keys set`",
+        )
+    if 300 <= status < 400:
+        where = f" to {location}" if location else ""
+        return ApiError(
+            "config",
+            f"the server redirected the request{where} (HTTP {status})",
+            status=status,
+            hint=f"set the base URL ({base_url}) to the address it redirects to, "
+            "e.g. https:// instead of http://",
         )
     if status == 429:
-        return ApiError("rate_limit", f"rate limited (HTTP 429: {shown})", status=status)
+        seconds = retry_after.strip()
+        hint = ""
+        if seconds.isdigit():
+            hint = f"wait {seconds} s (the server's Retry-After) and try again"
+        return ApiError("rate_limit", f"rate limited (HTTP 429: {shown})", status=status, hint=hint)
     if status == 404:
         return ApiError(
             "upstream",
