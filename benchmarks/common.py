@@ -57,7 +57,9 @@ def bench_env(**extra: str) -> dict[str, str]:
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, str]:
     """Wall-clock seconds of a command and its stdout (checked to succeed)."""
     started = time.perf_counter()
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False
+    )
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise RuntimeError(f"{command[:4]}... failed ({result.returncode}): {result.stderr[-500:]}")

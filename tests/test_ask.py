@@ -184,6 +184,13 @@ def test_reasoning_never_reaches_stdout(gateway_url: str) -> None:
     assert shown.stderr.endswith("\n")  # in a terminal the answer starts on a line of its own
 
 
+def test_text_piped_in_follows_the_prompt_argument(gateway_url: str) -> None:
+    result = ask("-m", "gpt-4o", "--base-url", gateway_url, "echo: Review this:",
+                 stdin="def f(): pass\n")
+    assert result.returncode == 0
+    assert result.stdout == "Review this:\n\ndef f(): pass\n\n"
+
+
 def test_a_prompt_that_is_not_utf8_is_a_usage_error(gateway_url: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "tikhub_tui", "ask", "-m", "gpt-4o", "--base-url", gateway_url],
@@ -195,7 +202,7 @@ def test_a_prompt_that_is_not_utf8_is_a_usage_error(gateway_url: str) -> None:
     argument = subprocess.run(
         [sys.executable, "-m", "tikhub_tui", "ask", "-m", "gpt-4o", "--base-url", gateway_url,
          os.fsdecode(b"echo: caf\xe9")],
-        capture_output=True, text=True, env={**os.environ, "TIKHUB_API_KEY": FAKE_KEY},
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, env={**os.environ, "TIKHUB_API_KEY": FAKE_KEY},
         timeout=60,
     )
     assert argument.returncode == 2 and "the prompt argument is not UTF-8" in argument.stderr
@@ -207,7 +214,7 @@ def test_a_full_disk_on_stdout_is_reported_and_the_answer_saved(gateway_url: str
         result = subprocess.run(
             [sys.executable, "-m", "tikhub_tui", "ask", "-m", "gpt-4o", "--base-url", gateway_url,
              "tps: 0 lorem: 3000"],
-            stdout=full, stderr=subprocess.PIPE, text=True,
+            stdin=subprocess.DEVNULL, stdout=full, stderr=subprocess.PIPE, text=True,
             env={**os.environ, "TIKHUB_API_KEY": FAKE_KEY}, timeout=60,
         )
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -256,7 +263,8 @@ def test_ctrl_c_keeps_the_printed_text_and_exits_130(gateway_url: str) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "tikhub_tui", "ask", "-m", "gpt-4o", "--base-url", gateway_url,
          "tps: 20 lorem: 400"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=environment,
         # as from a terminal: a test run started in the background (`make test &`) has SIGINT
         # ignored, and an ignored signal stays ignored in the children
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),

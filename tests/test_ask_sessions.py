@@ -145,6 +145,7 @@ def test_sigkill_mid_stream_keeps_the_partial_answer(gateway_url: str) -> None:
             gateway_url,
             prompt,
         ],
+        stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "TIKHUB_API_KEY": FAKE_KEY},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 import time
 from typing import TYPE_CHECKING, TextIO
@@ -56,7 +57,11 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     parser.usage = "tikhub-tui ask [--provider P] [--model MODEL] [options] [PROMPT]"
     parser.epilog = EPILOG
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.add_argument("prompt", nargs="?", help="the prompt; omit it or pass - to read stdin")
+    parser.add_argument(
+        "prompt",
+        nargs="?",
+        help="the prompt; text piped in is added after it; omit it or pass - to read stdin",
+    )
     parser.add_argument(
         "--provider", choices=PROVIDERS, help="wire protocol (default: from the model name)"
     )
@@ -117,14 +122,34 @@ class PromptError(Exception):
 
 
 def read_prompt(arg: str | None) -> str:
+    """The prompt argument, followed by what is piped in (`git diff | ask "review this"`);
+    or, with no argument (or `-`), stdin alone."""
     if arg is not None and arg != "-":
-        return _utf8(arg, "the prompt argument")
+        prompt = _utf8(arg, "the prompt argument")
+        piped = _piped() if _stdin_is_piped() else ""
+        return f"{prompt}\n\n{piped}" if piped.strip() else prompt
     if sys.stdin.isatty():
         say("reading the prompt from the terminal; end it with Ctrl-D")
     try:
         return _utf8(sys.stdin.read(), "the prompt on stdin")
     except UnicodeDecodeError as error:
         raise PromptError(_not_utf8("the prompt on stdin", error.start)) from None
+
+
+def _stdin_is_piped() -> bool:
+    """Stdin is a pipe or a file (not a terminal, /dev/null or a socket)."""
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (OSError, ValueError, AttributeError):
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
+
+
+def _piped() -> str:
+    try:
+        return _utf8(sys.stdin.read(), "the text on stdin")
+    except UnicodeDecodeError as error:
+        raise PromptError(_not_utf8("the text on stdin", error.start)) from None
 
 
 def _utf8(text: str, where: str) -> str:
