@@ -28,7 +28,7 @@ def until_request(url: str, command: list[str], env: dict[str, str]) -> float:
     """Seconds from launching the command until the gateway received its request."""
     post(f"{url}/_bench/reset")
     launched = time.monotonic()
-    subprocess.run(command, env=env, capture_output=True, check=True)
+    subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True, check=True)
     with urllib.request.urlopen(f"{url}/_bench/stats", timeout=5) as answer:
         stats = json.loads(answer.read())
     return float(stats[-1]["t_recv"]) - launched
