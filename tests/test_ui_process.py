@@ -125,3 +125,12 @@ def test_hangup_or_terminate_saves_and_exits_cleanly(gateway_url: str, signum: i
     assert status == "stopped"
     assert text and answer_text("lorem: 2000").startswith(text)
     assert ON_SCREEN in text
+
+
+def test_without_a_terminal_the_app_says_so_instead_of_hanging() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tikhub_tui", "--demo"],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert "needs a terminal" in result.stderr and "tikhub-tui ask" in result.stderr

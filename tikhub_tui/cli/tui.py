@@ -20,7 +20,19 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
+
     from tikhub_tui.core.providers import UsageError, infer_provider
+
+    # the app reads keys from stdin and draws on stderr: both must be a terminal
+    terminal = sys.stdin.isatty() and sys.__stderr__ is not None and sys.__stderr__.isatty()
+    if not terminal:
+        print(
+            "tikhub-tui: the chat app needs a terminal (stdin and stderr are not one)\n"
+            '  fix: run it in a terminal, or use `tikhub-tui ask "..."` from scripts',
+            file=sys.stderr,
+        )
+        return 2
     from tikhub_tui.core.settings import Settings, SettingsError, load_settings
 
     notices: list[str] = []
