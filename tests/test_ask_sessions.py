@@ -58,6 +58,26 @@ def test_continue_sends_the_history_and_extends_the_session() -> None:
     assert [m.text for m in messages] == ["first question", "first answer", "and then?", "second"]
 
 
+def test_continue_keeps_the_sessions_model_and_system_unless_given() -> None:
+    replies = [anthropic_answer(f"answer {n}") for n in range(4)]
+    with ScriptedServer(*replies) as server:
+        url = ("--base-url", server.base_url)
+        ask(*url, "-m", "claude-x", "-s", "Be kind.", "first")
+        assert ask(*url, "--continue", "second").returncode == 0  # config's model is gpt-5
+        assert ask(*url, "--continue", "-s", "Be brief.", "third").returncode == 0
+        assert ask(*url, "--continue", "-s", "", "fourth").returncode == 0
+    second, third, fourth = server.seen[1:]
+    assert second.path == "/v1/messages" and second.body["model"] == "claude-x"
+    assert second.body["system"] == "Be kind."
+    assert third.body["system"] == "Be brief."
+    assert "system" not in fourth.body
+    with Store.open() as store:
+        (session,) = store.list_sessions()
+        assert store.get_session(session.id).system == ""
+        models = {m.model for m in store.messages(session.id)}
+    assert models == {"claude-x"}
+
+
 def test_continue_after_a_failure_does_not_send_the_failed_turn() -> None:
     error = json_reply(500, {"type": "error", "error": {"type": "api_error", "message": "boom"}})
     replies = [error, error, error, anthropic_answer("first answer"), anthropic_answer("second")]

@@ -236,16 +236,19 @@ def _ask(args: argparse.Namespace) -> int:
     try:
         recorder = open_recorder(
             prompt,
-            args.system or settings.system_prompt or None,
+            args.system if args.system is not None else settings.system_prompt or None,
             model,
             provider,
             save=not args.no_save,
             continue_latest=args.continue_latest,
             session=args.session,
+            chosen=bool(args.model or args.provider),
+            system_given=args.system is not None,
         )
     except SessionChoiceError as error:
         say(str(error))
         return EXIT_USAGE
+    model, provider = recorder.model, recorder.provider
     options = RequestOptions(max_tokens=args.max_tokens or settings.max_tokens)
     result = Outcome()
     try:

@@ -28,6 +28,9 @@ class Recorder:
     """The store side of one `ask`: the history to send, and where the answer goes."""
 
     conversation: Conversation
+    model: str = ""
+    provider: str = ""
+    """The model to ask: the one given, or, continuing a session, the one it last used."""
     writer: AnswerWriter | None = None
     warning: str = ""
     _thread: threading.Thread | None = field(default=None, repr=False)
@@ -74,10 +77,17 @@ def open_recorder(
     save: bool,
     continue_latest: bool,
     session: str | None,
+    chosen: bool = True,
+    system_given: bool = True,
 ) -> Recorder:
-    """The history to send and the recording of this exchange (see the module docstring)."""
+    """The history to send and the recording of this exchange (see the module docstring).
+
+    Continuing a session, the model is the one the session last used unless `chosen` (given
+    on the command line), and the system prompt is the session's unless `system_given` (a
+    given one becomes the session's)."""
     if not continue_latest and session is None:
-        recorder = Recorder(Conversation([Message("user", prompt)], system))
+        conversation = Conversation([Message("user", prompt)], system or None)
+        recorder = Recorder(conversation, model, provider)
         if save:
             recorder._thread = threading.Thread(
                 target=_record,
@@ -93,15 +103,19 @@ def open_recorder(
         with Store.open() as store:
             session_id = _choose(store, continue_latest, session)
             conversation = store.conversation(session_id)
+            used = [m for m in store.messages(session_id) if m.model and m.provider]
     except StoreError as error:
         raise SessionChoiceError(f"cannot read the sessions: {error}") from None
+    if not chosen and used:
+        model, provider = used[-1].model, used[-1].provider
     history = [*conversation.messages, Message("user", prompt)]
     conversation = Conversation.from_history(history, conversation.system)
-    if system is not None:
-        conversation.system = system
-    recorder = Recorder(conversation)
+    if system_given:
+        conversation.system = system or None
+    recorder = Recorder(conversation, model, provider)
     if save:
-        _record(recorder, session_id, prompt, system, model, provider)
+        new_system = (system or "") if system_given else None
+        _record(recorder, session_id, prompt, new_system, model, provider)
     return recorder
 
 
@@ -121,6 +135,8 @@ def _record(
         with Store.open() as store:
             if session_id is None:
                 session_id = store.create_session(title_from_prompt(prompt), system or "")
+            elif system is not None:
+                store.set_system(session_id, system)  # -s while continuing: from now on
             store.add_message(session_id, "user", prompt, model=model, provider=provider)
             answer = store.begin_answer(session_id, model, provider)
             recorder.writer = store.answer_writer(answer)
