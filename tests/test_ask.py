@@ -184,6 +184,11 @@ def test_reasoning_never_reaches_stdout(gateway_url: str) -> None:
     assert shown.stderr.endswith("\n")  # in a terminal the answer starts on a line of its own
 
 
+def test_an_empty_base_url_is_a_usage_error_not_the_default() -> None:
+    result = ask("-m", "gpt-4o", "--base-url", "", "hi")
+    assert result.returncode == 2 and "--base-url is empty" in result.stderr
+
+
 def test_text_piped_in_follows_the_prompt_argument(gateway_url: str) -> None:
     result = ask("-m", "gpt-4o", "--base-url", gateway_url, "echo: Review this:",
                  stdin="def f(): pass\n")

@@ -257,7 +257,7 @@ def test_connection_refused_is_a_network_error_naming_the_url() -> None:
     assert base in caught.value.message and "refused" in caught.value.message
 
 
-@pytest.mark.parametrize("base", ["ai.tikhub.io", "ftp://x", "http://", ""])
+@pytest.mark.parametrize("base", ["ai.tikhub.io", "ftp://x", "http://", "", "http://127.0.0.1:99999"])
 def test_a_bad_base_url_is_a_config_error(base: str) -> None:
     with pytest.raises(ApiError) as caught:
         ChatClient(ClientSettings(base_url=base), FAKE_KEY)

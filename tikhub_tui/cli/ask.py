@@ -199,6 +199,9 @@ def _ask(args: argparse.Namespace) -> int:
     provider = args.provider or (
         infer_provider(model) if args.model or not settings.provider else settings.provider
     )
+    if args.base_url is not None and not args.base_url.strip():
+        say("--base-url is empty", "give the gateway's URL, e.g. https://ai.tikhub.io")
+        return EXIT_USAGE
     base_url = args.base_url or os.environ.get("TIKHUB_BASE_URL") or settings.base_url
     try:
         prompt = read_prompt(args.prompt)

@@ -72,6 +72,12 @@ def check_base_url(base_url: str) -> str:
             f"the base URL {base_url!r} must start with http:// or https:// and name a host",
             hint="use a URL like https://ai.tikhub.io",
         )
+    if url.port is not None and not 0 < url.port < 65536:
+        raise ApiError(
+            "config",
+            f"the base URL {base_url!r} names port {url.port}; ports go from 1 to 65535",
+            hint="use a URL like https://ai.tikhub.io or http://127.0.0.1:8765",
+        )
     return base_url
 
 
