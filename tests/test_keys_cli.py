@@ -145,6 +145,8 @@ def test_no_usable_backend_is_said_plainly_by_every_action() -> None:
         assert "no usable keyring backend" in run.err
         assert "TIKHUB_API_KEY" in run.err and "`tikhub-tui keys set --file`" in run.err
     assert "keyring:  not usable (see below)" in keys("status", env=env).out
+    nothing_typed = keys("set", stdin="", env=env)  # told before being asked for the key
+    assert nothing_typed.code == 3 and "no usable keyring backend" in nothing_typed.err
 
 
 def test_no_backend_with_a_key_file_works() -> None:

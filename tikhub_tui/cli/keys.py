@@ -88,6 +88,13 @@ def _set(args: argparse.Namespace) -> int:
             "`tikhub-tui keys set`, or pipe it in: `printenv MY_KEY | tikhub-tui keys set`"
         )
         return EXIT_USAGE
+    if not args.file:  # find out before asking for the key that it cannot be kept
+        from tikhub_tui.core.secrets import backend_status
+
+        backend = backend_status(args.timeout)
+        if not backend.usable:
+            say(f"nothing saved: {backend.reason}")
+            return EXIT_AUTH
     try:
         key = clean_key(_read_key())
     except KeyStoreError as error:
