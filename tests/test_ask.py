@@ -184,6 +184,15 @@ def test_reasoning_never_reaches_stdout(gateway_url: str) -> None:
     assert shown.stderr.endswith("\n")  # in a terminal the answer starts on a line of its own
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [("--max-tokens", "abc", "'abc' is not a whole number"), ("--timeout", "nan", "at most 3600")],
+)
+def test_bad_option_values_are_explained(option: str, value: str, said: str) -> None:
+    result = ask(option, value, "hi")
+    assert result.returncode == 2 and said in result.stderr and "_positive" not in result.stderr
+
+
 def test_an_empty_base_url_is_a_usage_error_not_the_default() -> None:
     result = ask("-m", "gpt-4o", "--base-url", "", "hi")
     assert result.returncode == 2 and "--base-url is empty" in result.stderr

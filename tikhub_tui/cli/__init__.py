@@ -19,7 +19,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ask": ("tikhub_tui.cli.ask", "stream one answer to stdout"),
     "gateway": ("tikhub_tui.cli.gateway", "run the embedded local gateway (demo and tests)"),
     "keys": ("tikhub_tui.cli.keys", "store, check or delete the API key in the OS keyring"),
-    "sessions": ("tikhub_tui.cli.sessions", "list, search, export and import saved sessions"),
+    "sessions": (
+        "tikhub_tui.cli.sessions",
+        "list, show, search, export, import, rename and delete saved sessions",
+    ),
 }
 
 EXIT_OK = 0
@@ -29,6 +32,17 @@ EXIT_RATE_LIMIT = 4
 EXIT_UPSTREAM = 5
 EXIT_NETWORK = 6
 EXIT_INTERRUPTED = 130
+
+
+def seconds_argument(text: str) -> float:
+    """An argparse type: a number of seconds, more than 0 and at most an hour."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value <= 3600:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError("must be greater than 0 and at most 3600")
+    return value
 
 
 def _parser_for(command: str) -> argparse.ArgumentParser:

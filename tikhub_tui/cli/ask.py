@@ -21,6 +21,7 @@ from tikhub_tui.cli import (
     EXIT_RATE_LIMIT,
     EXIT_UPSTREAM,
     EXIT_USAGE,
+    seconds_argument,
 )
 from tikhub_tui.core.model import PROVIDERS
 
@@ -71,7 +72,7 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-tokens", type=_positive_int, help="most tokens in the answer")
     parser.add_argument(
         "--timeout",
-        type=_positive_float,
+        type=seconds_argument,
         metavar="SECONDS",
         help="read timeout: give up after this long without data",
     )
@@ -97,14 +98,10 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    value = float(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value <= 0:
         raise argparse.ArgumentTypeError("must be greater than 0")
     return value

@@ -21,15 +21,20 @@ class _Terminated(Exception):
 
 def add_parser(parser: argparse.ArgumentParser) -> None:
     """Add the gateway's options to its sub-command parser."""
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
     parser.add_argument(
-        "--port", type=int, default=8765, help="port to listen on; 0 picks a free one"
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=8765,
+        help="port to listen on (default: %(default)s); 0 picks a free one",
     )
     parser.add_argument(
         "--tps",
         type=float,
         default=60.0,
-        help="default tokens per second of every stream (0 = as fast as possible; "
+        help="tokens per second of every stream (default: %(default)g; 0 = as fast as possible; "
         "a `tps: N` directive in a prompt overrides it)",
     )
     parser.add_argument(

@@ -12,7 +12,7 @@ import getpass
 import os
 import sys
 
-from tikhub_tui.cli import EXIT_AUTH, EXIT_OK, EXIT_USAGE
+from tikhub_tui.cli import EXIT_AUTH, EXIT_OK, EXIT_USAGE, seconds_argument
 from tikhub_tui.core.keytext import MAX_KEY_LENGTH
 
 PROMPT = "TikHub API key (typing is hidden): "
@@ -28,7 +28,7 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--timeout",
-        type=float,
+        type=seconds_argument,
         metavar="SECONDS",
         help="how long to wait for the OS keyring before giving up "
         "(default 3, or TIKHUB_TUI_KEYRING_TIMEOUT)",
