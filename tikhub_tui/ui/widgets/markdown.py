@@ -1,4 +1,5 @@
-"""Textual's Markdown widget, with lists that grow in place while an answer streams.
+"""Textual's Markdown widget, with lists that grow in place while an answer streams, and
+text appended after a full render going on with the block it belongs to.
 
 `Markdown.append` re-parses the last block and hands it to the mounted block's
 `_update_from_block`. Paragraphs, code fences and tables update in place; a list is removed and
@@ -7,7 +8,7 @@ only gained items, or whose last item grew, replaces its last row and mounts the
 cost of an update no longer grows with the length of the list.
 
 The list classes live in Textual's private `_markdown` module; textual is pinned in
-pyproject.toml, and `tests/test_markdown_lists.py` checks the result against a full render.
+pyproject.toml, and `tests/test_answer_markdown.py` checks the result against a full render.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import suppress
 
+from textual.await_complete import AwaitComplete
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Markdown
 from textual.widgets._markdown import (
@@ -90,10 +92,25 @@ def _ordered_symbols(items: list[MarkdownListItem]) -> Iterator[str]:
 
 
 class AnswerMarkdown(Markdown):
-    """The Markdown of an answer: Textual's, with lists that grow in place."""
+    """The Markdown of an answer: Textual's, with lists that grow in place, and `append`
+    after `update` going on with the last block."""
 
     BLOCKS = {
         **Markdown.BLOCKS,
         "bullet_list_open": GrowingBulletList,
         "ordered_list_open": GrowingOrderedList,
     }
+
+    def update(self, markdown: str) -> AwaitComplete:
+        """Textual's update, after which `append` re-parses from the start of the last block
+        (Textual's resumes at the last line, so text appended to a code fence that was still
+        open became a paragraph of its own)."""
+        updating = super().update(markdown)
+
+        async def then() -> None:
+            await updating
+            blocks = [child for child in self.children if isinstance(child, MarkdownBlock)]
+            if blocks:
+                self._last_parsed_line = blocks[-1].source_range[0]
+
+        return AwaitComplete(then())

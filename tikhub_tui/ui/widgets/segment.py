@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.app import RenderResult
 from textual.message import Message
-from textual.widget import Widget
+from textual.widget import MountError, Widget
 
 if TYPE_CHECKING:  # Markdown (markdown-it, pygments) loads with the first answer, not at start
     from tikhub_tui.ui.widgets.markdown import AnswerMarkdown
@@ -50,6 +51,10 @@ class Segment(Widget):
     @property
     def is_rendered(self) -> bool:
         return self._markdown is not None
+
+    def render(self) -> RenderResult:
+        """Nothing of its own: a widget without children would show its name."""
+        return ""
 
     def append(self, text: str) -> None:
         """Add text; a rendered segment shows it on the next `show()`."""
@@ -104,9 +109,12 @@ class Segment(Widget):
 
     async def _fill(self, markdown: AnswerMarkdown) -> None:
         try:
-            if markdown is not self._markdown:
-                return  # released before it was filled
-            await markdown.update(self.source)
+            if markdown is not self._markdown or not markdown.is_attached:
+                return  # released (or the whole answer removed) before it was filled
+            try:
+                await markdown.update(self.source)
+            except MountError:  # removed while it was parsing (a new session, say)
+                return
             if markdown is not self._markdown:
                 return
             missing = self.source[len(markdown.source) :]  # arrived while it was parsing

@@ -1,5 +1,6 @@
-"""Lists that grow in place while an answer streams: the same screen as Textual's own Markdown
-rendering the whole text at once, without mounting the earlier items again."""
+"""The answer's Markdown while it streams: lists grow in place (without mounting the earlier
+items again), a block cut by a render goes on where it was, and the screen is the same as
+Textual's own Markdown rendering the whole text at once."""
 
 from __future__ import annotations
 
@@ -88,3 +89,19 @@ async def test_a_growing_list_keeps_its_earlier_items() -> None:
         assert rows[:2] == [first, second]  # the same widgets, not mounted again
         assert last not in rows and len(rows) == 4
         assert str(rows[-1].query_one(Markdown.BLOCKS["paragraph_open"])._content) == "four"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("cut", [12, 20, 32, 60])
+async def test_text_appended_after_a_render_continues_the_last_block(cut: int) -> None:
+    text = 'Intro.\n\n```python\ndef f(x):\n    """Doc."""\n    return x\n```\n\nEND\n'
+    app = Side()
+    async with app.run_test(size=(100, 60)) as pilot:
+        streamed = app.query_one("#streamed", AnswerMarkdown)
+        await streamed.update(text[:cut])  # a segment rendered while its fence was open
+        await streamed.append(text[cut:])
+        await app.query_one("#whole", Markdown).update(text)
+        await pilot.pause()
+        whole = shape(app.query_one("#whole", Markdown))
+        assert [kind for kind, *_ in whole].count("MarkdownFence") == 1
+        assert shape(streamed) == whole
