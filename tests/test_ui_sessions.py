@@ -9,6 +9,7 @@ from tikhub_tui.core.model import Usage
 from tikhub_tui.core.paths import data_dir
 from tikhub_tui.core.store import Store
 from tikhub_tui.ui.keeper import PAGE
+from tikhub_tui.ui.screens import chat_sessions
 from tikhub_tui.ui.screens.dialogs import ConfirmScreen, RenameScreen
 from tikhub_tui.ui.screens.search import SearchScreen
 from tikhub_tui.ui.widgets.answer import AnswerView
@@ -96,6 +97,50 @@ async def test_delete_asks_first_and_ctrl_z_brings_it_back() -> None:
         await pilot.pause()
         assert len(sessions.session_ids) == 1
         assert [w.text for w in screen.query(UserMessage)] == ["echo: doomed"]
+
+
+async def test_ctrl_z_in_the_prompt_undoes_a_delete_just_made_else_the_typing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "echo: doomed")
+        screen = chat(app)
+        sessions = screen.query_one(SessionList)
+        sessions.focus()
+        await pilot.press("d", "y")
+        await pilot.pause()
+        prompt = screen.query_one(PromptArea)
+        prompt.focus()
+        await pilot.press(*"draft")
+        await pilot.press("ctrl+z")  # the notice says Ctrl+Z brings it back: it does
+        await pilot.pause()
+        assert len(sessions.session_ids) == 1 and prompt.text == "draft"
+        await pilot.press("ctrl+z")  # nothing deleted now: the prompt's own undo
+        await pilot.pause()
+        assert len(sessions.session_ids) == 1 and prompt.text == ""
+        sessions.focus()
+        await pilot.press("d", "y")
+        await pilot.pause()
+        monkeypatch.setattr(chat_sessions, "UNDO_SECONDS", 0.0)  # the notice has gone
+        prompt.focus()
+        await pilot.press(*"more", "ctrl+z")
+        await pilot.pause()
+        assert sessions.session_ids == [] and prompt.text == ""
+
+
+async def test_ctrl_e_edits_the_last_prompt_from_an_empty_prompt_only() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "echo: one")
+        prompt = chat(app).query_one(PromptArea)
+        prompt.focus()
+        await pilot.press(*"ab", "home", "ctrl+e", "c")  # Ctrl+E: to the end of the line
+        assert prompt.text == "abc"
+        prompt.clear()
+        await pilot.press("ctrl+e")
+        assert prompt.text == "echo: one"
+        assert chat(app).query_one("#editing").display
 
 
 async def test_delete_can_be_declined() -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -65,11 +66,17 @@ class ChatScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "cancel", "Stop", id="cancel"),
         Binding("ctrl+r", "regenerate", "Regenerate", id="regenerate"),
-        Binding("ctrl+e", "edit_prompt", "Edit prompt", id="edit-prompt", show=False),
+        # priority, and skipped when the prompt wants the key (see the actions): Ctrl+E ends
+        # the line of a prompt with text, Ctrl+Z undoes typing unless a delete just happened
+        Binding(
+            "ctrl+e", "edit_prompt", "Edit prompt", id="edit-prompt", show=False, priority=True
+        ),
         Binding("ctrl+n", "new_session", "New", id="new-session"),
         Binding("ctrl+f", "search", "Search", id="search"),
         Binding("ctrl+t", "rename_session", "Rename", id="rename-session", show=False),
-        Binding("ctrl+z", "undo_delete", "Undo delete", id="undo-delete", show=False),
+        Binding(
+            "ctrl+z", "undo_delete", "Undo delete", id="undo-delete", show=False, priority=True
+        ),
         Binding("ctrl+y", "copy_answer", "Copy answer", id="copy-answer", priority=True),
         Binding("ctrl+k", "copy_code", "Copy code", id="copy-code", show=False, priority=True),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="toggle-sidebar", show=False),
@@ -306,6 +313,8 @@ class ChatScreen(Screen[None]):
         self.sessions.rename(session_id, self.guard(keeper.title) or "" if keeper else "")
 
     def action_undo_delete(self) -> None:
+        if isinstance(self.focused, PromptArea) and not self.sessions.undoable:
+            raise SkipAction()  # the prompt's own undo
         self.sessions.undo_delete()
 
     def on_session_list_chosen(self, event: SessionList.Chosen) -> None:
@@ -445,6 +454,9 @@ class ChatScreen(Screen[None]):
 
     def action_edit_prompt(self, turn: Turn | None = None) -> None:
         """Load a prompt (the last one by default) into the prompt box to edit and resend."""
+        focused = self.focused
+        if turn is None and isinstance(focused, PromptArea) and focused.text:
+            raise SkipAction()  # Ctrl+E in a prompt with text: the end of the line
         if self.controller.busy or not self.turns:
             return
         turn = turn or self.turns[-1]

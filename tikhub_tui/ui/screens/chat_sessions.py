@@ -6,6 +6,7 @@ the screen's Keeper) and to the dialogs.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from tikhub_tui.core.store import Store
@@ -13,6 +14,9 @@ from tikhub_tui.core.store_types import SearchHit, StoreError
 from tikhub_tui.ui.screens.dialogs import ConfirmScreen, RenameScreen
 from tikhub_tui.ui.screens.search import SearchScreen
 from tikhub_tui.ui.widgets.sessions import SessionList
+
+UNDO_SECONDS = 10.0
+"""How long after a delete Ctrl+Z undoes it from anywhere (as long as its notice shows)."""
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -40,6 +44,13 @@ class SessionActions:
         self.screen = screen
         self.deleted: tuple[str, str] | None = None
         """The last deleted session (id, title), for undo."""
+        self._deleted_at = 0.0
+
+    @property
+    def undoable(self) -> bool:
+        """A session was deleted moments ago (its notice is still up): Ctrl+Z brings it back
+        even from the prompt, whose own undo it otherwise leaves alone."""
+        return self.deleted is not None and time.monotonic() - self._deleted_at < UNDO_SECONDS
 
     @property
     def keeper(self) -> Keeper | None:
@@ -95,11 +106,14 @@ class SessionActions:
                 self.screen.notify(str(error), severity="error", markup=False)
                 return
             self.deleted = (session_id, title)
+            self._deleted_at = time.monotonic()
             if keeper.session_id == session_id:
                 self.screen.open_session(None)
             self.after_change()
             self.screen.notify(
-                f"Deleted “{title or 'untitled'}”. Ctrl+Z brings it back.", markup=False, timeout=8
+                f"Deleted “{title or 'untitled'}”. Ctrl+Z brings it back.",
+                markup=False,
+                timeout=UNDO_SECONDS,
             )
 
         shown = title or "this untitled session"
