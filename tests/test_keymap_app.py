@@ -93,6 +93,13 @@ async def test_help_lists_the_effective_keys() -> None:
         rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
         [row] = [r for r in rows if r[-1] == "regenerate"]
         assert "ctrl+g" in row[0].lower() and "ctrl+r" not in row[0].lower()
+        ids = {
+            str(table.get_row_at(i)[-1])
+            for table in app.screen.query(DataTable)
+            for i in range(table.row_count)
+        }
+        # the keys of the message selection and of the session list are there too
+        assert {"message-edit", "message-branch", "session-rename", "session-delete"} <= ids
         from tikhub_tui.ui.screens.chat import ChatScreen
 
         [binding] = [

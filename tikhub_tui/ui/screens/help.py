@@ -59,6 +59,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         from tikhub_tui.ui.screens.chat import ChatScreen
+        from tikhub_tui.ui.widgets.sessions import SessionList
+        from tikhub_tui.ui.widgets.transcript import Transcript
 
         with VerticalScroll():
             yield Label(
@@ -70,6 +72,10 @@ class HelpScreen(ModalScreen[None]):
             yield self._table(ChatScreen.BINDINGS, "chat")
             yield Label("Prompt", classes="title")
             yield self._fixed_table()
+            yield Label("Messages (Ctrl+Up from the prompt, then Up and Down)", classes="title")
+            yield self._table(Transcript.BINDINGS, "messages")
+            yield Label("Session list (Ctrl+O)", classes="title")
+            yield self._table(SessionList.BINDINGS[:3], "sessions")  # then the cursor keys
             yield Label("App", classes="title")
             yield self._table(self.app.BINDINGS, "app")
 
