@@ -1,0 +1,73 @@
+"""How the stream controller paces its updates: the next one waits as long as the UI thread
+worked since the last, layouts and mounts after the first frame included."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from tikhub_tui.ui import streaming
+from tikhub_tui.ui.streaming import DRAIN_INTERVAL, IDLE_SHARE, MAX_DRAIN_INTERVAL, StreamController
+
+
+class Screen:
+    """What the controller asks of its screen: timers and after-refresh calls, recorded."""
+
+    def __init__(self) -> None:
+        self.timers: list[float] = []
+
+    def set_timer(self, delay: float, callback: Any) -> object:
+        self.timers.append(delay)
+        return object()
+
+    def call_after_refresh(self, callback: Any, *args: Any) -> None:
+        callback(*args)
+
+
+def controller() -> tuple[StreamController, Screen]:
+    screen = Screen()
+    pump = StreamController(screen, lambda: None)  # type: ignore[arg-type,return-value]
+    pump._live.append(object())  # type: ignore[arg-type]  # a stream is live
+    return pump, screen
+
+
+def burn(seconds: float) -> None:
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+
+@pytest.mark.anyio
+async def test_the_work_after_the_first_frame_counts_towards_the_wait(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pump, screen = controller()
+    monkeypatch.setattr(pump, "_drain_one", _moved)
+    await pump.drain()
+    pump._timer = None
+    burn(0.12)  # the layouts and mounts the update set off, after it was first drawn
+    await pump.drain()
+    assert 0.12 * IDLE_SHARE <= screen.timers[-1] <= MAX_DRAIN_INTERVAL
+
+
+@pytest.mark.anyio
+async def test_cheap_updates_come_at_the_fastest_rate_and_costly_ones_at_the_slowest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pump, screen = controller()
+    monkeypatch.setattr(pump, "_drain_one", _moved)
+    await pump.drain()
+    pump._timer = None
+    await pump.drain()
+    assert screen.timers[-1] == DRAIN_INTERVAL
+    pump._timer = None
+    real = time.thread_time
+    monkeypatch.setattr(streaming.time, "thread_time", lambda: real() + 9.0)
+    await pump.drain()  # as if the thread had worked 9 s since the last drain
+    assert screen.timers[-1] == MAX_DRAIN_INTERVAL
+
+
+async def _moved(live: object) -> bool:
+    return True
