@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 
 from tikhub_tui.ui import streaming
-from tikhub_tui.ui.streaming import DRAIN_INTERVAL, IDLE_SHARE, MAX_DRAIN_INTERVAL, StreamController
+from tikhub_tui.ui.collector import COLLECTOR
+from tikhub_tui.ui.streaming import (
+    DRAIN_INTERVAL,
+    IDLE_SHARE,
+    MAX_DRAIN_INTERVAL,
+    TYPING_IDLE_SHARE,
+    StreamController,
+)
 
 
 class Screen:
@@ -26,7 +33,9 @@ class Screen:
         callback(*args)
 
 
-def controller() -> tuple[StreamController, Screen]:
+def controller(monkeypatch: pytest.MonkeyPatch, typing: bool = False) -> tuple[StreamController, Screen]:
+    last_key = 0.2 if typing else float("inf")
+    monkeypatch.setattr(COLLECTOR, "since_input", lambda: last_key)
     screen = Screen()
     pump = StreamController(screen, lambda: None)  # type: ignore[arg-type,return-value]
     pump._live.append(object())  # type: ignore[arg-type]  # a stream is live
@@ -43,20 +52,33 @@ def burn(seconds: float) -> None:
 async def test_the_work_after_the_first_frame_counts_towards_the_wait(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    pump, screen = controller()
+    pump, screen = controller(monkeypatch)
     monkeypatch.setattr(pump, "_drain_one", _moved)
     await pump.drain()
     pump._timer = None
     burn(0.12)  # the layouts and mounts the update set off, after it was first drawn
     await pump.drain()
-    assert 0.12 * IDLE_SHARE <= screen.timers[-1] <= MAX_DRAIN_INTERVAL
+    assert 0.12 * IDLE_SHARE <= screen.timers[-1] < 0.12 * TYPING_IDLE_SHARE
+
+
+@pytest.mark.anyio
+async def test_while_the_user_types_the_loop_is_left_free_longer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pump, screen = controller(monkeypatch, typing=True)
+    monkeypatch.setattr(pump, "_drain_one", _moved)
+    await pump.drain()
+    pump._timer = None
+    burn(0.12)
+    await pump.drain()
+    assert 0.12 * TYPING_IDLE_SHARE <= screen.timers[-1] <= MAX_DRAIN_INTERVAL
 
 
 @pytest.mark.anyio
 async def test_cheap_updates_come_at_the_fastest_rate_and_costly_ones_at_the_slowest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    pump, screen = controller()
+    pump, screen = controller(monkeypatch)
     monkeypatch.setattr(pump, "_drain_one", _moved)
     await pump.drain()
     pump._timer = None

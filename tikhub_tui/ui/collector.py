@@ -63,6 +63,10 @@ class Collector:
         """The user pressed a key or used the mouse: not the moment for a pause."""
         self._last_input = self._clock()
 
+    def since_input(self) -> float:
+        """Seconds since the last key or click (infinite before the first)."""
+        return self._clock() - self._last_input
+
     def step(self) -> float | None:
         """Run the deferred collection if it is due.
 
