@@ -33,13 +33,24 @@ class Screen:
         callback(*args)
 
 
-def controller(monkeypatch: pytest.MonkeyPatch, typing: bool = False) -> tuple[StreamController, Screen]:
+async def wait_after(
+    monkeypatch: pytest.MonkeyPatch, work: float, *, typing: bool = False, pretend: float = 0.0
+) -> float:
+    """The wait the controller schedules after a drain, when the UI thread did `work` seconds
+    of work since the drain before (`pretend` adds that many seconds without spending them)."""
     last_key = 0.2 if typing else float("inf")
     monkeypatch.setattr(COLLECTOR, "since_input", lambda: last_key)
     screen = Screen()
     pump = StreamController(screen, lambda: None)  # type: ignore[arg-type,return-value]
     pump._live.append(object())  # type: ignore[arg-type]  # a stream is live
-    return pump, screen
+    monkeypatch.setattr(pump, "_drain_one", _moved)
+    await pump.drain()
+    pump._timer = None
+    burn(work)  # the layouts and mounts the update set off, after it was first drawn
+    real = time.thread_time
+    monkeypatch.setattr(streaming.time, "thread_time", lambda: real() + pretend)
+    await pump.drain()
+    return screen.timers[-1]
 
 
 def burn(seconds: float) -> None:
@@ -48,48 +59,29 @@ def burn(seconds: float) -> None:
         pass
 
 
+async def _moved(live: object) -> bool:
+    return True
+
+
 @pytest.mark.anyio
 async def test_the_work_after_the_first_frame_counts_towards_the_wait(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    pump, screen = controller(monkeypatch)
-    monkeypatch.setattr(pump, "_drain_one", _moved)
-    await pump.drain()
-    pump._timer = None
-    burn(0.12)  # the layouts and mounts the update set off, after it was first drawn
-    await pump.drain()
-    assert 0.12 * IDLE_SHARE <= screen.timers[-1] < 0.12 * TYPING_IDLE_SHARE
+    wait = await wait_after(monkeypatch, 0.12)
+    assert 0.12 * IDLE_SHARE <= wait < 0.12 * TYPING_IDLE_SHARE
 
 
 @pytest.mark.anyio
 async def test_while_the_user_types_the_loop_is_left_free_longer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    pump, screen = controller(monkeypatch, typing=True)
-    monkeypatch.setattr(pump, "_drain_one", _moved)
-    await pump.drain()
-    pump._timer = None
-    burn(0.12)
-    await pump.drain()
-    assert 0.12 * TYPING_IDLE_SHARE <= screen.timers[-1] <= MAX_DRAIN_INTERVAL
+    wait = await wait_after(monkeypatch, 0.12, typing=True)
+    assert 0.12 * TYPING_IDLE_SHARE <= wait <= MAX_DRAIN_INTERVAL
 
 
 @pytest.mark.anyio
 async def test_cheap_updates_come_at_the_fastest_rate_and_costly_ones_at_the_slowest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    pump, screen = controller(monkeypatch)
-    monkeypatch.setattr(pump, "_drain_one", _moved)
-    await pump.drain()
-    pump._timer = None
-    await pump.drain()
-    assert screen.timers[-1] == DRAIN_INTERVAL
-    pump._timer = None
-    real = time.thread_time
-    monkeypatch.setattr(streaming.time, "thread_time", lambda: real() + 9.0)
-    await pump.drain()  # as if the thread had worked 9 s since the last drain
-    assert screen.timers[-1] == MAX_DRAIN_INTERVAL
-
-
-async def _moved(live: object) -> bool:
-    return True
+    assert await wait_after(monkeypatch, 0.0) == DRAIN_INTERVAL
+    assert await wait_after(monkeypatch, 0.0, pretend=9.0) == MAX_DRAIN_INTERVAL

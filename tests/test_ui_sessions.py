@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.pilot import Pilot
 
 from tests.ui_helpers import SIZE, chat, demo_app, ready, send, until_idle, wait_until
 from tikhub_tui.core.model import Usage
@@ -78,20 +79,26 @@ async def test_rename_with_ctrl_t() -> None:
             assert store.list_sessions()[0].title == "Better title"
 
 
+async def delete_from_the_list(pilot: Pilot[None]) -> SessionList:
+    """Delete the highlighted session as the user would: d, then y to confirm."""
+    sessions = chat(pilot.app).query_one(SessionList)  # type: ignore[arg-type]
+    sessions.focus()
+    sessions.highlighted = 0
+    await pilot.press("d")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ConfirmScreen)
+    await pilot.press("y")
+    await pilot.pause()
+    assert sessions.session_ids == []
+    return sessions
+
+
 async def test_delete_asks_first_and_ctrl_z_brings_it_back() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "echo: doomed")
         screen = chat(app)
-        sessions = screen.query_one(SessionList)
-        sessions.focus()
-        sessions.highlighted = 0
-        await pilot.press("d")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("y")
-        await pilot.pause()
-        assert sessions.session_ids == []
+        sessions = await delete_from_the_list(pilot)
         assert not list(screen.query(UserMessage))
         await pilot.press("ctrl+z")
         await pilot.pause()
@@ -106,10 +113,7 @@ async def test_ctrl_z_in_the_prompt_undoes_a_delete_just_made_else_the_typing(
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "echo: doomed")
         screen = chat(app)
-        sessions = screen.query_one(SessionList)
-        sessions.focus()
-        await pilot.press("d", "y")
-        await pilot.pause()
+        sessions = await delete_from_the_list(pilot)
         prompt = screen.query_one(PromptArea)
         prompt.focus()
         await pilot.press(*"draft")
@@ -119,9 +123,7 @@ async def test_ctrl_z_in_the_prompt_undoes_a_delete_just_made_else_the_typing(
         await pilot.press("ctrl+z")  # nothing deleted now: the prompt's own undo
         await pilot.pause()
         assert len(sessions.session_ids) == 1 and prompt.text == ""
-        sessions.focus()
-        await pilot.press("d", "y")
-        await pilot.pause()
+        await delete_from_the_list(pilot)
         monkeypatch.setattr(chat_sessions, "UNDO_SECONDS", 0.0)  # the notice has gone
         prompt.focus()
         await pilot.press(*"more", "ctrl+z")
