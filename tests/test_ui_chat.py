@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from textual.widgets._footer import FooterKey
 
-from tests.ui_helpers import SIZE, chat, demo_app, ready, send, until_idle
+from tests.ui_helpers import SIZE, chat, demo_app, ready, send, until_idle, wait_until
 from tikhub_tui.gateway import answer_text
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.prompt import PromptArea
+from tikhub_tui.ui.widgets.sessions import SessionList
 from tikhub_tui.ui.widgets.transcript import UserMessage
 
 pytestmark = pytest.mark.anyio
@@ -75,6 +77,25 @@ async def test_escape_stops_the_stream_and_keeps_the_partial_answer() -> None:
         assert len(answer.text) < len(answer_text("lorem: 500"))
         assert answer.state == "stopped"
         assert "stopped by you" in str(answer.query_one("#meta").render())
+
+
+def footer_keys(app: object) -> list[str]:
+    return [key.description for key in chat(app).query(FooterKey)]  # type: ignore[arg-type]
+
+
+async def test_the_footer_offers_esc_stop_only_while_an_answer_streams() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert "Stop" not in footer_keys(app)
+        await send(pilot, "tps: 20 lorem: 500", wait=False)
+        await wait_until(pilot, lambda: "Stop" in footer_keys(app), "Esc Stop in the footer")
+        await pilot.press("escape")
+        await until_idle(pilot)
+        await wait_until(pilot, lambda: "Stop" not in footer_keys(app), "Esc Stop to go")
+        chat(app).query_one(SessionList).focus()
+        await pilot.press("escape")  # with nothing streaming, Esc goes back to the prompt
+        assert isinstance(app.focused, PromptArea)
 
 
 async def test_regenerate_streams_a_new_answer_to_the_last_prompt() -> None:

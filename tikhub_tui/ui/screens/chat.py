@@ -64,7 +64,8 @@ class ChatScreen(Screen[None]):
     """The main screen."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Stop", id="cancel"),
+        Binding("escape", "cancel", "Stop", id="cancel"),  # in the footer while streaming
+        Binding("escape", "back", "Back to the prompt", id="back", show=False),
         Binding("ctrl+r", "regenerate", "Regenerate", id="regenerate"),
         # priority, and skipped when the prompt wants the key (see the actions): Ctrl+E ends
         # the line of a prompt with text, Ctrl+Z undoes typing unless a delete just happened
@@ -193,6 +194,7 @@ class ChatScreen(Screen[None]):
         self.query_one(ModelTree).mark(app.provider, app.model)
         title = self.keeper.title() if self.keeper and self.keeper.session_id else ""
         self.title = title or "New conversation"
+        self.refresh_bindings()  # the footer shows Esc Stop only while something streams
 
     def refresh_models(self, models: dict[str, list[str]]) -> None:
         """Show the catalogue again (extra model names may have been saved in Settings)."""
@@ -432,10 +434,20 @@ class ChatScreen(Screen[None]):
 
     # -- actions -----------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel":  # Esc stops a stream; else it goes back to the prompt
+            return self.controller.busy
+        return True
+
     def action_cancel(self) -> None:
         if self.controller.busy:
             self.controller.cancel()
-        elif self._editing is not None:
+        else:
+            self.action_back()
+
+    def action_back(self) -> None:
+        """Esc with nothing streaming: leave editing an earlier prompt, or go to the prompt."""
+        if self._editing is not None:
             self._stop_editing()
         elif not isinstance(self.focused, PromptArea):
             self.query_one(PromptArea).focus()
