@@ -8,7 +8,9 @@ from textual.pilot import Pilot
 from tests.ui_helpers import SIZE, chat, demo_app, ready, send, until_idle, wait_until
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.paths import data_dir
+from tikhub_tui.core.settings import Settings
 from tikhub_tui.core.store import Store
+from tikhub_tui.ui.app import TikhubApp
 from tikhub_tui.ui.keeper import PAGE
 from tikhub_tui.ui.screens import chat_sessions
 from tikhub_tui.ui.screens.dialogs import ConfirmScreen, RenameScreen
@@ -143,6 +145,24 @@ async def test_ctrl_e_edits_the_last_prompt_from_an_empty_prompt_only() -> None:
         await pilot.press("ctrl+e")
         assert prompt.text == "echo: one"
         assert chat(app).query_one("#editing").display
+
+
+@pytest.mark.parametrize("given", [False, True])
+async def test_a_reopened_session_goes_on_with_its_model_unless_one_was_given(
+    given: bool,
+) -> None:
+    with stored() as store:
+        session = store.create_session("earlier")
+        store.add_message(session, "user", "q", model="gpt-5-mini", provider="openai")
+        store.add_message(session, "assistant", "a", model="gpt-5-mini", provider="openai")
+    app = TikhubApp(Settings(model="claude-x", provider="anthropic"), demo=True,
+                    deterministic=True, model_given=given)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert [w.text for w in chat(app).query(UserMessage)] == ["q"]
+        expected = ("anthropic", "claude-x") if given else ("openai", "gpt-5-mini")
+        assert (app.provider, app.model) == expected
+        assert expected[1] in str(chat(app).query_one("#status").render())
 
 
 async def test_delete_can_be_declined() -> None:

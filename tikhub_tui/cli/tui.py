@@ -52,6 +52,12 @@ def run(args: argparse.Namespace) -> int:
 
     from tikhub_tui.ui.app import TikhubApp
 
-    app = TikhubApp(settings, demo=args.demo, base_url=base_url, notices=notices)
+    app = TikhubApp(
+        settings,
+        demo=args.demo,
+        base_url=base_url,
+        notices=notices,
+        model_given=bool(args.model),
+    )
     app.run()
     return app.return_code or 0

@@ -52,9 +52,12 @@ class TikhubApp(App[None]):
         base_url: str | None = None,
         notices: Iterable[str] = (),
         deterministic: bool = False,
+        model_given: bool = False,
     ) -> None:
         super().__init__()
         self.deterministic = deterministic
+        self.model_given = model_given
+        """The model was chosen on the command line: the session reopened at start keeps it."""
         """Hide timings and cursor blink, for snapshots and screenshots."""
         self.settings = settings
         self.provider = settings.provider

@@ -159,7 +159,7 @@ class ChatScreen(Screen[None]):
     def _reopen(self, session_id: str) -> None:
         try:
             if not self.turns and self.keeper is not None and self.keeper.session_id is None:
-                self.open_session(session_id)
+                self.open_session(session_id, adopt_model=not self.tikhub.model_given)
         finally:
             self.settled.set()
 
@@ -202,8 +202,11 @@ class ChatScreen(Screen[None]):
 
     # -- sessions ----------------------------------------------------------------------------
 
-    def open_session(self, session_id: str | None, at_message: int | None = None) -> None:
-        """Show a saved session (its newest messages; older ones load on scrolling up)."""
+    def open_session(
+        self, session_id: str | None, at_message: int | None = None, *, adopt_model: bool = True
+    ) -> None:
+        """Show a saved session (its newest messages; older ones load on scrolling up); the
+        next prompts go to the model it last used, as they would with `ask --continue`."""
         keeper = self.keeper
         if keeper is None:
             return
@@ -224,6 +227,9 @@ class ChatScreen(Screen[None]):
         transcript.remove_children()
         self.turns = []
         self._mount_messages(messages, at_top=False)
+        used = [m for m in messages if m.model and m.provider]
+        if adopt_model and used:
+            self.tikhub.provider, self.tikhub.model = used[-1].provider, used[-1].model
         if at_message is None:
             transcript.follow()
         else:
