@@ -10,6 +10,7 @@ from tikhub_tui.gateway import answer_text
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.prompt import PromptArea
 from tikhub_tui.ui.widgets.sessions import SessionList
+from tikhub_tui.ui.widgets.sidebar import Sidebar
 from tikhub_tui.ui.widgets.transcript import UserMessage
 
 pytestmark = pytest.mark.anyio
@@ -237,3 +238,22 @@ async def test_question_mark_types_in_the_prompt_but_opens_help_elsewhere() -> N
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_on_a_narrow_terminal_the_sidebar_starts_hidden_until_asked_for() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        sidebar = chat(app).query_one(Sidebar)
+        assert not sidebar.display or sidebar.has_class("-hidden")
+        assert chat(app).transcript.size.width >= 70
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert sidebar.display and not sidebar.has_class("-hidden")
+        await pilot.resize_terminal(70, 24)  # the user's choice stands
+        await pilot.pause()
+        assert not sidebar.has_class("-hidden")
+    wide = demo_app()
+    async with wide.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert not chat(wide).query_one(Sidebar).has_class("-hidden")

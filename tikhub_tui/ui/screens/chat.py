@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
+from textual import events
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -44,6 +45,9 @@ from tikhub_tui.ui.widgets.sidebar import ModelTree, Sidebar
 from tikhub_tui.ui.widgets.transcript import Transcript, UserMessage
 
 T = TypeVar("T")
+
+NARROW = 100
+"""Below this many columns the sidebar starts hidden."""
 
 if TYPE_CHECKING:
     from tikhub_tui.core.client import ChatClient
@@ -109,6 +113,8 @@ class ChatScreen(Screen[None]):
         self._oldest_id: int | None = None
         """The oldest message mounted, when older ones exist (loaded as the user scrolls up)."""
         self.settled = asyncio.Event()
+        self._sidebar_chosen = False
+        """The user showed or hid the sidebar: the terminal's width no longer decides."""
         """Set once the last session has been reopened at start (or there was none to reopen)."""
 
     @property
@@ -533,17 +539,26 @@ class ChatScreen(Screen[None]):
             return
         self.tikhub.pick_code_block(self.turns[-1].answer.text)
 
+    def on_resize(self, event: events.Resize) -> None:
+        """On a narrow terminal (an 80-column SSH window) the sidebar starts hidden, so the
+        transcript keeps its width; Ctrl+B (or Ctrl+L, Ctrl+O) shows it, and then it stays."""
+        if not self._sidebar_chosen:
+            self.query_one(Sidebar).set_class(event.size.width < NARROW, "-hidden")
+
     def action_toggle_sidebar(self) -> None:
+        self._sidebar_chosen = True
         sidebar = self.query_one(Sidebar)
         sidebar.toggle_class("-hidden")
         if sidebar.has_class("-hidden") and sidebar.has_focus_within:
             self.query_one(PromptArea).focus()
 
     def action_focus_models(self) -> None:
+        self._sidebar_chosen = True
         self.query_one(Sidebar).remove_class("-hidden")
         self.query_one(ModelTree).focus()
 
     def action_focus_sessions(self) -> None:
+        self._sidebar_chosen = True
         self.query_one(Sidebar).remove_class("-hidden")
         self.query_one(SessionList).focus()
 
