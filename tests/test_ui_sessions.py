@@ -165,6 +165,25 @@ async def test_a_reopened_session_goes_on_with_its_model_unless_one_was_given(
         assert expected[1] in str(chat(app).query_one("#status").render())
 
 
+async def test_up_recalls_prompts_of_earlier_runs() -> None:
+    with stored() as store:
+        first = store.create_session("one")
+        for text in ("echo: oldest", "echo: again", "echo: newer"):
+            store.add_message(first, "user", text, model="m", provider="openai")
+        second = store.create_session("two")
+        store.add_message(second, "user", "echo: again", model="m", provider="openai")
+        assert store.recent_prompts() == ["echo: oldest", "echo: newer", "echo: again"]
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        prompt = chat(app).query_one(PromptArea)
+        prompt.focus()
+        await pilot.press("up")
+        assert prompt.text == "echo: again"
+        await pilot.press("up")
+        assert prompt.text == "echo: newer"
+
+
 async def test_delete_can_be_declined() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:

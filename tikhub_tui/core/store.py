@@ -119,6 +119,18 @@ class Store(StoreBase):
         return None if row is None else str(row[0])
 
     @_guarded
+    def recent_prompts(self, limit: int = 100) -> list[str]:
+        """The user's latest prompts across sessions, oldest first, each once (for Up in the
+        prompt after a restart)."""
+        rows = self._conn.execute(  # newest first, by rowid: stops after a few hundred rows
+            "SELECT text FROM messages WHERE role = 'user' AND text != '' "
+            "ORDER BY id DESC LIMIT ?",
+            (limit * 5,),
+        )
+        newest = list(dict.fromkeys(str(row[0]) for row in rows))[:limit]
+        return newest[::-1]
+
+    @_guarded
     def rename_session(self, session_id: str, title: str) -> None:
         """Set the title (does not count as activity: the list order stays)."""
         self._update_session(session_id, "UPDATE sessions SET title = ? WHERE id = ?", (title,))

@@ -155,6 +155,7 @@ class ChatScreen(Screen[None]):
             )
         self.sessions.refresh_list()
         self.refresh_status()
+        prompt.remember(self.guard(self.keeper.store.recent_prompts) or [])
         latest = self.guard(self.keeper.latest)
         if latest:
             # after the first frame: the window and the list show first, then the transcript

@@ -106,6 +106,11 @@ class PromptArea(TextArea):
         finally:
             app._batch_count = batch
 
+    def remember(self, prompts: list[str]) -> None:
+        """Earlier prompts (oldest first) that Up recalls before this run's own."""
+        self.sent[:0] = prompts
+        self._recall = len(self.sent)
+
     def _recalled(self) -> bool:
         return (
             bool(self.sent)
