@@ -184,6 +184,25 @@ async def test_up_recalls_prompts_of_earlier_runs() -> None:
         assert prompt.text == "echo: newer"
 
 
+async def test_a_prompt_typed_but_not_sent_is_back_after_quitting() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press(*"half a tho")
+        await pilot.press("ctrl+q")
+    again = demo_app()
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        prompt = chat(again).query_one(PromptArea)
+        assert prompt.text == "half a tho"
+        prompt.clear()  # emptied, then quit: nothing comes back
+        await pilot.press("ctrl+q")
+    third = demo_app()
+    async with third.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert chat(third).query_one(PromptArea).text == ""
+
+
 async def test_delete_can_be_declined() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:

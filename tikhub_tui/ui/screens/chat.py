@@ -24,6 +24,7 @@ from textual.widgets import Footer, Header, Label
 
 from tikhub_tui.core.errors import ApiError
 from tikhub_tui.core.model import Conversation, Message, RequestOptions
+from tikhub_tui.core.paths import data_dir
 from tikhub_tui.core.store import move_aside
 from tikhub_tui.core.store_types import StoreError
 from tikhub_tui.ui.format import error_hint, meta_line
@@ -48,6 +49,30 @@ T = TypeVar("T")
 
 NARROW = 100
 """Below this many columns the sidebar starts hidden."""
+DRAFT_FILE = "draft.txt"
+"""In the data directory: the prompt typed but not sent when the app quit."""
+
+
+def keep_draft(text: str) -> None:
+    """Keep an unsent prompt for the next start (or forget the old one); never raises."""
+    path = data_dir() / DRAFT_FILE
+    try:
+        if text.strip():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(".tmp")
+            temporary.write_text(text, encoding="utf-8")
+            temporary.replace(path)
+        else:
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass  # a full or read-only disk: the draft is lost, as it was before drafts were kept
+
+
+def kept_draft() -> str:
+    try:
+        return (data_dir() / DRAFT_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 if TYPE_CHECKING:
     from tikhub_tui.core.client import ChatClient
@@ -114,6 +139,7 @@ class ChatScreen(Screen[None]):
         """The oldest message mounted, when older ones exist (loaded as the user scrolls up)."""
         self.settled = asyncio.Event()
         self._sidebar_chosen = False
+        self._prompt: PromptArea | None = None
         """The user showed or hid the sidebar: the terminal's width no longer decides."""
         """Set once the last session has been reopened at start (or there was none to reopen)."""
 
@@ -141,7 +167,7 @@ class ChatScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        prompt = self.query_one(PromptArea)
+        prompt = self._prompt = self.query_one(PromptArea)
         prompt.cursor_blink = not self.tikhub.deterministic
         prompt.focus()
         self.keeper = Keeper.open()
@@ -156,6 +182,10 @@ class ChatScreen(Screen[None]):
         self.sessions.refresh_list()
         self.refresh_status()
         prompt.remember(self.guard(self.keeper.store.recent_prompts) or [])
+        draft = kept_draft()
+        if draft:  # typed but not sent when the app last quit
+            prompt.load_text(draft)
+            prompt.move_cursor(prompt.document.end)
         latest = self.guard(self.keeper.latest)
         if latest:
             # after the first frame: the window and the list show first, then the transcript
@@ -173,6 +203,8 @@ class ChatScreen(Screen[None]):
     def on_unmount(self) -> None:
         if self.keeper is not None:
             self.keeper.close()
+        if self._prompt is not None:  # its text outlives the widget's removal
+            keep_draft(self._prompt.text)
 
     # -- helpers -----------------------------------------------------------------------------
 
