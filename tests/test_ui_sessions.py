@@ -203,6 +203,17 @@ async def test_a_prompt_typed_but_not_sent_is_back_after_quitting() -> None:
         assert chat(third).query_one(PromptArea).text == ""
 
 
+async def test_a_new_session_is_listed_as_its_first_prompt_is_sent() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "tps: 20 lorem: 500", wait=False)
+        sessions = chat(app).query_one(SessionList)
+        await wait_until(pilot, lambda: len(sessions.session_ids) == 1, "the new session listed")
+        assert chat(app).controller.busy  # listed while its answer still streams
+        chat(app).controller.cancel()
+        await until_idle(pilot)
+
+
 async def test_delete_can_be_declined() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:

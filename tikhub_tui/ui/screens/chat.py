@@ -393,11 +393,14 @@ class ChatScreen(Screen[None]):
         turn = Turn(event.text, answer)
         keeper = self.keeper
         if keeper is not None:
+            new_session = keeper.session_id is None
             turn.user_id = self.guard(
                 lambda: keeper.add_prompt(
                     event.text, app.model, app.provider, app.settings.system_prompt
                 )
             )
+            if new_session and keeper.session_id is not None:
+                self.post_message(self.SessionsChanged())  # listed now, not after its answer
         await self.transcript.mount_all([UserMessage(event.text, turn.user_id), answer])
         self.turns.append(turn)
         self.transcript.follow()
