@@ -30,9 +30,18 @@ def stored_meta(message: StoredMessage, *, timings: bool = True) -> str:
         message.usage,
         outcome or "finished",
         ttft=message.ttft,
+        rate=_rate(message),
         duration=message.duration,
         timings=timings,
     )
+
+
+def _rate(message: StoredMessage) -> float | None:
+    """Output tokens per second after the first token, as the line said while it streamed."""
+    tokens, ttft, duration = message.usage.output_tokens, message.ttft, message.duration
+    if not tokens or ttft is None or duration is None or duration <= ttft:
+        return None
+    return tokens / (duration - ttft)
 
 
 def widgets_for(messages: list[StoredMessage], *, timings: bool = True) -> list[Widget]:
