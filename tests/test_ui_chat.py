@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Label
 from textual.widgets._footer import FooterKey
 
 from tests.ui_helpers import SIZE, chat, demo_app, ready, send, until_idle, wait_until
@@ -11,7 +12,7 @@ from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.prompt import PromptArea
 from tikhub_tui.ui.widgets.sessions import SessionList
 from tikhub_tui.ui.widgets.sidebar import Sidebar
-from tikhub_tui.ui.widgets.transcript import UserMessage
+from tikhub_tui.ui.widgets.transcript import Transcript, UserMessage
 
 pytestmark = pytest.mark.anyio
 
@@ -203,10 +204,27 @@ async def test_scrolling_up_stops_following_and_shows_the_hint() -> None:
         assert screen.transcript.following
         await pilot.press("pageup")
         await pilot.pause(0.1)
-        assert not screen.transcript.following and screen.query_one("#follow-hint").display
+        hint = screen.query_one("#follow-hint", Label)
+        assert not screen.transcript.following and hint.display
+        assert "more below" in str(hint.render())  # nothing streams: no "new text"
         await pilot.press("ctrl+end")
         await pilot.pause(0.1)
         assert screen.transcript.following and not screen.query_one("#follow-hint").display
+
+
+async def test_scrolled_up_during_a_stream_the_hint_says_new_text_is_coming() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "tps: 20 lorem: 500", wait=False)
+        screen = chat(app)
+        await wait_until(pilot, lambda: screen.controller.busy, "the stream to start")
+        screen.post_message(Transcript.FollowChanged(False))  # as scrolling up does
+        hint = screen.query_one("#follow-hint", Label)
+        await wait_until(pilot, lambda: bool(hint.display), "the hint")
+        assert "new text below" in str(hint.render())
+        screen.controller.cancel()
+        await until_idle(pilot)
+        assert hint.display and "more below" in str(hint.render())
 
 
 async def test_sending_while_streaming_is_refused_politely() -> None:

@@ -139,6 +139,7 @@ class ChatScreen(Screen[None]):
         """The oldest message mounted, when older ones exist (loaded as the user scrolls up)."""
         self.settled = asyncio.Event()
         self._sidebar_chosen = False
+        self._following = True
         self._prompt: PromptArea | None = None
         """The user showed or hid the sidebar: the terminal's width no longer decides."""
         """Set once the last session has been reopened at start (or there was none to reopen)."""
@@ -234,6 +235,7 @@ class ChatScreen(Screen[None]):
         title = self.keeper.title() if self.keeper and self.keeper.session_id else ""
         self.title = title or "New conversation"
         self.refresh_bindings()  # the footer shows Esc Stop only while something streams
+        self._show_follow_hint()
 
     def refresh_models(self, models: dict[str, list[str]]) -> None:
         """Show the catalogue again (extra model names may have been saved in Settings)."""
@@ -639,8 +641,17 @@ class ChatScreen(Screen[None]):
                 self.sessions.branch(message_id)
 
     def on_transcript_follow_changed(self, event: Transcript.FollowChanged) -> None:
+        self._following = event.following
+        self._show_follow_hint()
+
+    def _show_follow_hint(self) -> None:
+        hint = self.query_one("#follow-hint", Label)
         # display, not a class on the screen: a screen class restyles every widget in it
-        self.query_one("#follow-hint").display = not event.following
+        hint.display = not self._following
+        if self.controller.busy:
+            hint.update("↓ new text below — Ctrl+End to follow")
+        else:
+            hint.update("↓ more below — Ctrl+End to go to the end")
 
     def on_model_tree_chosen(self, event: ModelTree.Chosen) -> None:
         self.tikhub.choose_model(event.provider, event.model)
