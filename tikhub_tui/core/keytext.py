@@ -6,6 +6,7 @@ environment, without importing keyring.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from tikhub_tui.core.paths import config_dir
@@ -19,9 +20,9 @@ KEY_FILE_NAME = "api-key"
 MAX_KEY_LENGTH = 4096
 REDACTED = "[redacted]"
 MIN_REDACT_LENGTH = 8
+"""Shorter strings are never redacted: replacing them would mangle ordinary text."""
 REDACT_PIECE = 12
 """A run of this many characters of a key in a text counts as the key."""
-"""Shorter strings are never redacted: replacing them would mangle ordinary text."""
 
 StoreErrorKind = Literal["no-backend", "timeout", "locked", "failed", "file", "invalid"]
 
@@ -84,36 +85,21 @@ def redact(text: str, *secrets: str) -> str:
     Used on server error bodies that echo the key; secrets shorter than 8 characters are left
     alone because replacing them would mangle ordinary text.
     """
-    folded = text.casefold()
-    spans: list[tuple[int, int]] = []
-    for secret in {secret.strip().casefold() for secret in secrets if secret}:
-        if len(secret) < MIN_REDACT_LENGTH:
-            continue
-        piece = min(len(secret), REDACT_PIECE)
-        for start in range(len(secret) - piece + 1):
-            fragment = secret[start : start + piece]
-            found = folded.find(fragment)
-            while found >= 0:
-                spans.append((found, found + piece))
-                found = folded.find(fragment, found + 1)
-    if not spans or len(folded) != len(text):  # casefold changed the length: no offsets
-        return _redact_exact(text, secrets) if spans else text
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    pieces, last = [], 0
-    for start, end in merged:
-        pieces += [text[last:start], REDACTED]
-        last = end
-    pieces.append(text[last:])
-    return "".join(pieces)
-
-
-def _redact_exact(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in sorted({s.strip() for s in secrets if s}, key=len, reverse=True):
+    fragments: set[str] = set()
+    for secret in {secret.strip() for secret in secrets if secret}:
         if len(secret) >= MIN_REDACT_LENGTH:
-            text = text.replace(secret, REDACTED)
-    return text
+            piece = min(len(secret), REDACT_PIECE)
+            fragments.update(secret[i : i + piece] for i in range(len(secret) - piece + 1))
+    if not fragments:
+        return text
+    # every place a fragment starts, overlapping ones too (a lookahead consumes nothing)
+    longest_first = "|".join(re.escape(f) for f in sorted(fragments, key=len, reverse=True))
+    out: list[str] = []
+    kept = 0  # the text before this is copied or redacted already
+    for match in re.finditer(f"(?=({longest_first}))", text, re.IGNORECASE):
+        start = match.start()
+        if not out or start > kept:  # a new run of the key: what lies between stays
+            out += [text[kept:start], REDACTED]
+        kept = max(kept, start + len(match.group(1)))
+    out.append(text[kept:])
+    return "".join(out)
