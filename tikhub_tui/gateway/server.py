@@ -39,7 +39,6 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-
 def _phrase(status: int) -> str:
     """The reason phrase of a status line; statuses outside the standard list (Anthropic's
     529) get a plain one."""
@@ -47,6 +46,7 @@ def _phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Overloaded" if status == 529 else "Error"
+
 
 class _Server(ThreadingHTTPServer):
     """Tracks its connections and handler threads so that stop() can end them at once."""

@@ -56,9 +56,9 @@ class TikhubApp(App[None]):
     ) -> None:
         super().__init__()
         self.deterministic = deterministic
+        """Hide timings and cursor blink, for snapshots and screenshots."""
         self.model_given = model_given
         """The model was chosen on the command line: the session reopened at start keeps it."""
-        """Hide timings and cursor blink, for snapshots and screenshots."""
         self.settings = settings
         self.provider = settings.provider
         self.model = settings.model

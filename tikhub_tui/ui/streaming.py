@@ -45,6 +45,7 @@ TYPING_IDLE_SHARE = 2.0
 two thirds of the time. Always 2.0 would make a 300 tokens/s answer move in 6 steps a second
 instead of 11."""
 TYPING = 1.0
+"""Seconds after a key during which the user counts as typing."""
 
 
 class AnswerSink(Protocol):

@@ -74,6 +74,7 @@ def kept_draft() -> str:
     except (OSError, UnicodeDecodeError):
         return ""
 
+
 if TYPE_CHECKING:
     from tikhub_tui.core.client import ChatClient
     from tikhub_tui.ui.app import TikhubApp
@@ -138,11 +139,12 @@ class ChatScreen(Screen[None]):
         self._oldest_id: int | None = None
         """The oldest message mounted, when older ones exist (loaded as the user scrolls up)."""
         self.settled = asyncio.Event()
-        self._sidebar_chosen = False
-        self._following = True
-        self._prompt: PromptArea | None = None
-        """The user showed or hid the sidebar: the terminal's width no longer decides."""
         """Set once the last session has been reopened at start (or there was none to reopen)."""
+        self._sidebar_chosen = False
+        """The user showed or hid the sidebar: the terminal's width no longer decides."""
+        self._following = True
+        """The transcript follows the newest text (else the hint to go back down shows)."""
+        self._prompt: PromptArea | None = None
 
     @property
     def tikhub(self) -> TikhubApp:

@@ -5,6 +5,8 @@ Keys are shown as they are after the user's [keymap], next to the binding id to 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -75,11 +77,12 @@ class HelpScreen(ModalScreen[None]):
             yield Label("Messages (Ctrl+Up from the prompt, then Up and Down)", classes="title")
             yield self._table(Transcript.BINDINGS, "messages")
             yield Label("Session list (Ctrl+O)", classes="title")
-            yield self._table(SessionList.BINDINGS[:3], "sessions")  # then the cursor keys
+            own = [b for b in SessionList.BINDINGS if isinstance(b, Binding) and b.id]
+            yield self._table(own, "sessions")  # not the cursor keys every list has
             yield Label("App", classes="title")
             yield self._table(self.app.BINDINGS, "app")
 
-    def _table(self, bindings: list[BindingType], name: str) -> DataTable[str]:
+    def _table(self, bindings: Sequence[BindingType], name: str) -> DataTable[str]:
         table: DataTable[str] = DataTable(show_cursor=False, zebra_stripes=True, id=name)
         keymap = self.app._keymap
         rows = []
