@@ -123,14 +123,11 @@ def read_prompt(arg: str | None) -> str:
     or, with no argument (or `-`), stdin alone."""
     if arg is not None and arg != "-":
         prompt = _utf8(arg, "the prompt argument")
-        piped = _piped() if _stdin_is_piped() else ""
+        piped = _read_stdin("the text on stdin") if _stdin_is_piped() else ""
         return f"{prompt}\n\n{piped}" if piped.strip() else prompt
     if sys.stdin.isatty():
         say("reading the prompt from the terminal; end it with Ctrl-D")
-    try:
-        return _utf8(sys.stdin.read(), "the prompt on stdin")
-    except UnicodeDecodeError as error:
-        raise PromptError(_not_utf8("the prompt on stdin", error.start)) from None
+    return _read_stdin("the prompt on stdin")
 
 
 def _stdin_is_piped() -> bool:
@@ -142,11 +139,11 @@ def _stdin_is_piped() -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISREG(mode)
 
 
-def _piped() -> str:
+def _read_stdin(what: str) -> str:
     try:
-        return _utf8(sys.stdin.read(), "the text on stdin")
+        return _utf8(sys.stdin.read(), what)
     except UnicodeDecodeError as error:
-        raise PromptError(_not_utf8("the text on stdin", error.start)) from None
+        raise PromptError(_not_utf8(what, error.start)) from None
 
 
 def _utf8(text: str, where: str) -> str:
@@ -261,14 +258,11 @@ def _ask(args: argparse.Namespace) -> int:
     except ApiError as error:
         result.record(recorder, answer_status(failure=error.kind), error=error.message)
         raise
-    except BrokenPipeError:
-        # the reader went away (`| head`): end quietly, as cat would
+    except OSError as error:  # stdout cannot be written: a closed pipe, a full disk
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         result.record(recorder, answer_status(cancelled=True))
-        return EXIT_BROKEN_PIPE
-    except OSError as error:  # stdout cannot be written: a full disk, a closed terminal
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        result.record(recorder, answer_status(cancelled=True))
+        if isinstance(error, BrokenPipeError):
+            return EXIT_BROKEN_PIPE  # the reader went away (`| head`): quietly, as cat does
         saved = "" if args.no_save else "; what arrived is saved in the session"
         say(
             f"cannot write the answer to standard output: {error.strerror or error}{saved}",
