@@ -222,6 +222,23 @@ def test_a_prompt_that_is_not_utf8_is_a_usage_error(gateway_url: str) -> None:
     assert argument.returncode == 2 and "the prompt argument is not UTF-8" in argument.stderr
 
 
+def test_a_reader_that_goes_away_ends_ask_quietly_with_141(gateway_url: str) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tikhub_tui", "ask", "-m", "gpt-4o", "--base-url", gateway_url,
+         "tps: 200 lorem: 2000"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "TIKHUB_API_KEY": FAKE_KEY},
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(10)  # `| head -c 10`
+    process.stdout.close()
+    assert process.wait(timeout=30) == 141
+    assert process.stderr.read() == b""  # no traceback, no message: as cat does
+    with Store.open() as store:
+        (session,) = store.list_sessions()
+        assert store.messages(session.id)[-1].status == "stopped"
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_a_full_disk_on_stdout_is_reported_and_the_answer_saved(gateway_url: str) -> None:
     with open("/dev/full", "w") as full:
