@@ -97,21 +97,22 @@ def open_recorder(
             )
         return recorder
     from tikhub_tui.core.store import Store
-    from tikhub_tui.core.store_types import StoreError
+    from tikhub_tui.core.store_types import StoreError, last_model
 
     try:
         with Store.open() as store:
             session_id = _choose(store, continue_latest, session)
-            conversation = store.conversation(session_id)
-            used = [m for m in store.messages(session_id) if m.model and m.provider]
+            saved = store.messages(session_id)
+            session_system = store.get_session(session_id).system
     except StoreError as error:
         raise SessionChoiceError(f"cannot read the sessions: {error}") from None
-    if not chosen and used:
-        model, provider = used[-1].model, used[-1].provider
-    history = [*conversation.messages, Message("user", prompt)]
-    conversation = Conversation.from_history(history, conversation.system)
-    if system_given:
-        conversation.system = system or None
+    used = last_model(saved)
+    if not chosen and used is not None:
+        model, provider = used.model, used.provider
+    history = [*(Message(m.role, m.text) for m in saved), Message("user", prompt)]
+    conversation = Conversation.from_history(
+        history, (system if system_given else session_system) or None
+    )
     recorder = Recorder(conversation, model, provider)
     if save:
         new_system = (system or "") if system_given else None

@@ -129,6 +129,12 @@ class StoredMessage:
     created_at: datetime
 
 
+def last_model(messages: list[StoredMessage]) -> StoredMessage | None:
+    """The newest message that names its model and provider: a session goes on with that
+    model (in the app and with `ask --continue`)."""
+    return next((m for m in reversed(messages) if m.model and m.provider), None)
+
+
 class Span(NamedTuple):
     """A piece of a search snippet; `match` marks the words that matched the query."""
 

@@ -26,7 +26,7 @@ from tikhub_tui.core.errors import ApiError
 from tikhub_tui.core.model import Conversation, Message, RequestOptions
 from tikhub_tui.core.paths import data_dir
 from tikhub_tui.core.store import move_aside
-from tikhub_tui.core.store_types import StoreError
+from tikhub_tui.core.store_types import StoreError, last_model
 from tikhub_tui.ui.format import error_hint, meta_line
 from tikhub_tui.ui.history import widgets_for
 from tikhub_tui.ui.keeper import PAGE, AnswerRecorder, Keeper
@@ -270,9 +270,9 @@ class ChatScreen(Screen[None]):
         transcript.remove_children()
         self.turns = []
         self._mount_messages(messages, at_top=False)
-        used = [m for m in messages if m.model and m.provider]
-        if adopt_model and used:
-            self.tikhub.provider, self.tikhub.model = used[-1].provider, used[-1].model
+        used = last_model(messages)
+        if adopt_model and used is not None:
+            self.tikhub.provider, self.tikhub.model = used.provider, used.model
         if at_message is None:
             transcript.follow()
         else:
