@@ -8,7 +8,7 @@ from rich.console import Console
 from textual import events
 from textual._compositor import ChopsUpdate, CompositorUpdate
 
-from tests.ui_helpers import SIZE, chat, demo_app, ready, send, wait_until
+from tests.ui_helpers import SIZE, chat, demo_app, focused_prompt, send, wait_until
 from tikhub_tui.ui.app import TikhubApp
 from tikhub_tui.ui.widgets.prompt import PromptArea
 
@@ -36,9 +36,7 @@ def text_of(update: CompositorUpdate) -> str:
 async def test_a_key_is_drawn_while_the_screen_is_held(monkeypatch: pytest.MonkeyPatch) -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        prompt = chat(app).query_one(PromptArea)
-        prompt.focus()
+        prompt = await focused_prompt(pilot)
         await pilot.pause()
         shown = record_displays(app, monkeypatch)
         with app.batch_update():  # as while an answer's Markdown blocks mount

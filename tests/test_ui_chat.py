@@ -6,7 +6,16 @@ import pytest
 from textual.widgets import Label
 from textual.widgets._footer import FooterKey
 
-from tests.ui_helpers import SIZE, chat, demo_app, ready, send, until_idle, wait_until
+from tests.ui_helpers import (
+    SIZE,
+    chat,
+    demo_app,
+    focused_prompt,
+    ready,
+    send,
+    until_idle,
+    wait_until,
+)
 from tikhub_tui.gateway import answer_text
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.prompt import PromptArea
@@ -186,9 +195,7 @@ async def test_up_in_an_empty_prompt_recalls_the_last_prompt() -> None:
 async def test_ctrl_j_inserts_a_newline_and_enter_sends_both_lines() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        prompt = chat(app).query_one(PromptArea)
-        prompt.focus()
+        prompt = await focused_prompt(pilot)
         await pilot.press(*"echo: a", "ctrl+j", "b")
         assert prompt.text == "echo: a\nb"
         await pilot.press("enter")
@@ -244,9 +251,7 @@ async def test_question_mark_types_in_the_prompt_but_opens_help_elsewhere() -> N
 
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        prompt = chat(app).query_one(PromptArea)
-        prompt.focus()
+        prompt = await focused_prompt(pilot)
         await pilot.press("question_mark")
         assert prompt.text == "?" and not isinstance(app.screen, HelpScreen)
         chat(app).transcript.focus()

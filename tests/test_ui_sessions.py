@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 from textual.pilot import Pilot
 
-from tests.ui_helpers import SIZE, chat, demo_app, ready, send, until_idle, wait_until
+from tests.ui_helpers import (
+    SIZE,
+    chat,
+    demo_app,
+    focused_prompt,
+    ready,
+    send,
+    until_idle,
+    wait_until,
+)
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.paths import data_dir
 from tikhub_tui.core.settings import Settings
@@ -137,8 +146,7 @@ async def test_ctrl_e_edits_the_last_prompt_from_an_empty_prompt_only() -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "echo: one")
-        prompt = chat(app).query_one(PromptArea)
-        prompt.focus()
+        prompt = await focused_prompt(pilot)
         await pilot.press(*"ab", "home", "ctrl+e", "c")  # Ctrl+E: to the end of the line
         assert prompt.text == "abc"
         prompt.clear()
@@ -175,9 +183,7 @@ async def test_up_recalls_prompts_of_earlier_runs() -> None:
         assert store.recent_prompts() == ["echo: oldest", "echo: newer", "echo: again"]
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        prompt = chat(app).query_one(PromptArea)
-        prompt.focus()
+        prompt = await focused_prompt(pilot)
         await pilot.press("up")
         assert prompt.text == "echo: again"
         await pilot.press("up")

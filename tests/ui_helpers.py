@@ -38,13 +38,17 @@ async def ready(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+async def focused_prompt(pilot: Pilot[None]) -> PromptArea:
+    """Wait until the app is ready, then give the prompt the focus (as it has at start)."""
+    await ready(pilot)
+    prompt = chat(pilot.app).query_one(PromptArea)  # type: ignore[arg-type]
+    prompt.focus()
+    return prompt
+
+
 async def send(pilot: Pilot[None], text: str, *, wait: bool = True) -> None:
     """Type a prompt as the user would and press Enter."""
-    app = pilot.app
-    assert isinstance(app, TikhubApp)
-    await ready(pilot)
-    prompt = chat(app).query_one(PromptArea)
-    prompt.focus()
+    prompt = await focused_prompt(pilot)
     prompt.load_text(text)
     await pilot.press("enter")
     if wait:
