@@ -44,14 +44,18 @@ def _items(block: MarkdownBlock) -> list[MarkdownListItem]:
     return [child for child in block._blocks if isinstance(child, MarkdownListItem)]
 
 
-async def _grow(widget: MarkdownBlock, block: MarkdownBlock, symbols: list[str]) -> bool:
-    """Bring the mounted list `widget` up to `block`, a newer parse of it with these item
-    symbols, by replacing its last row and adding the new ones; False if `block` is not the
-    same list grown (then it must be built anew)."""
+async def _grow(
+    widget: MarkdownBlock,
+    block: MarkdownBlock,
+    items: list[MarkdownListItem],
+    symbols: list[str],
+) -> bool:
+    """Bring the mounted list `widget` up to `block`, a newer parse of it with these items
+    and item symbols, by replacing its last row and adding the new ones; False if `block` is
+    not the same list grown (then it must be built anew)."""
     rows = [child for child in widget.children if isinstance(child, Horizontal)]
     if type(block) is not type(widget) or not rows:
         return False
-    items = _items(block)
     shown = [_symbol(row) for row in rows]
     if len(items) < len(rows) or symbols[: len(rows) - 1] != shown[:-1]:
         return False
@@ -69,13 +73,15 @@ async def _grow(widget: MarkdownBlock, block: MarkdownBlock, symbols: list[str])
 # to it) from the first base of each class only.
 class GrowingBulletList(MarkdownBulletList):
     async def _update_from_block(self, block: MarkdownBlock) -> None:
-        if not await _grow(self, block, [item.bullet for item in _items(block)]):
+        items = _items(block)
+        if not await _grow(self, block, items, [item.bullet for item in items]):
             await super()._update_from_block(block)
 
 
 class GrowingOrderedList(MarkdownOrderedList):
     async def _update_from_block(self, block: MarkdownBlock) -> None:
-        if not await _grow(self, block, list(_ordered_symbols(_items(block)))):
+        items = _items(block)
+        if not await _grow(self, block, items, list(_ordered_symbols(items))):
             await super()._update_from_block(block)
 
 
