@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' keyring
+
 if TYPE_CHECKING:
     from textual.pilot import Pilot
 
@@ -351,7 +353,7 @@ def isolate(home: Path) -> None:
         (home / name).mkdir(parents=True, exist_ok=True)
     os.environ["TIKHUB_TUI_CONFIG_DIR"] = str(home / "config")
     os.environ["TIKHUB_TUI_DATA_DIR"] = str(home / "data")
-    os.environ["PYTHON_KEYRING_BACKEND"] = "tikhub_tui.core.memory_keyring.MemoryKeyring"
+    os.environ["PYTHON_KEYRING_BACKEND"] = "tests.memory_keyring.MemoryKeyring"
     os.environ["NO_PROXY"] = "127.0.0.1,localhost"
     os.environ["TERM"] = "xterm-256color"
     for name in list(os.environ):
@@ -360,7 +362,7 @@ def isolate(home: Path) -> None:
 
 
 async def take(shot: Shot, out: Path, home: Path) -> None:
-    from tikhub_tui.core.memory_keyring import MemoryKeyring
+    from tests.memory_keyring import MemoryKeyring
     from tikhub_tui.core.settings import Settings
     from tikhub_tui.ui.app import TikhubApp
 

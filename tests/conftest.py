@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tikhub_tui.core.memory_keyring import MemoryKeyring
+from tests.memory_keyring import MemoryKeyring
 from tikhub_tui.core.secrets import use_session_key
 
 FAKE_KEY = "sk-test-FAKE-0000-not-a-real-key-1234"
@@ -37,7 +37,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
     # keyring: an in-memory backend unless a test asks for the real Secret Service
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tikhub_tui.core.memory_keyring.MemoryKeyring")
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.memory_keyring.MemoryKeyring")
     # both are process-wide: a test that saves a key must not hand it to the next test
     MemoryKeyring.clear()
     use_session_key(None)

@@ -345,7 +345,7 @@ class Outcome:
 
     def record(self, recorder: Recorder, status: str, error: str = "") -> None:
         """Save the outcome; a store failure is a warning, never a lost answer on screen."""
-        from tikhub_tui.core.store_types import StoreError
+        from tikhub_tui.core.store.records import StoreError
 
         now = time.monotonic()
         try:

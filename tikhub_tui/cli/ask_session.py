@@ -16,7 +16,7 @@ from tikhub_tui.core.model import Conversation, Message, Usage
 
 if TYPE_CHECKING:
     from tikhub_tui.core.store import Store
-    from tikhub_tui.core.store_writer import AnswerWriter
+    from tikhub_tui.core.store.writer import AnswerWriter
 
 
 class SessionChoiceError(Exception):
@@ -97,7 +97,7 @@ def open_recorder(
             )
         return recorder
     from tikhub_tui.core.store import Store
-    from tikhub_tui.core.store_types import StoreError, last_model
+    from tikhub_tui.core.store.records import StoreError, last_model
 
     try:
         with Store.open() as store:
@@ -130,7 +130,7 @@ def _record(
 ) -> None:
     """Add the prompt (to a new session unless given) and an answer to fill as it streams."""
     from tikhub_tui.core.store import Store, title_from_prompt
-    from tikhub_tui.core.store_types import StoreError
+    from tikhub_tui.core.store.records import StoreError
 
     try:
         with Store.open() as store:
@@ -146,7 +146,7 @@ def _record(
 
 
 def _choose(store: Store, continue_latest: bool, session: str | None) -> str:
-    from tikhub_tui.core.store_types import AmbiguousSession, NoSuchSession
+    from tikhub_tui.core.store.records import AmbiguousSession, NoSuchSession
 
     if session is not None:
         try:

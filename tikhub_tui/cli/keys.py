@@ -13,7 +13,7 @@ import os
 import sys
 
 from tikhub_tui.cli import EXIT_AUTH, EXIT_OK, EXIT_USAGE, seconds_argument
-from tikhub_tui.core.keytext import MAX_KEY_LENGTH
+from tikhub_tui.core.secrets.text import MAX_KEY_LENGTH
 
 PROMPT = "TikHub API key (typing is hidden): "
 
@@ -112,7 +112,7 @@ def _set(args: argparse.Namespace) -> int:
         return EXIT_AUTH
     print(f"saved the API key ({mask(key)}) to {where}")
     if not args.file:
-        from tikhub_tui.core.keyfile import key_file_path
+        from tikhub_tui.core.secrets.keyfile import key_file_path
 
         path = key_file_path()
         if path.exists():
@@ -121,13 +121,13 @@ def _set(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from tikhub_tui.core.keyfile import key_file_path, key_file_problem
     from tikhub_tui.core.secrets import (
         KeyStoreError,
         backend_status,
         missing_key_message,
         resolve_key,
     )
+    from tikhub_tui.core.secrets.keyfile import key_file_path, key_file_problem
 
     problems: list[str] = []
     try:

@@ -19,8 +19,7 @@ from typing import Any
 
 from tikhub_tui.cli import EXIT_OK, EXIT_USAGE
 from tikhub_tui.core.store import Store, default_path, move_aside
-from tikhub_tui.core.store_text import display_safe, format_age
-from tikhub_tui.core.store_types import (
+from tikhub_tui.core.store.records import (
     InvalidSessionData,
     SearchHit,
     SessionLookupError,
@@ -28,6 +27,7 @@ from tikhub_tui.core.store_types import (
     StoreError,
     to_iso,
 )
+from tikhub_tui.core.store.text import display_safe, format_age
 
 EXIT_FAILURE = 1
 """The store could not be used, an output file could not be written, or the user declined."""

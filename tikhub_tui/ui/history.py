@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widget import Widget
 
-from tikhub_tui.core.store_types import StoredMessage
+from tikhub_tui.core.store.records import StoredMessage
 from tikhub_tui.ui.format import meta_text
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.transcript import UserMessage

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from tikhub_tui.core.model import Conversation
 from tikhub_tui.core.store import Store
-from tikhub_tui.core.store_types import SessionSummary, StoredMessage, StoreError
-from tikhub_tui.core.store_writer import AnswerWriter
+from tikhub_tui.core.store.records import SessionSummary, StoredMessage, StoreError
+from tikhub_tui.core.store.writer import AnswerWriter
 from tikhub_tui.ui.streaming import LiveStream
 
 PAGE = 20

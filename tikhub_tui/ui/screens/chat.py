@@ -26,7 +26,7 @@ from tikhub_tui.core.errors import ApiError
 from tikhub_tui.core.model import Conversation, Message, RequestOptions
 from tikhub_tui.core.paths import data_dir
 from tikhub_tui.core.store import move_aside
-from tikhub_tui.core.store_types import StoreError, last_model
+from tikhub_tui.core.store.records import StoreError, last_model
 from tikhub_tui.ui.format import error_hint, meta_line
 from tikhub_tui.ui.history import widgets_for
 from tikhub_tui.ui.keeper import PAGE, AnswerRecorder, Keeper

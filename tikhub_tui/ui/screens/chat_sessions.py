@@ -10,7 +10,7 @@ import time
 from typing import TYPE_CHECKING
 
 from tikhub_tui.core.store import Store
-from tikhub_tui.core.store_types import SearchHit, StoreError
+from tikhub_tui.core.store.records import SearchHit, StoreError
 from tikhub_tui.ui.screens.dialogs import ConfirmScreen, RenameScreen
 from tikhub_tui.ui.screens.search import SearchScreen
 from tikhub_tui.ui.widgets.sessions import SessionList

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label
 
-from tikhub_tui.core.store_text import display_safe
+from tikhub_tui.core.store.text import display_safe
 
 _DIALOG_CSS = """
 {name} {{ align: center middle; }}

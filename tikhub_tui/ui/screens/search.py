@@ -22,8 +22,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from tikhub_tui.core.store_text import display_safe, format_age
-from tikhub_tui.core.store_types import Clock, SearchHit, StoreError, utc_now
+from tikhub_tui.core.store.records import Clock, SearchHit, StoreError, utc_now
+from tikhub_tui.core.store.text import display_safe, format_age
 from tikhub_tui.ui.widgets.lists import QUIET_CURSOR_BINDINGS
 
 DEBOUNCE = 0.1

@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
-from tikhub_tui.core.keyfile import key_file_path
 from tikhub_tui.core.secrets import (
     ENV_VAR,
     BackendStatus,
@@ -26,6 +25,7 @@ from tikhub_tui.core.secrets import (
     save_key,
     use_session_key,
 )
+from tikhub_tui.core.secrets.keyfile import key_file_path
 
 Destination = Literal["keyring", "session", "file"]
 

@@ -15,8 +15,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tikhub_tui.core.store_text import display_safe, format_age
-from tikhub_tui.core.store_types import SessionSummary
+from tikhub_tui.core.store.records import SessionSummary
+from tikhub_tui.core.store.text import display_safe, format_age
 from tikhub_tui.ui.widgets.lists import QUIET_CURSOR_BINDINGS
 
 UNTITLED = "untitled"

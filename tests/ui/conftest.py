@@ -1,0 +1,99 @@
+"""Helpers for the UI tests: the demo app, driving the chat (send, wait for an answer), notices."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual.message import Message
+from textual.notifications import Notify
+from textual.pilot import Pilot
+
+from tikhub_tui.core.settings import Settings
+from tikhub_tui.ui.app import TikhubApp
+from tikhub_tui.ui.screens.chat import ChatScreen
+from tikhub_tui.ui.widgets.prompt import PromptArea
+
+SIZE = (120, 40)
+
+
+def demo_app(**settings: object) -> TikhubApp:
+    """The app on its embedded gateway, with timings hidden (deterministic screens)."""
+    return TikhubApp(Settings(**settings), demo=True, deterministic=True)  # type: ignore[arg-type]
+
+
+def chat(app: TikhubApp) -> ChatScreen:
+    screen = app.screen
+    assert isinstance(screen, ChatScreen), f"the chat screen is not active: {screen!r}"
+    return screen
+
+
+async def ready(pilot: Pilot[None]) -> None:
+    """Wait until the app has its gateway access and has reopened the last session."""
+    app = pilot.app
+    assert isinstance(app, TikhubApp)
+    await app.access_ready.wait()
+    if isinstance(app.screen, ChatScreen):
+        await app.screen.settled.wait()  # the last session is reopened after the first frame
+    await pilot.pause()
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let the screen update, every worker finish, and the screen update again."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def focused_prompt(pilot: Pilot[None]) -> PromptArea:
+    """Wait until the app is ready, then give the prompt the focus (as it has at start)."""
+    await ready(pilot)
+    prompt = chat(pilot.app).query_one(PromptArea)  # type: ignore[arg-type]
+    prompt.focus()
+    return prompt
+
+
+async def send(pilot: Pilot[None], text: str, *, wait: bool = True) -> None:
+    """Type a prompt as the user would and press Enter."""
+    prompt = await focused_prompt(pilot)
+    prompt.load_text(text)
+    await pilot.press("enter")
+    if wait:
+        await until_idle(pilot)
+
+
+async def until_idle(pilot: Pilot[None], timeout: float = 30) -> None:
+    """Wait until no answer is streaming, then let the screen settle."""
+    app = pilot.app
+    assert isinstance(app, TikhubApp)
+    deadline = time.monotonic() + timeout
+    await pilot.pause(0.05)
+    while chat(app).controller.busy:
+        assert time.monotonic() < deadline, "the answer did not end in time"
+        await pilot.pause(0.05)
+    await pilot.pause(0.1)
+
+
+async def wait_until(
+    pilot: Pilot[None], condition: Callable[[], bool], what: str, timeout: float = 10
+) -> None:
+    """Pause until `condition` holds (a worker thread is not awaitable), `timeout` s at most."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting for {what}")
+        await pilot.pause(0.05)
+
+
+class Notices:
+    """Collects the app's notifications through the test message hook."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def __call__(self, message: Message) -> None:
+        if isinstance(message, Notify):
+            self.messages.append(message.notification.message)
+
+    def about(self, word: str) -> list[str]:
+        return [m for m in self.messages if word in m]

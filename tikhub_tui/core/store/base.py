@@ -1,0 +1,239 @@
+"""The foundation of `Store`: the connection, write transactions and the message insert.
+
+Kept apart from the public operations in `store.py` so that each file stays readable; nothing
+outside the store modules should need to import it.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from enum import Enum
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, Self, TypeVar
+
+from tikhub_tui.core.model import Usage
+from tikhub_tui.core.paths import data_dir
+from tikhub_tui.core.store.records import (
+    Clock,
+    NoSuchMessage,
+    NoSuchSession,
+    Session,
+    StoredMessage,
+    StoreError,
+    from_iso,
+    to_iso,
+    utc_now,
+)
+from tikhub_tui.core.store.schema import connect, immediate, store_error
+from tikhub_tui.core.store.text import new_session_id, title_from_prompt
+
+DB_NAME = "sessions.db"
+
+
+class Leaf(Enum):
+    LEAF = "leaf"
+
+
+LEAF = Leaf.LEAF
+"""Default `parent_id`: attach to the session's current leaf (None means a new root)."""
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_S = TypeVar("_S", bound="StoreBase")
+
+_COLUMNS = (
+    "m.id, m.session_id, m.parent_id, m.depth, m.role, m.text, m.reasoning, m.model, "
+    "m.provider, m.input_tokens, m.output_tokens, m.reasoning_tokens, m.ttft, m.duration, "
+    "m.finish_reason, m.status, m.error, m.created_at"
+)
+PATH_UP = f"""
+    WITH RECURSIVE path(id, n) AS (
+        SELECT ?, 1
+        UNION ALL
+        SELECT m.parent_id, path.n + 1 FROM messages m JOIN path ON m.id = path.id
+        WHERE m.parent_id IS NOT NULL AND path.n < ?
+    )
+    SELECT {_COLUMNS} FROM path JOIN messages m ON m.id = path.id ORDER BY path.n DESC
+"""
+ALL = 1 << 62
+
+
+def default_path() -> Path:
+    """`sessions.db` in the data dir (TIKHUB_TUI_DATA_DIR overrides)."""
+    return data_dir() / DB_NAME
+
+
+def guarded(method: Callable[Concatenate[_S, _P], _R]) -> Callable[Concatenate[_S, _P], _R]:
+    """Turn any sqlite3 failure inside a store method into a StoreError naming cause and fix."""
+
+    @functools.wraps(method)
+    def wrapper(self: _S, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise store_error(self.path, exc) from exc
+
+    return wrapper
+
+
+def message_from_row(row: tuple[Any, ...]) -> StoredMessage:
+    """Build a StoredMessage from a row selected with the store's message columns."""
+    return StoredMessage(
+        id=row[0],
+        session_id=row[1],
+        parent_id=row[2],
+        depth=row[3],
+        role=row[4],
+        text=row[5],
+        reasoning=row[6],
+        model=row[7],
+        provider=row[8],
+        usage=Usage(row[9], row[10], row[11]),
+        ttft=row[12],
+        duration=row[13],
+        finish_reason=row[14],
+        status=row[15],
+        error=row[16],
+        created_at=from_iso(row[17]),
+    )
+
+
+class StoreBase:
+    """Connection, clock and id source of a store; used from the thread that opened it."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, clock: Clock, new_id: Callable[[], str]
+    ) -> None:
+        self._conn = conn
+        self.path = path
+        self.clock = clock
+        self._new_id = new_id
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | None = None,
+        *,
+        clock: Clock | None = None,
+        new_id: Callable[[], str] | None = None,
+    ) -> Self:
+        """Open (creating, checking and migrating) the store; raises StoreError."""
+        path = Path(path) if path is not None else default_path()
+        return cls(connect(path), path, clock or utc_now, new_id or new_session_id)
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One short write transaction (BEGIN IMMEDIATE, so concurrent writers queue)."""
+        return immediate(self._conn)
+
+    def _now(self) -> str:
+        return to_iso(self.clock())
+
+    @guarded
+    def get_session(self, session_id: str) -> Session:
+        """A session's fields (also while soft-deleted); raises NoSuchSession."""
+        row = self._conn.execute(
+            "SELECT id, title, system, created_at, updated_at, leaf_id, deleted_at "
+            "FROM sessions WHERE id = ?",
+            (session_id,),
+        ).fetchone()
+        if row is None:
+            raise NoSuchSession(f"no session {session_id!r}")
+        deleted = from_iso(row[6]) if row[6] else None
+        return Session(row[0], row[1], row[2], from_iso(row[3]), from_iso(row[4]), row[5], deleted)
+
+    def _update_session(self, session_id: str, sql: str, params: tuple[Any, ...]) -> None:
+        with self._write() as conn:
+            if conn.execute(sql, (*params, session_id)).rowcount == 0:
+                raise NoSuchSession(f"no session {session_id!r}")
+
+    def _insert(
+        self,
+        conn: sqlite3.Connection,
+        session_id: str,
+        parent_id: int | Leaf | None,
+        values: dict[str, Any],
+        *,
+        auto_title: bool = True,
+    ) -> int:
+        """Insert one message under `parent_id` and make it the session's leaf."""
+        row = conn.execute(
+            "SELECT leaf_id, title FROM sessions WHERE id = ?", (session_id,)
+        ).fetchone()
+        if row is None:
+            raise NoSuchSession(f"no session {session_id!r}")
+        parent = row[0] if parent_id is LEAF else parent_id
+        depth = 0
+        if parent is not None:
+            found = conn.execute(
+                "SELECT depth FROM messages WHERE id = ? AND session_id = ?", (parent, session_id)
+            ).fetchone()
+            if found is None:
+                raise NoSuchMessage(f"message {parent} is not in session {session_id!r}")
+            depth = found[0] + 1
+        values.setdefault("created_at", self._now())
+        columns = ["session_id", "parent_id", "depth", *values]
+        cursor = conn.execute(
+            f"INSERT INTO messages ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            (session_id, parent, depth, *values.values()),
+        )
+        message_id = int(cursor.lastrowid or 0)
+        title = row[1]
+        if auto_title and not title and values.get("role") == "user":
+            title = title_from_prompt(str(values.get("text", "")))
+        conn.execute(
+            "UPDATE sessions SET leaf_id = ?, updated_at = ?, title = ? WHERE id = ?",
+            (message_id, self._now(), title, session_id),
+        )
+        return message_id
+
+    @guarded
+    def get_message(self, message_id: int) -> StoredMessage:
+        """One message by id; raises NoSuchMessage."""
+        row = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM messages m WHERE m.id = ?", (message_id,)
+        ).fetchone()
+        if row is None:
+            raise NoSuchMessage(f"no message {message_id}")
+        return message_from_row(row)
+
+    def _path_to(self, session_id: str, message_id: int) -> list[StoredMessage]:
+        message = self.get_message(message_id)
+        if message.session_id != session_id:
+            raise NoSuchMessage(f"message {message_id} is not in session {session_id!r}")
+        return [message_from_row(row) for row in self._conn.execute(PATH_UP, (message_id, ALL))]
+
+    def _copy_in(self, title: str, system: str, created_at: str, rows: list[dict[str, Any]]) -> str:
+        """Create a session from a linear list of message column values, in one transaction."""
+        for _ in range(8):
+            session_id = self._new_id()
+            try:
+                with self._write() as conn:
+                    conn.execute(
+                        "INSERT INTO sessions (id, title, system, created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (session_id, title, system, created_at, self._now()),
+                    )
+                    for values in rows:
+                        self._insert(conn, session_id, LEAF, dict(values), auto_title=False)
+                return session_id
+            except sqlite3.IntegrityError as exc:
+                if "sessions.id" not in str(exc):
+                    raise
+        raise StoreError(
+            f"session store {self.path}: could not find a free session id",
+            path=self.path,
+            kind="io",
+        )

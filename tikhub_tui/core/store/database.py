@@ -1,0 +1,334 @@
+"""The session store: every conversation in one SQLite file, searchable and crash-safe.
+
+A `Store` owns one sqlite3 connection and must be used from the thread that opened it
+(sqlite3 connections are per thread); streaming answers are written from worker threads by an
+`AnswerWriter`, which has its own connection. Messages form a tree (edit-and-resend keeps the
+old answers as an earlier branch); a session's `leaf_id` picks the active path. Writes are
+short `BEGIN IMMEDIATE` transactions, so several processes can share the file (WAL mode).
+Every method raises StoreError when the database cannot be used.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from tikhub_tui.core.model import Conversation, Message, Usage
+from tikhub_tui.core.store import transfer
+from tikhub_tui.core.store.base import (
+    ALL,
+    LEAF,
+    PATH_UP,
+    Leaf,
+    StoreBase,
+    guarded,
+    message_from_row,
+)
+from tikhub_tui.core.store.base import default_path as default_path
+from tikhub_tui.core.store.records import (
+    STATUSES,
+    AmbiguousSession,
+    NoSuchMessage,
+    NoSuchSession,
+    SearchHit,
+    SessionSummary,
+    StoredMessage,
+    StoreError,
+    from_iso,
+    to_iso,
+)
+from tikhub_tui.core.store.schema import move_aside as move_aside
+from tikhub_tui.core.store.text import fts_query, parse_snippet
+from tikhub_tui.core.store.text import title_from_prompt as title_from_prompt
+
+if TYPE_CHECKING:
+    from tikhub_tui.core.store.writer import AnswerWriter
+
+__all__ = ["LEAF", "Store", "StoreError", "default_path", "move_aside", "title_from_prompt"]
+
+_SEARCH = """
+    SELECT m.session_id, s.title, m.id, m.role, m.created_at,
+           snippet(messages_fts, 0, char(57344), char(57345), '…', 16), bm25(messages_fts)
+    FROM messages_fts
+    JOIN messages m ON m.id = messages_fts.rowid
+    JOIN sessions s ON s.id = m.session_id
+    WHERE messages_fts MATCH ? AND s.deleted_at IS NULL
+    ORDER BY rank LIMIT ?
+"""
+
+
+class Store(StoreBase):
+    """The session database, used from one thread; open it with `Store.open()`."""
+
+    # sessions ---------------------------------------------------------------------------------
+
+    @guarded
+    def create_session(self, title: str = "", system: str = "") -> str:
+        """A new empty session; returns its id. An empty title is set from the first prompt."""
+        return self._copy_in(title, system, self._now(), [])
+
+    @guarded
+    def list_sessions(
+        self, limit: int = 200, offset: int = 0, *, deleted: bool = False
+    ) -> list[SessionSummary]:
+        """Sessions, most recently updated first; `deleted=True` lists the soft-deleted ones."""
+        rows = self._conn.execute(
+            f"""SELECT s.id, s.title, s.created_at, s.updated_at,
+                COALESCE((SELECT depth + 1 FROM messages WHERE id = s.leaf_id), 0),
+                COALESCE((SELECT model FROM messages WHERE session_id = s.id AND model != ''
+                          ORDER BY id DESC LIMIT 1), '')
+            FROM sessions s WHERE s.deleted_at IS {"NOT" if deleted else ""} NULL
+            ORDER BY s.updated_at DESC, s.rowid DESC LIMIT ? OFFSET ?""",
+            (limit, offset),
+        ).fetchall()
+        return [
+            SessionSummary(r[0], r[1], from_iso(r[2]), from_iso(r[3]), r[4], r[5]) for r in rows
+        ]
+
+    @guarded
+    def find_session(self, prefix: str, *, include_deleted: bool = False) -> str:
+        """The full id of the one session whose id starts with `prefix` (like git hashes)."""
+        wanted = prefix.strip().lower()
+        if not wanted:
+            raise NoSuchSession("an empty session id matches nothing")
+        deleted = "" if include_deleted else "AND deleted_at IS NULL"
+        rows = self._conn.execute(
+            f"SELECT id, title FROM sessions WHERE id >= ? AND id < ? {deleted} "
+            "ORDER BY updated_at DESC LIMIT 6",
+            (wanted, wanted + "~"),
+        ).fetchall()
+        exact = [row for row in rows if row[0] == wanted]
+        if exact or len(rows) == 1:
+            return str((exact or rows)[0][0])
+        if not rows:
+            raise NoSuchSession(f"no session id starts with {prefix.strip()!r}")
+        shown = ", ".join(f"{r[0]} ({r[1] or 'untitled'})" for r in rows[:5])
+        more = " and more" if len(rows) > 5 else ""
+        raise AmbiguousSession(
+            f"{prefix.strip()!r} matches several sessions: {shown}{more}; give more characters",
+            [(r[0], r[1]) for r in rows[:5]],
+        )
+
+    @guarded
+    def latest_session_id(self) -> str | None:
+        """The most recently updated session that is not deleted, if any."""
+        row = self._conn.execute(
+            "SELECT id FROM sessions WHERE deleted_at IS NULL "
+            "ORDER BY updated_at DESC, rowid DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    @guarded
+    def recent_prompts(self, limit: int = 100) -> list[str]:
+        """The user's latest prompts across sessions, oldest first, each once (for Up in the
+        prompt after a restart)."""
+        rows = self._conn.execute(  # newest first, by rowid: stops after a few hundred rows
+            "SELECT text FROM messages WHERE role = 'user' AND text != '' "
+            "ORDER BY id DESC LIMIT ?",
+            (limit * 5,),
+        )
+        newest = list(dict.fromkeys(str(row[0]) for row in rows))[:limit]
+        return newest[::-1]
+
+    @guarded
+    def rename_session(self, session_id: str, title: str) -> None:
+        """Set the title (does not count as activity: the list order stays)."""
+        self._update_session(session_id, "UPDATE sessions SET title = ? WHERE id = ?", (title,))
+
+    @guarded
+    def set_system(self, session_id: str, system: str) -> None:
+        """Set the system prompt used for the session's next answers."""
+        self._update_session(session_id, "UPDATE sessions SET system = ? WHERE id = ?", (system,))
+
+    @guarded
+    def delete_session(self, session_id: str) -> None:
+        """Soft-delete: hidden from lists and search until `restore_session` or a purge."""
+        self._update_session(
+            session_id,
+            "UPDATE sessions SET deleted_at = COALESCE(deleted_at, ?) WHERE id = ?",
+            (self._now(),),
+        )
+
+    @guarded
+    def restore_session(self, session_id: str) -> None:
+        """Undo `delete_session`."""
+        self._update_session(session_id, "UPDATE sessions SET deleted_at = NULL WHERE id = ?", ())
+
+    @guarded
+    def purge_deleted(self, older_than: timedelta = timedelta(days=30)) -> int:
+        """Remove for good the sessions deleted more than `older_than` ago; returns how many."""
+        cutoff = to_iso(self.clock() - older_than)
+        with self._write() as conn:
+            return conn.execute(
+                "DELETE FROM sessions WHERE deleted_at IS NOT NULL AND deleted_at <= ?", (cutoff,)
+            ).rowcount
+
+    # messages ---------------------------------------------------------------------------------
+
+    @guarded
+    def add_message(
+        self,
+        session_id: str,
+        role: str,
+        text: str,
+        *,
+        parent_id: int | Leaf | None = LEAF,
+        reasoning: str = "",
+        model: str = "",
+        provider: str = "",
+        usage: Usage | None = None,
+        ttft: float | None = None,
+        duration: float | None = None,
+        finish_reason: str = "",
+        status: str = "complete",
+        error: str = "",
+    ) -> int:
+        """Add a message (by default after the current leaf) and make it the leaf."""
+        if role not in ("user", "assistant"):
+            raise ValueError(f"role must be 'user' or 'assistant', not {role!r}")
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        usage = usage or Usage()
+        values = {
+            "role": role,
+            "text": text,
+            "reasoning": reasoning,
+            "model": model,
+            "provider": provider,
+            "input_tokens": usage.input_tokens,
+            "output_tokens": usage.output_tokens,
+            "reasoning_tokens": usage.reasoning_tokens,
+            "ttft": ttft,
+            "duration": duration,
+            "finish_reason": finish_reason,
+            "status": status,
+            "error": error,
+        }
+        with self._write() as conn:
+            return self._insert(conn, session_id, parent_id, values)
+
+    def begin_answer(
+        self, session_id: str, model: str, provider: str, parent_id: int | Leaf | None = LEAF
+    ) -> int:
+        """An empty assistant message marked incomplete, for an AnswerWriter to fill."""
+        return self.add_message(
+            session_id,
+            "assistant",
+            "",
+            parent_id=parent_id,
+            model=model,
+            provider=provider,
+            status="incomplete",
+        )
+
+    def answer_writer(self, message_id: int, *, interval: float = 0.5) -> AnswerWriter:
+        """An AnswerWriter for `message_id` on this store's file and clock."""
+        from tikhub_tui.core.store.writer import AnswerWriter
+
+        return AnswerWriter(self.path, message_id, interval=interval, clock=self.clock)
+
+    @guarded
+    def edit_message(self, message_id: int, text: str) -> int:
+        """Edit-and-resend: a sibling of `message_id` with new text becomes the leaf.
+
+        The old message and everything after it stay as an earlier branch.
+        """
+        old = self.get_message(message_id)
+        with self._write() as conn:
+            return self._insert(
+                conn, old.session_id, old.parent_id, {"role": old.role, "text": text}
+            )
+
+    @guarded
+    def messages(
+        self, session_id: str, *, limit: int | None = None, before_id: int | None = None
+    ) -> list[StoredMessage]:
+        """The active path, oldest first: all, the newest `limit`, or `limit` before `before_id`.
+
+        With `before_id` the path is the one leading to that message (its branch).
+        """
+        if before_id is None:
+            start = self.get_session(session_id).leaf_id
+        else:
+            before = self.get_message(before_id)
+            if before.session_id != session_id:
+                raise NoSuchMessage(f"message {before_id} is not in session {session_id!r}")
+            start = before.parent_id
+        if start is None or (limit is not None and limit <= 0):
+            return []
+        rows = self._conn.execute(PATH_UP, (start, ALL if limit is None else limit)).fetchall()
+        return [message_from_row(row) for row in rows]
+
+    @guarded
+    def set_leaf(self, session_id: str, message_id: int, *, descend: bool = False) -> int:
+        """Make the path ending at `message_id` active (with `descend`, its newest leaf)."""
+        message = self.get_message(message_id)
+        if message.session_id != session_id:
+            raise NoSuchMessage(f"message {message_id} is not in session {session_id!r}")
+        leaf = message_id
+        while descend:
+            child = self._conn.execute(
+                "SELECT id FROM messages WHERE parent_id = ? ORDER BY id DESC LIMIT 1", (leaf,)
+            ).fetchone()
+            if child is None:
+                break
+            leaf = child[0]
+        self._update_session(session_id, "UPDATE sessions SET leaf_id = ? WHERE id = ?", (leaf,))
+        return leaf
+
+    @guarded
+    def siblings(self, message_id: int) -> list[int]:
+        """Ids of the alternatives at this point of the tree (same parent), oldest first."""
+        message = self.get_message(message_id)
+        rows = self._conn.execute(
+            "SELECT id FROM messages WHERE session_id = ? AND parent_id IS ? ORDER BY id",
+            (message.session_id, message.parent_id),
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    @guarded
+    def branch_session(self, session_id: str, message_id: int) -> str:
+        """A new session holding a copy of the path up to `message_id`; returns its id."""
+        source = self.get_session(session_id)
+        path = self._path_to(session_id, message_id)
+        title = source.title if source.title.endswith(" (branch)") else f"{source.title} (branch)"
+        return self._copy_in(
+            title.strip(),
+            source.system,
+            to_iso(self.clock()),
+            [transfer.row_values(m) for m in path],
+        )
+
+    @guarded
+    def conversation(self, session_id: str) -> Conversation:
+        """The active path as a Conversation to send (failed turns are left out)."""
+        system = self.get_session(session_id).system
+        history = [Message(m.role, m.text) for m in self.messages(session_id)]
+        return Conversation.from_history(history, system or None)
+
+    # search, export, import -------------------------------------------------------------------
+
+    @guarded
+    def search(self, query: str, limit: int = 50, *, prefix: bool = True) -> list[SearchHit]:
+        """Messages matching every word of `query`, best first (bm25); never raises on input."""
+        match = fts_query(query, prefix=prefix)
+        if match is None or limit <= 0:
+            return []
+        return [
+            SearchHit(r[0], r[1], r[2], r[3], from_iso(r[4]), parse_snippet(r[5]), r[6])
+            for r in self._conn.execute(_SEARCH, (match, limit))
+        ]
+
+    def export_json(self, session_id: str) -> dict[str, Any]:
+        """The session and its active path as JSON-ready data (see store.transfer for the shape)."""
+        return transfer.to_json(self.get_session(session_id), self.messages(session_id))
+
+    def export_markdown(self, session_id: str) -> str:
+        """The session and its active path as a readable Markdown document."""
+        return transfer.to_markdown(self.get_session(session_id), self.messages(session_id))
+
+    @guarded
+    def import_json(self, data: object) -> str:
+        """A new session from `export_json` data; raises InvalidSessionData naming the field."""
+        parsed = transfer.from_json(data, self._now())
+        return self._copy_in(parsed.title, parsed.system, parsed.created_at, parsed.rows)

@@ -1,0 +1,206 @@
+"""Writing a streaming answer into the store as it arrives, in batches, from a worker thread.
+
+Text is buffered and written at least every `interval` seconds (on `append`, and by a timer when
+the stream stalls), so a killed process loses at most that last interval; the row stays marked
+`incomplete` until `finish` writes the outcome. The writer has its own connection, so the
+thread that streams never waits on the UI thread's store.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tikhub_tui.core.model import Usage
+from tikhub_tui.core.store.records import STATUSES, Clock, StoreError, to_iso, utc_now
+from tikhub_tui.core.store.schema import connect, immediate, store_error
+
+
+class AnswerWriter:
+    """Fills one assistant message (made by `Store.begin_answer`) while its answer streams.
+
+    Use it from one thread at a time (it may be created on another); all methods raise
+    StoreError when the database cannot be written. Closing without `finish` leaves the answer
+    saved and marked incomplete.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        message_id: int,
+        *,
+        interval: float = 0.5,
+        clock: Clock | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        background: bool = True,
+    ) -> None:
+        self.path = path
+        self.message_id = message_id
+        self.interval = interval
+        self._clock = clock or utc_now
+        self._monotonic = monotonic
+        self._background = background
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = connect(path, check_same_thread=False)
+        self._text: list[str] = []
+        self._reasoning: list[str] = []
+        self._dirty_text = False
+        self._dirty_reasoning = False
+        self._last_flush = monotonic()
+        self._timer: threading.Timer | None = None
+        self._timer_error: StoreError | None = None
+        self.flushes = 0
+        """How many batches were written (for tests and benchmarks)."""
+
+    @property
+    def text(self) -> str:
+        """The answer text so far."""
+        return "".join(self._text)
+
+    @property
+    def reasoning(self) -> str:
+        """The reasoning text so far."""
+        return "".join(self._reasoning)
+
+    def append(self, text: str = "", reasoning: str = "") -> None:
+        """Buffer a delta; writes the batch when `interval` has passed since the last write."""
+        with self._lock:
+            self._open_conn()
+            self._raise_timer_error()
+            if text:
+                self._text.append(text)
+                self._dirty_text = True
+            if reasoning:
+                self._reasoning.append(reasoning)
+                self._dirty_reasoning = True
+            waited = self._monotonic() - self._last_flush
+            if waited >= self.interval:
+                self._flush_locked()
+            elif self._background and self._timer is None and self._dirty():
+                self._timer = threading.Timer(self.interval - waited, self._on_timer)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def flush(self) -> None:
+        """Write what is buffered now."""
+        with self._lock:
+            self._raise_timer_error()
+            self._flush_locked()
+
+    def finish(
+        self,
+        status: str,
+        finish_reason: str = "",
+        usage: Usage | None = None,
+        ttft: float | None = None,
+        duration: float | None = None,
+        error: str = "",
+    ) -> None:
+        """Write the whole answer and its outcome in one transaction, then close."""
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        usage = usage or Usage()
+        with self._lock:
+            conn = self._open_conn()
+            self._cancel_timer()
+            answer: tuple[object, ...] = (self.text, self.reasoning, status, finish_reason)
+            answer += (usage.input_tokens, usage.output_tokens, usage.reasoning_tokens)
+            answer += (ttft, duration, error)
+            try:
+                with immediate(conn):
+                    conn.execute(
+                        "UPDATE messages SET text = ?, reasoning = ?, status = ?, "
+                        "finish_reason = ?, input_tokens = ?, output_tokens = ?, "
+                        "reasoning_tokens = ?, ttft = ?, duration = ?, error = ? WHERE id = ?",
+                        (*answer, self.message_id),
+                    )
+                    conn.execute(
+                        "UPDATE sessions SET updated_at = ? WHERE id = "
+                        "(SELECT session_id FROM messages WHERE id = ?)",
+                        (to_iso(self._clock()), self.message_id),
+                    )
+            except sqlite3.Error as exc:
+                raise store_error(self.path, exc) from exc
+            self._dirty_text = self._dirty_reasoning = False
+            self._close_locked()
+
+    def close(self) -> None:
+        """Write what is buffered and close; the answer stays marked incomplete (idempotent)."""
+        with self._lock:
+            if self._conn is None:
+                return
+            self._cancel_timer()
+            try:
+                self._flush_locked()
+            finally:
+                self._close_locked()
+
+    def __enter__(self) -> AnswerWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _dirty(self) -> bool:
+        return self._dirty_text or self._dirty_reasoning
+
+    def _open_conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise RuntimeError("this AnswerWriter is already finished or closed")
+        return self._conn
+
+    def _flush_locked(self) -> None:
+        conn = self._open_conn()
+        self._cancel_timer()
+        self._last_flush = self._monotonic()
+        if not self._dirty():
+            return
+        sets: list[str] = []
+        params: list[object] = []
+        if self._dirty_text:  # only touch `text` when it changed: it re-indexes the search
+            self._text = [self.text]
+            sets.append("text = ?")
+            params.append(self._text[0])
+        if self._dirty_reasoning:
+            self._reasoning = [self.reasoning]
+            sets.append("reasoning = ?")
+            params.append(self._reasoning[0])
+        try:
+            with immediate(conn):
+                conn.execute(
+                    f"UPDATE messages SET {', '.join(sets)} WHERE id = ?",
+                    (*params, self.message_id),
+                )
+        except sqlite3.Error as exc:
+            raise store_error(self.path, exc) from exc
+        self._dirty_text = self._dirty_reasoning = False
+        self.flushes += 1
+
+    def _on_timer(self) -> None:
+        with self._lock:
+            if self._timer is threading.current_thread():
+                self._timer = None
+            if self._conn is None or not self._dirty():
+                return
+            try:
+                self._flush_locked()
+            except StoreError as exc:  # reported by the next call on the streaming thread
+                self._timer_error = exc
+
+    def _raise_timer_error(self) -> None:
+        error, self._timer_error = self._timer_error, None
+        if error is not None:
+            raise error
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _close_locked(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
