@@ -1,11 +1,20 @@
-"""Shared fixtures: every test runs with its own config and data dirs, no real key, no real keyring."""
+"""Shared fixtures: every test runs with its own config and data dirs, no real key, no real keyring.
+
+Isolation has two layers, so that no test can undo it by accident (`monkeypatch.undo()` undoes
+the autouse fixture's patches too): the whole session first points every home directory at a
+session temp dir (set in `os.environ`, outside any monkeypatch), and each test then gets dirs
+of its own. A guard snapshots the user's real tikhub-tui config and data dirs before the
+first test and fails the test after which they changed.
+"""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import platformdirs
 import pytest
 
 from tests.memory_keyring import MemoryKeyring
@@ -13,6 +22,72 @@ from tikhub_tui.core.secrets import use_session_key
 
 FAKE_KEY = "sk-test-FAKE-0000-not-a-real-key-1234"
 """A key that is obviously fake; tests check that it never leaks into output."""
+
+REPO = Path(__file__).resolve().parents[1]
+
+# -- the session layer: taken before any test runs, never monkeypatched -------------------------
+
+_REAL_DIRS = (
+    Path(platformdirs.user_config_dir("tikhub-tui")),
+    Path(platformdirs.user_data_dir("tikhub-tui")),
+)
+"""Where the user's own config and sessions live (read before the session layer moves HOME)."""
+for _name in ("TIKHUB_TUI_CONFIG_DIR", "TIKHUB_TUI_DATA_DIR"):
+    if os.environ.get(_name):
+        _REAL_DIRS += (Path(os.environ[_name]),)
+
+_SESSION_HOME = Path(tempfile.mkdtemp(prefix="tikhub-tui-tests-"))
+for _name, _sub in (
+    ("XDG_CONFIG_HOME", "config-home"),
+    ("XDG_DATA_HOME", "data-home"),
+    ("XDG_CACHE_HOME", "cache-home"),
+    ("XDG_STATE_HOME", "state-home"),
+    ("TIKHUB_TUI_CONFIG_DIR", "config"),
+    ("TIKHUB_TUI_DATA_DIR", "data"),
+):
+    (_SESSION_HOME / _sub).mkdir()
+    os.environ[_name] = str(_SESSION_HOME / _sub)
+# child processes find the test helpers (the in-memory keyring backend lives in tests/)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p
+)
+
+
+def _snapshot(roots: tuple[Path, ...]) -> dict[str, tuple[int, int]]:
+    """Every file and directory under `roots`: its size and modification time."""
+    seen: dict[str, tuple[int, int]] = {}
+    for root in roots:
+        if not root.exists():
+            seen[str(root)] = (-1, -1)
+            continue
+        for path in [root, *root.rglob("*")]:
+            try:
+                info = path.lstat()
+            except OSError:
+                continue
+            seen[str(path)] = (info.st_size, info.st_mtime_ns)
+    return seen
+
+
+_BEFORE = _snapshot(_REAL_DIRS)
+
+
+@pytest.fixture(autouse=True)
+def real_dirs_untouched(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail the test after which the user's real config or data dir changed."""
+    yield
+    now = _snapshot(_REAL_DIRS)
+    if now != _BEFORE:
+        changed = sorted(k for k in now.keys() | _BEFORE.keys() if now.get(k) != _BEFORE.get(k))
+        _BEFORE.clear()
+        _BEFORE.update(now)  # one failure per write, not every test after it
+        pytest.fail(
+            f"{request.node.nodeid} wrote outside its temp dirs: {', '.join(changed[:5])}",
+            pytrace=False,
+        )
+
+
+# -- the test layer -----------------------------------------------------------------------------
 
 
 @pytest.fixture(autouse=True)
@@ -63,4 +138,3 @@ def gateway_url() -> Iterator[str]:
 def anyio_backend() -> str:
     """Async tests (Textual's Pilot) run on asyncio, Textual's loop."""
     return "asyncio"
-

@@ -266,10 +266,17 @@ async def test_a_broken_config_is_named_and_saving_repairs_it() -> None:
 async def test_a_failed_save_keeps_the_screen_and_the_values(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def no_space(*_: object) -> None:
-        raise OSError(28, "No space left on device")
+    disk_full = True
+    real_replace = os.replace
 
-    monkeypatch.setattr("tikhub_tui.core.settings.os.replace", no_space)
+    def replace(source: str, target: str) -> None:
+        if disk_full:
+            raise OSError(28, "No space left on device")
+        real_replace(source, target)
+
+    # only this one patch is taken back below: monkeypatch.undo() would also undo the
+    # isolation of the config and data dirs
+    monkeypatch.setattr("tikhub_tui.core.settings.os.replace", replace)
     async with settings_screen() as (pilot, screen):
         app = screen.tikhub
         await retype(pilot, screen, "base-url", "http://127.0.0.1:9")
@@ -281,7 +288,7 @@ async def test_a_failed_save_keeps_the_screen_and_the_values(
         assert app.settings.base_url == "https://ai.tikhub.io"
         assert not config_file().exists()
         assert [p.name for p in config_file().parent.iterdir()] == []  # no temp file left
-        monkeypatch.undo()
+        disk_full = False
         await pilot.press("ctrl+s")  # once the disk has room, the same values save
         await settle(pilot)
         assert load_settings()[0].base_url == "http://127.0.0.1:9"
