@@ -106,7 +106,7 @@ def test_restore_gives_the_thresholds_back_without_collecting(
 
 async def until_streaming(pilot: Pilot[None]) -> None:
     app = pilot.app
-    await wait_until(pilot, lambda: chat(app).controller.busy, "the stream to start")  # type: ignore[arg-type]
+    await wait_until(pilot, lambda: chat(app).streaming, "the stream to start")  # type: ignore[arg-type]
 
 
 @pytest.mark.anyio
@@ -120,7 +120,7 @@ async def test_the_app_defers_full_collections_while_it_streams(
         await send(pilot, "tps: 100 lorem: 300", wait=False)  # about 3 s
         await until_streaming(pilot)
         assert gc.get_threshold()[2] == NEVER
-        while chat(app).controller.busy:
+        while chat(app).streaming:
             await pilot.press("a")  # the user types on: no pause for a collection yet
             await pilot.pause(0.05)
         assert chat(app).query_one(AnswerView).state == "complete"

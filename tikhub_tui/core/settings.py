@@ -51,9 +51,18 @@ class Settings:
     """Extra model names per provider, added to the built-in catalogue."""
     keymap: dict[str, str] = field(default_factory=dict)
     """Key bindings by binding id, e.g. `regenerate = "ctrl+g"` (F1 lists the ids)."""
+    cursor_blink: bool = True
+    """The cursor blinks in the prompt and the text fields."""
+    show_timings: bool = True
+    """Timings under each answer: time to first token, tokens per second, duration."""
 
 
-_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float)}
+_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+}
 _SCALARS = {
     f.name: _TYPES[str(f.type)] for f in dataclasses.fields(Settings) if str(f.type) in _TYPES
 }
@@ -84,8 +93,11 @@ def from_dict(data: dict[str, Any], path: Path) -> tuple[Settings, list[str]]:
     for key, value in data.items():
         if key in _SCALARS:
             expected = _SCALARS[key]
-            if not isinstance(value, expected) or isinstance(value, bool):
-                want = {str: "string", int: "whole number"}.get(expected[-1], "number")
+            wrong_bool = isinstance(value, bool) and bool not in expected
+            if not isinstance(value, expected) or wrong_bool:
+                want = {str: "string", int: "whole number", bool: "true or false"}.get(
+                    expected[-1], "number"
+                )
                 raise SettingsError(
                     f"{path}: `{key}` must be a {want}, not {value!r}; fix it or remove the line"
                 )

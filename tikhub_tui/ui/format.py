@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tikhub_tui.core.errors import ApiError
 from tikhub_tui.core.model import Usage
-from tikhub_tui.ui.streaming import LiveStream
+from tikhub_tui.core.tally import Ending, Tally
 
 ADVICE = {
     "auth": "open Settings (F2) to set the API key, or set TIKHUB_API_KEY",
@@ -15,11 +15,14 @@ ADVICE = {
     "config": "fix it in Settings (F2)",
 }
 
-FINISH_WORDS = {
-    "stop": "finished",
-    "max_tokens": "cut at the token limit",
-    "content_filter": "stopped by the provider's content filter",
-    "other": "stopped by the provider",
+ENDING_WORDS: dict[Ending, str] = {
+    "done": "finished",
+    "token_limit": "cut at the token limit",
+    "filtered": "stopped by the provider's content filter",
+    "refused": "refused by the provider",
+    "cut_off": "incomplete",
+    "stopped": "stopped by you (Esc)",
+    "error": "failed",
 }
 
 
@@ -27,16 +30,16 @@ def error_hint(error: ApiError) -> str:
     return ADVICE.get(error.kind, error.hint)
 
 
-def meta_line(live: LiveStream, *, timings: bool = True) -> str:
-    """The metrics line of an answer that just streamed."""
+def meta_line(model: str, provider: str, tally: Tally, now: float, *, timings: bool = True) -> str:
+    """The metrics line of an answer that just streamed (`now` ends one still streaming)."""
     return meta_text(
-        live.model,
-        live.provider,
-        live.usage,
-        ending(live),
-        ttft=live.ttft,
-        rate=live.tokens_per_second(),
-        duration=live.duration,
+        model,
+        provider,
+        tally.usage,
+        ending_words(tally),
+        ttft=tally.ttft,
+        rate=tally.tokens_per_second(now),
+        duration=tally.duration(now),
         timings=timings,
     )
 
@@ -67,15 +70,18 @@ def meta_text(
     return " · ".join(parts)
 
 
-def ending(live: LiveStream) -> str:
-    if live.error is not None:
-        return "incomplete: stream ended early" if live.error.kind == "ended_early" else "failed"
-    if live.cancelled:
-        return "stopped by you (Esc)"
-    if live.finish is None:
-        return "incomplete"
-    words = FINISH_WORDS[live.finish.reason]
-    return f"{words} ({live.finish.raw})" if live.finish.reason != "stop" else words
+def ending_words(tally: Tally) -> str:
+    """How the answer ended, in words, with the provider's own reason where it says more."""
+    ending = tally.ending
+    raw = tally.finish.raw if tally.finish is not None else ""
+    if ending is None:
+        return "streaming…"
+    if ending == "cut_off":
+        if tally.error is not None:
+            return "incomplete: stream ended early"
+        return f"stopped by the provider ({raw})" if raw else ENDING_WORDS[ending]
+    words = ENDING_WORDS[ending]
+    return f"{words} ({raw})" if raw and ending in ("token_limit", "filtered", "refused") else words
 
 
 def _n(value: int | None) -> str:
