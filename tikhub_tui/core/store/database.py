@@ -20,11 +20,11 @@ from tikhub_tui.core.store.base import (
     LEAF,
     PATH_UP,
     Leaf,
-    StoreBase,
     guarded,
     message_from_row,
 )
 from tikhub_tui.core.store.base import default_path as default_path
+from tikhub_tui.core.store.ledger import Ledger
 from tikhub_tui.core.store.records import (
     STATUSES,
     AmbiguousSession,
@@ -58,7 +58,7 @@ _SEARCH = """
 """
 
 
-class Store(StoreBase):
+class Store(Ledger):
     """The session database, used from one thread; open it with `Store.open()`."""
 
     # sessions ---------------------------------------------------------------------------------

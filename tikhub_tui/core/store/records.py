@@ -133,6 +133,19 @@ class StoredMessage:
     """Whose limit that was: 'setting' (the user's max_tokens) or 'default' (the model's)."""
 
 
+@dataclass(frozen=True, slots=True)
+class UsageRecord:
+    """One answer's counts, with what `tikhub-tui usage` groups them by."""
+
+    session_id: str
+    title: str
+    deleted: bool
+    model: str
+    provider: str
+    created_at: datetime
+    usage: Usage
+
+
 USAGE_COLUMNS = (
     "input_tokens",
     "output_tokens",

@@ -1,0 +1,104 @@
+"""Usage in words and in totals: what the metrics line, `ask --usage`, the session's running
+total and `tikhub-tui usage` say about tokens, cost and output limits.
+
+One wording for every place that shows usage, so a saved answer reads as it did live.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from tikhub_tui.core.catalogue import ModelInfo
+from tikhub_tui.core.cost import cost, money
+from tikhub_tui.core.model import Usage
+
+
+def _n(value: int | None) -> str:
+    return "?" if value is None else f"{value:,}"
+
+
+def tokens_words(usage: Usage) -> str:
+    """`2,106 in (1,920 cached, 128 to cache) / 412 out (384 reasoning)`; estimated counts
+    carry `~`. Empty when nothing was counted."""
+    if not usage.reported:
+        return ""
+    mark = "~" if usage.estimated else ""
+    inner = [
+        f"{usage.cache_read_tokens:,} cached" if usage.cache_read_tokens else "",
+        f"{usage.cache_write_tokens:,} to cache" if usage.cache_write_tokens else "",
+    ]
+    details = ", ".join(part for part in inner if part)
+    text = f"{mark}{_n(usage.input_tokens)} in" + (f" ({details})" if details else "")
+    text += f" / {mark}{_n(usage.output_tokens)} out"
+    if usage.reasoning_tokens:
+        text += f" ({usage.reasoning_tokens:,} reasoning)"
+    return text + (" (estimated)" if usage.estimated else "")
+
+
+def cost_words(usage: Usage, info: ModelInfo | None) -> str:
+    """`$0.0046`, `≈$0.0046` for estimated counts, `—` when the price is unknown; empty when
+    nothing was counted."""
+    if not usage.reported:
+        return ""
+    return money(cost(usage, info), estimated=usage.estimated)
+
+
+def cut_words(limit: int | None, source: str, raw: str = "") -> str:
+    """Why an answer stopped at an output limit, and whose limit it was."""
+    if raw == "model_context_window_exceeded":
+        return "cut: the context window is full"
+    if source == "setting":
+        return f"cut at your max_tokens ({limit:,})" if limit else "cut at your max_tokens"
+    if source == "default":
+        shown = f" ({limit:,})" if limit else ""
+        return f"cut at the model's output limit{shown}, the default (no max_tokens set)"
+    return "cut at the token limit"
+
+
+@dataclass(slots=True)
+class Totals:
+    """Tokens and cost of some answers added up."""
+
+    answers: int = 0
+    input_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    output_tokens: int = 0
+    reasoning_tokens: int = 0
+    cost: float = 0.0
+    """The priced answers' cost in US dollars."""
+    unpriced_answers: int = 0
+    """Answers whose model has no price: not in `cost`."""
+    estimated_answers: int = 0
+    """Answers whose counts are estimates (the provider never sent them)."""
+
+    def add(self, usage: Usage, info: ModelInfo | None) -> None:
+        self.answers += 1
+        self.input_tokens += usage.input_tokens or 0
+        self.cache_read_tokens += usage.cache_read_tokens or 0
+        self.cache_write_tokens += usage.cache_write_tokens or 0
+        self.output_tokens += usage.output_tokens or 0
+        self.reasoning_tokens += usage.reasoning_tokens or 0
+        self.estimated_answers += usage.estimated
+        dollars = cost(usage, info)
+        if dollars is None:
+            self.unpriced_answers += 1
+        else:
+            self.cost += dollars
+
+    @property
+    def priced(self) -> bool:
+        """Some of the answers have a cost."""
+        return self.unpriced_answers < self.answers
+
+    def cost_text(self) -> str:
+        """`$1.23`; `≥$1.23` when some answers have no price; `—` when none has one."""
+        if not self.priced:
+            return "—"
+        text = money(self.cost, estimated=self.estimated_answers > 0)
+        return ("≥" + text.lstrip("≈")) if self.unpriced_answers else text
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = asdict(self)
+        data["cost"] = round(self.cost, 10) if self.priced else None
+        return data
