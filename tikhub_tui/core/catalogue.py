@@ -12,7 +12,7 @@ import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tikhub_tui.core.model import PROVIDERS
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 PROVIDER_LABELS = {"openai": "OpenAI", "anthropic": "Anthropic", "gemini": "Gemini"}
 
+DATA = Path(__file__).with_name("catalogue.toml")
+"""The shipped catalogue, beside this module."""
 PRICE_KEYS = ("input", "cached_input", "cache_write", "output")
 LIMIT_KEYS = ("context_window", "max_output")
 
@@ -177,7 +179,7 @@ def _entry(
 @functools.cache
 def built_in() -> Catalogue:
     """The shipped catalogue (read once)."""
-    data = tomllib.loads(resources.files(__package__).joinpath("catalogue.toml").read_text())
+    data = tomllib.loads(DATA.read_text(encoding="utf-8"))
     models: dict[str, ModelInfo] = {}
     aliases: dict[str, str] = {}
     for name, table in data["models"].items():

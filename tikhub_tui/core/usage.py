@@ -44,14 +44,16 @@ def cost_words(usage: Usage, info: ModelInfo | None) -> str:
 
 
 def cut_words(limit: int | None, source: str, raw: str = "") -> str:
-    """Why an answer stopped at an output limit, and whose limit it was."""
+    """Why an answer stopped at an output limit, and whose limit it was: the user's own
+    max_tokens, or the default (the model's maximum, as no max_tokens was set)."""
     if raw == "model_context_window_exceeded":
         return "cut: the context window is full"
+    shown = f" ({limit:,} tokens)" if limit else ""
     if source == "setting":
-        return f"cut at your max_tokens ({limit:,})" if limit else "cut at your max_tokens"
+        return f"cut at your max_tokens{shown}"
     if source == "default":
-        shown = f" ({limit:,})" if limit else ""
-        return f"cut at the model's output limit{shown}, the default (no max_tokens set)"
+        shown = f" ({limit:,} tokens, the model's maximum)" if limit else " (the model's maximum)"
+        return f"cut at the default limit{shown}"
     return "cut at the token limit"
 
 
