@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tikhub_tui.core.errors import ApiError
 from tikhub_tui.core.model import Usage
+from tikhub_tui.core.usage import cost_words, cut_words, tokens_words
 from tikhub_tui.ui.streaming import LiveStream
 
 ADVICE = {
@@ -17,7 +18,7 @@ ADVICE = {
 
 FINISH_WORDS = {
     "stop": "finished",
-    "max_tokens": "cut at the token limit",
+    "max_tokens": "cut at the token limit",  # said with whose limit it was: see cut_words
     "content_filter": "stopped by the provider's content filter",
     "other": "stopped by the provider",
 }
@@ -38,6 +39,7 @@ def meta_line(live: LiveStream, *, timings: bool = True) -> str:
         rate=live.tokens_per_second(),
         duration=live.duration,
         timings=timings,
+        cost=cost_words(live.usage, live.info),
     )
 
 
@@ -51,16 +53,19 @@ def meta_text(
     rate: float | None = None,
     duration: float | None = None,
     timings: bool = True,
+    cost: str = "",
 ) -> str:
-    """model · provider · first token · tokens/s · tokens in/out · duration · how it ended;
-    `timings=False` leaves the clock readings out (for snapshots and screenshots)."""
+    """model · provider · first token · tokens/s · tokens in/out · cost · duration · how it
+    ended; `timings=False` leaves the clock readings out (for snapshots and screenshots)."""
     parts = [model or "?", provider or "?"]
     if timings and ttft is not None:
         parts.append(f"first token {ttft:.2f} s")
     if timings and rate is not None:
         parts.append(f"{rate:,.0f} tok/s")
-    if usage.input_tokens is not None or usage.output_tokens is not None:
-        parts.append(f"{_n(usage.input_tokens)} in / {_n(usage.output_tokens)} out")
+    if tokens := tokens_words(usage):
+        parts.append(tokens)
+    if cost:
+        parts.append(cost)
     if timings and duration is not None:
         parts.append(f"{duration:.1f} s")
     parts.append(outcome)
@@ -74,9 +79,8 @@ def ending(live: LiveStream) -> str:
         return "stopped by you (Esc)"
     if live.finish is None:
         return "incomplete"
+    if live.finish.reason == "max_tokens":
+        options = live.options
+        return cut_words(options.limit, options.limit_source, live.finish.raw)
     words = FINISH_WORDS[live.finish.reason]
     return f"{words} ({live.finish.raw})" if live.finish.reason != "stop" else words
-
-
-def _n(value: int | None) -> str:
-    return "?" if value is None else f"{value:,}"

@@ -144,3 +144,8 @@ class MessagesDecoder:
 
 def new_decoder() -> MessagesDecoder:
     return MessagesDecoder()
+
+
+def finish_reason(raw: str) -> FinishReason:
+    """The neutral reason of a saved `stop_reason`."""
+    return _STOP_REASONS.get(raw, "other")

@@ -126,3 +126,8 @@ class GenerateContentDecoder:
 
 def new_decoder() -> GenerateContentDecoder:
     return GenerateContentDecoder()
+
+
+def finish_reason(raw: str) -> FinishReason:
+    """The neutral reason of a saved `finishReason`."""
+    return _FINISH_REASONS.get(raw, "other")

@@ -124,3 +124,8 @@ class ResponsesDecoder:
 
 def new_decoder() -> ResponsesDecoder:
     return ResponsesDecoder()
+
+
+def finish_reason(raw: str) -> FinishReason:
+    """The neutral reason of a saved ending: `completed`, or an `incomplete_details.reason`."""
+    return "stop" if raw == "completed" else _INCOMPLETE_REASONS.get(raw, "other")
