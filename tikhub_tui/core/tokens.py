@@ -96,6 +96,13 @@ def context_after(usage: Usage, info: ModelInfo | None) -> ContextUse | None:
     return ContextUse(usage.input_tokens + usage.output_tokens, window, usage.estimated)
 
 
+def with_draft(use: ContextUse, draft: str) -> ContextUse:
+    """The conversation so far plus a prompt being typed: an estimate until it is answered."""
+    if not draft.strip():
+        return use
+    return ContextUse(use.tokens + estimate_tokens(draft) + PER_MESSAGE, use.window)
+
+
 def larger_windows(
     catalogue: Catalogue, tokens: int, provider: str = "", limit: int = 3
 ) -> list[str]:

@@ -6,11 +6,13 @@ One wording for every place that shows usage, so a saved answer reads as it did 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from tikhub_tui.core.catalogue import ModelInfo
+from tikhub_tui.core.catalogue import Catalogue, ModelInfo
 from tikhub_tui.core.cost import cost, money
 from tikhub_tui.core.model import Usage
+from tikhub_tui.core.store.records import UsageRecord
 
 
 def _n(value: int | None) -> str:
@@ -104,3 +106,29 @@ class Totals:
         data: dict[str, object] = asdict(self)
         data["cost"] = round(self.cost, 10) if self.priced else None
         return data
+
+
+def totals(records: Iterable[UsageRecord], catalogue: Catalogue) -> Totals:
+    """The records added up, each priced by its own model (a session may use several)."""
+    result = Totals()
+    for record in records:
+        result.add(record.usage, catalogue.info(record.model))
+    return result
+
+
+def _short(count: int) -> str:
+    if count < 10_000:
+        return f"{count:,}"
+    if count < 1_000_000:
+        return f"{count / 1000:.1f}k" if count < 100_000 else f"{count // 1000}k"
+    return f"{count / 1_000_000:.1f}M"
+
+
+def total_words(total: Totals) -> str:
+    """A session's running total for a header or sidebar: `3 answers · 12.4k tokens · $0.041`."""
+    if not total.answers:
+        return "no answers yet"
+    answers = f"{total.answers:,} answer" + ("" if total.answers == 1 else "s")
+    mark = "~" if total.estimated_answers else ""
+    tokens = f"{mark}{_short(total.input_tokens + total.output_tokens)} tokens"
+    return f"{answers} · {tokens} · {total.cost_text()}"

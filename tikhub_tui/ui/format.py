@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from tikhub_tui.core.errors import ApiError
 from tikhub_tui.core.model import Usage
+from tikhub_tui.core.tokens import ContextUse
 from tikhub_tui.core.usage import cost_words, cut_words, tokens_words
 from tikhub_tui.ui.streaming import LiveStream
 
@@ -84,3 +87,33 @@ def ending(live: LiveStream) -> str:
         return cut_words(options.limit, options.limit_source, live.finish.raw)
     words = FINISH_WORDS[live.finish.reason]
     return f"{words} ({live.finish.raw})" if live.finish.reason != "stop" else words
+
+
+def context_words(use: ContextUse) -> str:
+    """How full the conversation is, for the prompt's status line: `context 12% (~15,204 of
+    128,000 tokens)`; `~` while it is an estimate (before sending), the provider's count after."""
+    mark = "~" if use.estimated else ""
+    if use.share is None or use.window is None:
+        return f"context {mark}{use.tokens:,} tokens (window unknown)"
+    over = "; too long for this model" if not use.fits else ""
+    return f"context {use.share:.0%} ({mark}{use.tokens:,} of {use.window:,} tokens){over}"
+
+
+def too_long_words(
+    use: ContextUse, model: str, others: list[str], keys: Mapping[str, str] | None = None
+) -> str:
+    """Why a prompt was not sent, and the fixes with the keys that do them (`keys` by binding
+    id: new-session, select-messages, focus-models)."""
+    keys = keys or {}
+    window = f"{use.window:,}" if use.window is not None else "?"
+    larger = f": {', '.join(others)}" if others else ""
+    fixes = [
+        f"start a new session ({keys.get('new-session', 'Ctrl+N')})",
+        f"branch from an earlier message ({keys.get('select-messages', 'Ctrl+Up')}, then b)",
+        f"pick a model with a larger window ({keys.get('focus-models', 'Ctrl+L')}{larger})",
+    ]
+    fix = "; or ".join(fixes)
+    return (
+        f"Not sent: the conversation is about {use.tokens:,} tokens, more than {model}'s "
+        f"context window ({window}). {fix[0].upper()}{fix[1:]}."
+    )
