@@ -58,7 +58,7 @@ def left_column() -> ComposeResult:
             yield from field("Read timeout (s)", Input(id="read-timeout", type="number"))
     yield from field(
         "Max tokens per answer",
-        Input(id="max-tokens", type="integer", placeholder="empty: as many as the model can"),
+        Input(id="max-tokens", type="integer", placeholder="empty: the model's maximum"),
     )
 
 
