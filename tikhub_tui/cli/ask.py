@@ -45,7 +45,8 @@ EXIT_OUTPUT = 1
 
 EPILOG = """\
 exit codes: 0 answered (also when cut at the token limit, with a warning), 1 the answer
-could not be written to standard output, 2 usage or settings error, 3 no API key or the key
+could not be written to standard output, 2 usage or settings error (also a conversation
+too long for the model's context window: nothing is sent), 3 no API key or the key
 was rejected, 4 rate limited, 5 upstream error (error status or event, blocked prompt,
 stream ended early), 6 network error or timeout, 130 interrupted.
 
