@@ -188,3 +188,17 @@ def test_each_framing_variant_really_changes_the_bytes(variant: str) -> None:
     name = {"no-done": "openai_incomplete.sse", "crlf": "anthropic_max_tokens.sse"}
     raw = recorded(name.get(variant, "gemini_thought.sse"))
     assert VARIANTS[variant](raw) != raw
+
+
+def test_openai_failed_response_still_reports_what_it_used() -> None:
+    raw = (
+        b'event: response.failed\ndata: {"type":"response.failed","sequence_number":9,'
+        b'"response":{"id":"resp_9","status":"failed","error":{"code":"server_error",'
+        b'"message":"boom"},"usage":{"input_tokens":30,"input_tokens_details":'
+        b'{"cached_tokens":0},"output_tokens":12,"output_tokens_details":'
+        b'{"reasoning_tokens":0},"total_tokens":42}}}\n\n'
+    )
+    assert decode_bytes("openai", raw) == [
+        UsageUpdate(Usage(30, 12, 0, cache_read_tokens=0)),
+        ErrorEvent("boom", "server_error"),
+    ]

@@ -115,7 +115,7 @@ class ResponsesDecoder:
             response = obj.get("response")
             error = response.get("error") if isinstance(response, dict) else None
             message, code = error_message(error, "the response failed (no reason given)")
-            return [ErrorEvent(message, code)]
+            return [*_usage(response), ErrorEvent(message, code)]  # spent tokens still count
         if kind == "error":
             message, code = error_message(obj.get("error", obj), "the stream reported an error")
             return [ErrorEvent(message, code)]
