@@ -83,7 +83,7 @@ class Totals:
         self.cache_write_tokens += usage.cache_write_tokens or 0
         self.output_tokens += usage.output_tokens or 0
         self.reasoning_tokens += usage.reasoning_tokens or 0
-        self.estimated_answers += usage.estimated
+        self.estimated_answers += int(usage.estimated)
         dollars = cost(usage, info)
         if dollars is None:
             self.unpriced_answers += 1
