@@ -17,7 +17,6 @@ from tikhub_tui.cli import (
     EXIT_AUTH,
     EXIT_INTERRUPTED,
     EXIT_NETWORK,
-    EXIT_OK,
     EXIT_RATE_LIMIT,
     EXIT_UPSTREAM,
     EXIT_USAGE,
@@ -29,8 +28,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from tikhub_tui.cli.ask_session import Recorder
-    from tikhub_tui.core.catalogue import Catalogue, ModelInfo
-    from tikhub_tui.core.model import Conversation, Finished, RequestOptions, StreamEvent
+    from tikhub_tui.cli.ask_usage import Meter
+    from tikhub_tui.core.model import Finished, StreamEvent
 
 EXIT_CODES = {
     "auth": EXIT_AUTH,
@@ -191,6 +190,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _ask(args: argparse.Namespace) -> int:
     from tikhub_tui.cli.ask_session import SessionChoiceError, open_recorder
+    from tikhub_tui.cli.ask_usage import Meter, finish_code, fits
     from tikhub_tui.core.catalogue import for_settings
     from tikhub_tui.core.client import ChatClient, ClientSettings, RetryNotice
     from tikhub_tui.core.errors import ApiError
@@ -263,11 +263,11 @@ def _ask(args: argparse.Namespace) -> int:
     catalogue = for_settings(settings)
     info = catalogue.info(model)
     prompt_tokens = estimate_conversation(recorder.conversation)
-    if not _fits(recorder.conversation, model, provider, catalogue, args):
+    if not fits(recorder.conversation, model, provider, catalogue, args):
         return EXIT_USAGE
     options = request_options(args.max_tokens or settings.max_tokens, info, prompt_tokens)
     recorder.options = options
-    result = Outcome(model, info, prompt_tokens, show_usage=args.usage)
+    result = Outcome(Meter(model, info, prompt_tokens, show=args.usage))
     try:
         with ChatClient(client_settings, key.value) as client:
             stream = client.stream(
@@ -296,20 +296,13 @@ def _ask(args: argparse.Namespace) -> int:
     if not result.printed:
         print(flush=True)  # an empty answer is still one line
     result.record(recorder, answer_status(finish=result.finish))
-    return _finish_code(result.finish, options)
+    return finish_code(result.finish, options)
 
 
 class Outcome:
     """What one answer did: text printed (flushed when the stream waits), usage, timings."""
 
-    def __init__(
-        self,
-        model: str = "",
-        info: ModelInfo | None = None,
-        prompt_tokens: int | None = None,
-        *,
-        show_usage: bool = False,
-    ) -> None:
+    def __init__(self, meter: Meter | None = None) -> None:
         from tikhub_tui.core.model import Usage
 
         self.started = time.monotonic()
@@ -317,11 +310,7 @@ class Outcome:
         self.printed = False
         self.finish: Finished | None = None
         self.usage = Usage()
-        self.model = model
-        self.info = info
-        self.prompt_tokens = prompt_tokens
-        """The estimate of the prompt, for when the provider never counts it."""
-        self.show_usage = show_usage
+        self.meter = meter
         self._texts: list[str] = []
         self._reasonings: list[str] = []
         self._pending: list[str] = []
@@ -382,13 +371,11 @@ class Outcome:
     def record(self, recorder: Recorder, status: str, error: str = "") -> None:
         """Save the outcome; a store failure is a warning, never a lost answer on screen."""
         from tikhub_tui.core.store.records import StoreError
-        from tikhub_tui.core.tokens import completed_usage
 
         now = time.monotonic()
-        text, reasoning = "".join(self._texts), "".join(self._reasonings)
-        self.usage = completed_usage(self.usage, self.prompt_tokens, text, reasoning)
-        if self.show_usage:
-            self.say_usage()
+        if self.meter is not None:
+            texts = "".join(self._texts), "".join(self._reasonings)
+            self.usage = self.meter.settle(self.usage, *texts)
         try:
             recorder.finish(
                 status,
@@ -402,61 +389,3 @@ class Outcome:
             say(f"warning: the answer was not saved: {problem}")
         if recorder.warning:
             say(recorder.warning)
-
-    def say_usage(self) -> None:
-        """`ask --usage`: the counts and the cost on stderr."""
-        from tikhub_tui.core.usage import cost_words, tokens_words
-
-        if not self.usage.reported:
-            say(f"usage: {self.model}: nothing was counted (no answer arrived)")
-            return
-        dollars = cost_words(self.usage, self.info)
-        unknown = (
-            "" if dollars != "—" else f' (no price: add [catalogue."{self.model}"] in config.toml)'
-        )
-        say(f"usage: {self.model} · {tokens_words(self.usage)} · cost {dollars}{unknown}")
-
-
-def _fits(
-    conversation: Conversation,
-    model: str,
-    provider: str,
-    catalogue: Catalogue,
-    args: argparse.Namespace,
-) -> bool:
-    """True when the conversation fits the model's context window; else say so, and the fix."""
-    from tikhub_tui.core.tokens import context_before, larger_windows
-
-    use = context_before(conversation, catalogue.info(model))
-    if use.fits:
-        return True
-    continuing = args.continue_latest or args.session
-    fixes = ["start a new session (without --continue/--session)" if continuing else "shorten it"]
-    others = larger_windows(catalogue, use.tokens, provider)
-    if others:
-        fixes.append("pick a model with a larger window: " + ", ".join(f"-m {m}" for m in others))
-    say(
-        f"the conversation is about {use.tokens:,} tokens, more than {model}'s context window "
-        f"({use.window:,}), so nothing was sent",
-        "; or ".join(fixes),
-    )
-    return False
-
-
-def _finish_code(finish: Finished | None, options: RequestOptions | None = None) -> int:
-    from tikhub_tui.core.usage import cut_words
-
-    reason, raw = (finish.reason, finish.raw) if finish else ("stop", "")
-    if reason == "max_tokens":
-        limit, source = (options.limit, options.limit_source) if options else (None, "")
-        fix = (
-            "raise --max-tokens (or max_tokens in config.toml), or remove it to let the model "
-            "write as much as it can"
-            if source == "setting"
-            else 'ask for a shorter answer, or go on with `tikhub-tui ask --continue "go on"`'
-        )
-        say(f"warning: the answer was {cut_words(limit, source, raw)}", fix)
-    elif reason == "content_filter":
-        say(f"the provider stopped the answer ({raw}): its content filter cut it")
-        return EXIT_UPSTREAM
-    return EXIT_OK
