@@ -202,3 +202,25 @@ def test_openai_failed_response_still_reports_what_it_used() -> None:
         UsageUpdate(Usage(30, 12, 0, cache_read_tokens=0)),
         ErrorEvent("boom", "server_error"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("provider", "raw", "reason"),
+    [
+        ("openai", "completed", "stop"),
+        ("openai", "max_output_tokens", "max_tokens"),
+        ("anthropic", "max_tokens", "max_tokens"),
+        ("anthropic", "model_context_window_exceeded", "max_tokens"),
+        ("gemini", "MAX_TOKENS", "max_tokens"),
+        ("gemini", "SAFETY", "content_filter"),
+        ("anthropic", "cancelled", "other"),
+        ("acme", "max_tokens", None),
+    ],
+)
+def test_a_saved_stop_word_maps_back_to_the_neutral_reason(
+    provider: str, raw: str, reason: str | None
+) -> None:
+    """A reopened answer says why it ended as it did live, whatever the protocol."""
+    from tikhub_tui.core.providers import finish_reason
+
+    assert finish_reason(provider, raw) == reason
