@@ -8,27 +8,24 @@ and are marked as such; a prompt that cannot fit is refused before a request is 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, replace
 
 from tikhub_tui.core.catalogue import Catalogue, ModelInfo
 from tikhub_tui.core.model import Conversation, RequestOptions, Usage
 
-_WIDE = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]")
-"""CJK ideographs, kana and hangul: about one token each."""
 PER_MESSAGE = 4
 """Tokens each turn costs beyond its text (role markers and separators)."""
 
 
 def estimate_tokens(text: str) -> int:
     """About how many tokens `text` is: four ASCII characters each (English and code land near
-    that with all three providers' tokenizers), a CJK character one, other characters half."""
+    that with all three providers' tokenizers), and one per three UTF-8 bytes of the rest (a
+    CJK character is about one token, an accented letter less, an emoji more)."""
     if not text:
         return 0
     plain = len(text.encode("ascii", "ignore"))
-    wide = len(_WIDE.findall(text)) if plain < len(text) else 0
-    other = len(text) - plain - wide
-    return math.ceil(plain / 4 + wide + other / 2)
+    rest = len(text.encode("utf-8", "surrogatepass")) - plain
+    return math.ceil(plain / 4 + rest / 3)
 
 
 def estimate_conversation(conversation: Conversation) -> int:
