@@ -16,7 +16,6 @@ from tikhub_tui.cli import (
     EXIT_AUTH,
     EXIT_INTERRUPTED,
     EXIT_NETWORK,
-    EXIT_OK,
     EXIT_RATE_LIMIT,
     EXIT_UPSTREAM,
     EXIT_USAGE,
@@ -26,7 +25,6 @@ from tikhub_tui.core.model import PROVIDERS
 
 if TYPE_CHECKING:
     from tikhub_tui.core.exchange import Exchange
-    from tikhub_tui.core.model import Finished
     from tikhub_tui.core.store.shared import SharedStore
 
 EXIT_CODES = {
@@ -42,7 +40,8 @@ EXIT_OUTPUT = 1
 
 EPILOG = """\
 exit codes: 0 answered (also when cut at the token limit, with a warning), 1 the answer
-could not be written to standard output, 2 usage or settings error, 3 no API key or the key
+could not be written to standard output, 2 usage or settings error (also a conversation
+too long for the model's context window: nothing is sent), 3 no API key or the key
 was rejected, 4 rate limited, 5 upstream error (error status or event, blocked prompt,
 stream ended early), 6 network error or timeout, 130 interrupted.
 
@@ -67,7 +66,12 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", "-m", help="model name (default: the one in config.toml)")
     parser.add_argument("--base-url", help="gateway root URL, may carry a path prefix")
     parser.add_argument("--system", "-s", help="system prompt")
-    parser.add_argument("--max-tokens", type=_positive_int, help="most tokens in the answer")
+    parser.add_argument(
+        "--max-tokens",
+        type=_positive_int,
+        help="most tokens in the answer (default: max_tokens in config.toml, else as many as "
+        "the model can write)",
+    )
     parser.add_argument(
         "--timeout",
         type=seconds_argument,
@@ -92,6 +96,11 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
         "--show-reasoning",
         action="store_true",
         help="print reasoning/thinking to stderr as it arrives",
+    )
+    parser.add_argument(
+        "--usage",
+        action="store_true",
+        help="print the answer's token counts and cost to stderr at the end",
     )
 
 
@@ -177,9 +186,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _ask(args: argparse.Namespace) -> int:
     from tikhub_tui.cli.ask_session import SessionChoiceError, open_exchange
+    from tikhub_tui.cli.ask_usage import finish_code, fits
+    from tikhub_tui.core.catalogue import for_settings
     from tikhub_tui.core.client import ChatClient, ClientSettings, RetryNotice
     from tikhub_tui.core.errors import ApiError
-    from tikhub_tui.core.model import RequestOptions
     from tikhub_tui.core.providers import infer_provider
     from tikhub_tui.core.secrets import KeyStoreError, resolve_key
     from tikhub_tui.core.settings import load_settings
@@ -229,6 +239,7 @@ def _ask(args: argparse.Namespace) -> int:
         max_retries=settings.max_retries,
         max_retry_wait=settings.max_retry_wait,
     )
+    catalogue = for_settings(settings)
     store = SharedStore(scratch=False)
     try:
         exchange = open_exchange(
@@ -242,16 +253,20 @@ def _ask(args: argparse.Namespace) -> int:
             session=args.session,
             chosen=bool(args.model or args.provider),
             system_given=args.system is not None,
+            max_tokens=args.max_tokens or settings.max_tokens,
+            catalogue=catalogue,
         )
     except SessionChoiceError as error:
         store.close()
         say(str(error))
         return EXIT_USAGE
-    options = RequestOptions(max_tokens=args.max_tokens or settings.max_tokens)
+    if not fits(exchange.conversation, exchange.model, exchange.provider, catalogue, args):
+        store.close()
+        return EXIT_USAGE
     output = Output(show_reasoning=args.show_reasoning)
     try:
         with ChatClient(client_settings, key.value) as client:
-            exchange.open(client, options, on_retry)
+            exchange.open(client, on_retry)
             exchange.record_in_background()  # records the session while the request goes out
             try:
                 exchange.run(output.deliver)
@@ -261,7 +276,7 @@ def _ask(args: argparse.Namespace) -> int:
         exchange.fail(error)
     except OSError as error:  # stdout cannot be written: a closed pipe, a full disk
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        _finish(exchange, store)
+        _finish(exchange, store, show_usage=args.usage)
         if isinstance(error, BrokenPipeError):
             return EXIT_BROKEN_PIPE  # the reader went away (`| head`): quietly, as cat does
         saved = "" if args.no_save else "; what arrived is saved in the session"
@@ -271,25 +286,29 @@ def _ask(args: argparse.Namespace) -> int:
         )
         return EXIT_OUTPUT
     except KeyboardInterrupt:
-        _finish(exchange, store)
+        _finish(exchange, store, show_usage=args.usage)
         say("interrupted; the answer above is incomplete" if output.printed else "interrupted")
         return EXIT_INTERRUPTED
-    _finish(exchange, store)
+    _finish(exchange, store, show_usage=args.usage)
     failure = exchange.tally.error
     if failure is not None:
         raise failure
     if not output.printed:
         print(flush=True)  # an empty answer is still one line
-    return _finish_code(exchange.tally.finish)
+    return finish_code(exchange.tally.finish, exchange.options)
 
 
-def _finish(exchange: Exchange, store: SharedStore) -> None:
-    """Save the outcome (stopped, when the answer did not end by itself); a store failure is a
-    warning, never a lost answer on screen."""
+def _finish(exchange: Exchange, store: SharedStore, *, show_usage: bool) -> None:
+    """Save the outcome (stopped, when the answer did not end by itself) and say its usage when
+    asked; a store failure is a warning, never a lost answer on screen."""
+    from tikhub_tui.cli.ask_usage import say_usage
+
     if exchange.tally.ending is None:
         exchange.stop()
     exchange.finish()
     store.close()
+    if show_usage:
+        say_usage(exchange.model, exchange.tally.usage, exchange.info)
     if exchange.problem:
         say(f"warning: the answer is not saved: {exchange.problem}")
 
@@ -327,16 +346,3 @@ class Output:
         if self.printed:
             sys.stdout.write("\n")
         sys.stdout.flush()
-
-
-def _finish_code(finish: Finished | None) -> int:
-    reason, raw = (finish.reason, finish.raw) if finish else ("stop", "")
-    if reason == "max_tokens":
-        say(
-            f"warning: the answer was cut at the token limit ({raw})",
-            "raise --max-tokens (or max_tokens in config.toml) for a longer answer",
-        )
-    elif reason == "content_filter":
-        say(f"the provider stopped the answer ({raw}): its content filter cut it")
-        return EXIT_UPSTREAM
-    return EXIT_OK

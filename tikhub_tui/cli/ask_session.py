@@ -1,9 +1,10 @@
 """The exchange of one `ask`: a new session, or a saved one continued (`--continue`, `--session`).
 
 The answer is written as it streams (core.exchange), so a killed `ask` leaves what had arrived,
-marked incomplete. A new session is recorded on a helper thread started as the request leaves,
-so saving adds nothing to the time before the request is sent; a continued session is read
-once, and its history sent from memory.
+marked incomplete. The exchange is recorded on a helper thread started as the request leaves,
+so saving adds nothing to the time before the request is sent, and a prompt refused before
+sending (too long for the model's context window) leaves nothing behind; a continued session
+is read once, and its history sent from memory.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from tikhub_tui.core.exchange import Exchange, Prompt
 from tikhub_tui.core.model import Message
 
 if TYPE_CHECKING:
+    from tikhub_tui.core.catalogue import Catalogue
     from tikhub_tui.core.store import Store
     from tikhub_tui.core.store.shared import SharedStore
 
@@ -34,6 +36,8 @@ def open_exchange(
     session: str | None,
     chosen: bool = True,
     system_given: bool = True,
+    max_tokens: int | None = None,
+    catalogue: Catalogue | None = None,
 ) -> Exchange:
     """The exchange of this `ask` (see the module docstring); `store` is opened only to
     continue a session or, in the background, to save.
@@ -43,7 +47,14 @@ def open_exchange(
     given one becomes the session's)."""
     if not continue_latest and session is None:
         return Exchange(
-            Prompt(prompt), [], model, provider, system=system or "", store=store if save else None
+            Prompt(prompt),
+            [],
+            model,
+            provider,
+            system=system or "",
+            store=store if save else None,
+            max_tokens=max_tokens,
+            info=catalogue.info(model) if catalogue else None,
         )
     from tikhub_tui.core.store.records import StoreError, last_model
 
@@ -57,7 +68,7 @@ def open_exchange(
     used = last_model(saved)
     if not chosen and used is not None:
         model, provider = used.model, used.provider
-    exchange = Exchange(
+    return Exchange(
         Prompt(prompt),
         [Message(m.role, m.text) for m in saved],
         model,
@@ -66,9 +77,9 @@ def open_exchange(
         session_id=session_id,
         store=store if save else None,
         set_system=system_given,  # -s while continuing: from now on
+        max_tokens=max_tokens,
+        info=catalogue.info(model) if catalogue else None,
     )
-    exchange.record()
-    return exchange
 
 
 def _choose(store: Store, continue_latest: bool, session: str | None) -> str:

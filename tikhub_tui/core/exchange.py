@@ -16,16 +16,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tikhub_tui.core.errors import ApiError, StreamCancelled
-from tikhub_tui.core.model import (
-    Conversation,
-    Message,
-    ReasoningDelta,
-    RequestOptions,
-    TextDelta,
-)
+from tikhub_tui.core.model import Conversation, Message, ReasoningDelta, TextDelta
 from tikhub_tui.core.tally import Cancelled, Failed, Phase, Responded, Tally
+from tikhub_tui.core.tokens import completed_usage, estimate_conversation, request_options
 
 if TYPE_CHECKING:  # httpx loads with the first request, not with the module
+    from tikhub_tui.core.catalogue import ModelInfo
     from tikhub_tui.core.client import ChatClient, ChatStream, RetryNotice
     from tikhub_tui.core.store import Store
     from tikhub_tui.core.store.shared import SharedStore
@@ -62,6 +58,8 @@ class Exchange:
         session_id: str | None = None,
         store: SharedStore | None = None,
         set_system: bool = False,
+        max_tokens: int | None = None,
+        info: ModelInfo | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.prompt = prompt
@@ -72,6 +70,12 @@ class Exchange:
             [*history, Message("user", prompt.text)], system or None
         )
         """What is sent: the history given and the prompt, in memory (nothing read back)."""
+        self.info = info
+        """The model's catalogue entry (limits, prices), if it has one."""
+        self.prompt_tokens = estimate_conversation(self.conversation)
+        """The estimate of the prompt, for when the provider never counts it."""
+        self.options = request_options(max_tokens, info, self.prompt_tokens)
+        """What is asked for (the user's output limit, else the model's), saved with the answer."""
         self.session_id = session_id
         """The session it is saved in (a new one is made by `record` when None)."""
         self.prompt_id = prompt.saved_id
@@ -151,7 +155,9 @@ class Exchange:
                 self.prompt_id = store.add_message(
                     self.session_id, "user", prompt.text, model=self.model, provider=self.provider
                 )
-        return store.begin_answer(self.session_id, self.model, self.provider, self.prompt_id)
+        return store.begin_answer(
+            self.session_id, self.model, self.provider, self.prompt_id, options=self.options
+        )
 
     def record_in_background(self, then: Callable[[Exchange], object] | None = None) -> None:
         """`record` in a thread of its own (it overlaps the request), then call `then` there."""
@@ -181,10 +187,7 @@ class Exchange:
     # -- the stream --------------------------------------------------------------------------
 
     def open(
-        self,
-        client: ChatClient,
-        options: RequestOptions,
-        on_retry: Callable[[RetryNotice], None] | None = None,
+        self, client: ChatClient, on_retry: Callable[[RetryNotice], None] | None = None
     ) -> ChatStream:
         """The answer's stream; nothing is sent until `run` iterates it. Raises ApiError for a
         request that cannot be made (an unknown provider, a bad base URL)."""
@@ -192,7 +195,7 @@ class Exchange:
             self.conversation,
             self.model,
             self.provider,
-            options,
+            self.options,
             on_retry,
             before_wait=self._hand_over,
             on_response=self._responded,
@@ -275,13 +278,15 @@ class Exchange:
     # -- the end -----------------------------------------------------------------------------
 
     def finish(self, patience: float = PATIENCE) -> None:
-        """Write the outcome (the tally's) into the answer's row; idempotent, never raises (a
-        store failure is kept in `problem`). Waits for `record` up to `patience` seconds."""
+        """Complete the usage (estimating the counts the provider never sent, marked as such)
+        and write the outcome into the answer's row; idempotent, never raises (a store failure
+        is kept in `problem`). Waits for `record` up to `patience` seconds."""
         tally = self.tally
         tally.end(self._clock())
         if self._finished:
             return
         self._finished = True
+        tally.usage = completed_usage(tally.usage, self.prompt_tokens, self.text, self.reasoning)
         self.record()  # when nothing has started it yet (the request could not be made)
         if not self._recorded.wait(patience):
             self.problem = self.problem or "the store did not answer in time"

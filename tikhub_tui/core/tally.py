@@ -22,6 +22,7 @@ from tikhub_tui.core.model import (
     Usage,
     UsageUpdate,
 )
+from tikhub_tui.core.tokens import estimate_tokens
 
 Ending = Literal["done", "token_limit", "filtered", "refused", "cut_off", "stopped", "error"]
 """How an answer ended, the same words whatever the protocol: whole; cut at the token limit;
@@ -37,7 +38,7 @@ Status = Literal["complete", "stopped", "incomplete", "error"]
 """How the session store records an answer (see `core.store.records.STATUSES`)."""
 
 CHARS_PER_TOKEN = 4
-"""The estimate of tokens before the provider reports its count: about four characters each."""
+"""The metrics line's tokens per second, before the provider's count: four characters each."""
 
 REFUSALS = frozenset({"blocked", "refusal"})
 """What the adapters say for a refusal: the code of a blocked prompt's error, or the raw stop
@@ -90,6 +91,9 @@ class Tally:
         self.ended: float | None = None
         self.text_chars = 0
         self.reasoning_chars = 0
+        self.text_estimate = 0
+        """Tokens of the answer so far, estimated from its text (core.tokens)."""
+        self.reasoning_estimate = 0
         self.usage = Usage()
         self.finish: Finished | None = None
         self.error: ApiError | None = None
@@ -112,11 +116,13 @@ class Tally:
                 self.first_text = at
                 self._responded(at)
             self.text_chars += len(event.text)
+            self.text_estimate += estimate_tokens(event.text)
         elif isinstance(event, ReasoningDelta):
             if self.first_reasoning is None:
                 self.first_reasoning = at
                 self._responded(at)
             self.reasoning_chars += len(event.text)
+            self.reasoning_estimate += estimate_tokens(event.text)
         elif isinstance(event, UsageUpdate):
             self.usage = self.usage.merged(event.usage)
         elif isinstance(event, Finished):
@@ -238,33 +244,32 @@ class Tally:
 
     # -- tokens ------------------------------------------------------------------------------
 
-    @staticmethod
-    def _estimate(chars: int) -> int:
-        return max(1, chars // CHARS_PER_TOKEN) if chars else 0
-
     @property
     def output_tokens(self) -> Count:
-        """Tokens generated, as the provider counts them (the estimate counts the answer and
-        the reasoning)."""
-        if self.usage.output_tokens is not None:
-            return Count(self.usage.output_tokens, False)
-        return Count(self._estimate(self.text_chars + self.reasoning_chars), True)
+        """Tokens generated, the answer and its reasoning together: the provider's count, or
+        an estimate from the text until it comes."""
+        usage = self.usage
+        if usage.output_tokens is not None:
+            return Count(usage.output_tokens, usage.estimated)
+        return Count(self.text_estimate + self.reasoning_estimate, True)
 
     @property
     def reasoning_tokens(self) -> Count:
         if self.usage.reasoning_tokens is not None:
-            return Count(self.usage.reasoning_tokens, False)
-        return Count(self._estimate(self.reasoning_chars), True)
+            return Count(self.usage.reasoning_tokens, self.usage.estimated)
+        return Count(self.reasoning_estimate, True)
 
     @property
     def answer_tokens(self) -> Count:
-        """The answer's tokens: the provider's output count when there was no reasoning, else
-        an estimate from its text (the protocols disagree on whether their output count
-        includes the reasoning: OpenAI's and Anthropic's do, Gemini's does not)."""
-        output = self.usage.output_tokens
-        if output is not None and not self.reasoning_chars and not self.usage.reasoning_tokens:
-            return Count(output, False)
-        return Count(self._estimate(self.text_chars), True)
+        """The answer's tokens: the provider's output less its reasoning (an estimate where
+        either is one)."""
+        output, reasoning = self.output_tokens, self.reasoning_tokens
+        if output.estimated and self.usage.output_tokens is None:
+            return Count(self.text_estimate, True)
+        if not reasoning.value:
+            return output
+        estimated = output.estimated or reasoning.estimated
+        return Count(max(0, output.value - reasoning.value), estimated)
 
     # -- rates -------------------------------------------------------------------------------
 

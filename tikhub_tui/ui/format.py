@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from tikhub_tui.core.errors import ApiError
-from tikhub_tui.core.model import Usage
+from tikhub_tui.core.exchange import Exchange
+from tikhub_tui.core.model import RequestOptions, Usage
 from tikhub_tui.core.tally import Ending, Tally
+from tikhub_tui.core.tokens import ContextUse
+from tikhub_tui.core.usage import cost_words, cut_words, tokens_words
 
 ADVICE = {
     "auth": "open Settings (F2) to set the API key, or set TIKHUB_API_KEY",
@@ -17,7 +22,7 @@ ADVICE = {
 
 ENDING_WORDS: dict[Ending, str] = {
     "done": "finished",
-    "token_limit": "cut at the token limit",
+    "token_limit": "cut at the token limit",  # said with whose limit it was: see cut_words
     "filtered": "stopped by the provider's content filter",
     "refused": "refused by the provider",
     "cut_off": "incomplete",
@@ -30,17 +35,19 @@ def error_hint(error: ApiError) -> str:
     return ADVICE.get(error.kind, error.hint)
 
 
-def meta_line(model: str, provider: str, tally: Tally, now: float, *, timings: bool = True) -> str:
+def meta_line(exchange: Exchange, now: float, *, timings: bool = True) -> str:
     """The metrics line of an answer that just streamed (`now` ends one still streaming)."""
+    tally = exchange.tally
     return meta_text(
-        model,
-        provider,
+        exchange.model,
+        exchange.provider,
         tally.usage,
-        ending_words(tally),
+        ending_words(tally, exchange.options),
         ttft=tally.ttft,
         rate=tally.tokens_per_second(now),
         duration=tally.duration(now),
         timings=timings,
+        cost=cost_words(tally.usage, exchange.info),
     )
 
 
@@ -54,24 +61,28 @@ def meta_text(
     rate: float | None = None,
     duration: float | None = None,
     timings: bool = True,
+    cost: str = "",
 ) -> str:
-    """model · provider · first token · tokens/s · tokens in/out · duration · how it ended;
-    `timings=False` leaves the clock readings out (for snapshots and screenshots)."""
+    """model · provider · first token · tokens/s · tokens in/out · cost · duration · how it
+    ended; `timings=False` leaves the clock readings out (for snapshots and screenshots)."""
     parts = [model or "?", provider or "?"]
     if timings and ttft is not None:
         parts.append(f"first token {ttft:.2f} s")
     if timings and rate is not None:
         parts.append(f"{rate:,.0f} tok/s")
-    if usage.input_tokens is not None or usage.output_tokens is not None:
-        parts.append(f"{_n(usage.input_tokens)} in / {_n(usage.output_tokens)} out")
+    if tokens := tokens_words(usage):
+        parts.append(tokens)
+    if cost:
+        parts.append(cost)
     if timings and duration is not None:
         parts.append(f"{duration:.1f} s")
     parts.append(outcome)
     return " · ".join(parts)
 
 
-def ending_words(tally: Tally) -> str:
-    """How the answer ended, in words, with the provider's own reason where it says more."""
+def ending_words(tally: Tally, options: RequestOptions | None = None) -> str:
+    """How the answer ended, in words, with the provider's own reason where it says more
+    (and, for a cut at the token limit, whose limit it was)."""
     ending = tally.ending
     raw = tally.finish.raw if tally.finish is not None else ""
     if ending is None:
@@ -80,9 +91,37 @@ def ending_words(tally: Tally) -> str:
         if tally.error is not None:
             return "incomplete: stream ended early"
         return f"stopped by the provider ({raw})" if raw else ENDING_WORDS[ending]
+    if ending == "token_limit" and options is not None:
+        return cut_words(options.limit, options.limit_source, raw)
     words = ENDING_WORDS[ending]
     return f"{words} ({raw})" if raw and ending in ("token_limit", "filtered", "refused") else words
 
 
-def _n(value: int | None) -> str:
-    return "?" if value is None else f"{value:,}"
+def context_words(use: ContextUse) -> str:
+    """How full the conversation is, for the prompt's status line: `context 12% (~15,204 of
+    128,000 tokens)`; `~` while it is an estimate (before sending), the provider's count after."""
+    mark = "~" if use.estimated else ""
+    if use.share is None or use.window is None:
+        return f"context {mark}{use.tokens:,} tokens (window unknown)"
+    over = "; too long for this model" if not use.fits else ""
+    return f"context {use.share:.0%} ({mark}{use.tokens:,} of {use.window:,} tokens){over}"
+
+
+def too_long_words(
+    use: ContextUse, model: str, others: list[str], keys: Mapping[str, str] | None = None
+) -> str:
+    """Why a prompt was not sent, and the fixes with the keys that do them (`keys` by binding
+    id: new-session, select-messages, focus-models)."""
+    keys = keys or {}
+    window = f"{use.window:,}" if use.window is not None else "?"
+    larger = f": {', '.join(others)}" if others else ""
+    fixes = [
+        f"start a new session ({keys.get('new-session', 'Ctrl+N')})",
+        f"branch from an earlier message ({keys.get('select-messages', 'Ctrl+Up')}, then b)",
+        f"pick a model with a larger window ({keys.get('focus-models', 'Ctrl+L')}{larger})",
+    ]
+    fix = "; or ".join(fixes)
+    return (
+        f"Not sent: the conversation is about {use.tokens:,} tokens, more than {model}'s "
+        f"context window ({window}). {fix[0].upper()}{fix[1:]}."
+    )

@@ -20,7 +20,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from tikhub_tui.core.errors import ApiError
-from tikhub_tui.core.model import RequestOptions
 from tikhub_tui.ui.collector import COLLECTOR
 
 if TYPE_CHECKING:  # httpx loads on the first prompt, not before the first frame
@@ -135,7 +134,7 @@ class StreamController:
     def busy(self) -> bool:
         return bool(self._live)
 
-    def start(self, exchange: Exchange, options: RequestOptions, sink: AnswerSink) -> LiveStream:
+    def start(self, exchange: Exchange, sink: AnswerSink) -> LiveStream:
         """Begin streaming the exchange's answer into `sink`; returns at once. Raises ApiError
         when the request cannot be made (a bad base URL)."""
         holder: list[LiveStream] = []
@@ -143,7 +142,7 @@ class StreamController:
         def on_retry(notice: RetryNotice) -> None:
             self._screen.post_message(StreamRetrying(holder[0], notice))
 
-        exchange.open(self._client(), options, on_retry)
+        exchange.open(self._client(), on_retry)
         live = LiveStream(exchange, sink)
         holder.append(live)
         self._live.append(live)

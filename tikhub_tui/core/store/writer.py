@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tikhub_tui.core.model import Usage
-from tikhub_tui.core.store.records import STATUSES, Clock, StoreError, to_iso
+from tikhub_tui.core.store.records import STATUSES, Clock, StoreError, to_iso, usage_columns
 from tikhub_tui.core.store.schema import store_error
 
 if TYPE_CHECKING:
@@ -110,14 +110,15 @@ class AnswerWriter:
         with self._lock:
             self._check_open()
             self._cancel_timer()
+            counts = usage_columns(usage)
             answer: tuple[object, ...] = (self.text, self.reasoning, status, finish_reason)
-            answer += (usage.input_tokens, usage.output_tokens, usage.reasoning_tokens)
-            answer += (ttft, duration, error)
+            answer += (*counts.values(), ttft, duration, error)
+            sets = ", ".join(f"{name} = ?" for name in counts)
             with self._store.locked_write() as conn:
                 conn.execute(
                     "UPDATE messages SET text = ?, reasoning = ?, status = ?, "
-                    "finish_reason = ?, input_tokens = ?, output_tokens = ?, "
-                    "reasoning_tokens = ?, ttft = ?, duration = ?, error = ? WHERE id = ?",
+                    f"finish_reason = ?, {sets}, ttft = ?, duration = ?, error = ? "
+                    "WHERE id = ?",
                     (*answer, self.message_id),
                 )
                 conn.execute(

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from textual.widget import Widget
 
+from tikhub_tui.core.catalogue import for_settings
 from tikhub_tui.core.errors import ApiError
 from tikhub_tui.core.exchange import Exchange, Prompt
-from tikhub_tui.core.model import Message, RequestOptions
+from tikhub_tui.core.model import Message
 from tikhub_tui.core.store.records import StoredMessage
 from tikhub_tui.ui.history import widgets_for
 from tikhub_tui.ui.streaming import LiveStream, StreamController
@@ -25,6 +26,7 @@ from tikhub_tui.ui.widgets.transcript import Transcript, UserMessage
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from tikhub_tui.core.settings import Settings
     from tikhub_tui.core.store.shared import SharedStore
 
 PAGE = 20
@@ -35,9 +37,15 @@ class ChatConversation:
     """The messages on screen and above it, and the answers begun from them."""
 
     def __init__(
-        self, transcript: Transcript, controller: StreamController, store: SharedStore
+        self,
+        transcript: Transcript,
+        controller: StreamController,
+        store: SharedStore,
+        settings: Callable[[], Settings],
     ) -> None:
         self.transcript = transcript
+        self.settings = settings
+        """The settings in force (output limit, catalogue, timings shown)."""
         self.controller = controller
         self.store = store
         self.session_id: str | None = None
@@ -82,22 +90,16 @@ class ChatConversation:
     # -- showing a session -------------------------------------------------------------------
 
     async def show(
-        self,
-        session_id: str | None,
-        messages: list[StoredMessage],
-        *,
-        system: str,
-        title: str,
-        timings: bool,
+        self, session_id: str | None, messages: list[StoredMessage], *, system: str, title: str
     ) -> None:
         """Replace what is on screen with a session: its newest page mounted, the rest kept
         to mount as the user scrolls up."""
         self.session_id, self.system, self.title = session_id, system, title
         await self.transcript.remove_children()
         self.earlier = list(messages)
-        await self.mount_earlier(timings=timings, at_least=PAGE)
+        await self.mount_earlier(at_least=PAGE)
 
-    async def mount_earlier(self, *, timings: bool, at_least: int = PAGE) -> None:
+    async def mount_earlier(self, *, at_least: int = PAGE) -> None:
         """Mount the newest `at_least` messages not mounted yet above the others (a page
         never starts with an answer whose prompt stays unmounted)."""
         if not self.earlier:
@@ -106,17 +108,20 @@ class ChatConversation:
         if start and self.earlier[start].role == "assistant":
             start -= 1
         page, self.earlier = self.earlier[start:], self.earlier[:start]
-        widgets = widgets_for(page, timings=timings)
+        settings = self.settings()
+        widgets = widgets_for(
+            page, timings=settings.show_timings, catalogue=for_settings(settings)
+        )
         transcript = self.transcript
         if transcript.children:
             await transcript.mount_all(widgets, before=transcript.children[0])
         else:
             await transcript.mount_all(widgets)
 
-    async def reveal(self, message_id: int, *, timings: bool) -> Widget | None:
+    async def reveal(self, message_id: int) -> Widget | None:
         """Mount pages until `message_id` is on screen; its widget."""
         while self.find(message_id) is None and self.earlier:
-            await self.mount_earlier(timings=timings, at_least=PAGE * 4)
+            await self.mount_earlier(at_least=PAGE * 4)
         return self.find(message_id)
 
     # -- beginning answers -------------------------------------------------------------------
@@ -128,7 +133,6 @@ class ChatConversation:
         *,
         model: str,
         provider: str,
-        options: RequestOptions,
         recorded: Callable[[Exchange], object],
     ) -> LiveStream | None:
         """Answer `user` (on screen already, or mounted here at the end): a new AnswerView
@@ -141,6 +145,7 @@ class ChatConversation:
         answer = AnswerView(model, provider)
         await transcript.mount(answer, after=user)
         transcript.follow()
+        settings = self.settings()
         exchange = Exchange(
             prompt,
             self.history(before=user),
@@ -149,12 +154,14 @@ class ChatConversation:
             system=self.system,
             session_id=self.session_id,
             store=self.store,
+            max_tokens=settings.max_tokens,
+            info=for_settings(settings).info(model),
         )
         answer.set_state("streaming")
         answer.set_meta(f"{model} · {provider} · waiting for the first token…")
         exchange.record_in_background(recorded)
         try:
-            live = self.controller.start(exchange, options, answer)
+            live = self.controller.start(exchange, answer)
         except ApiError as error:
             exchange.fail(error)
             exchange.finish()

@@ -23,7 +23,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label
 
 from tikhub_tui.core.exchange import Exchange, Prompt
-from tikhub_tui.core.model import RequestOptions
 from tikhub_tui.core.store.records import last_model
 from tikhub_tui.ui.format import meta_line
 from tikhub_tui.ui.screens.chat.conversation import ChatConversation
@@ -130,7 +129,9 @@ class ChatScreen(Screen[None]):
         prompt = self._prompt = self.query_one(PromptArea)
         prompt.cursor_blink = app.settings.cursor_blink
         prompt.focus()
-        self.conversation = ChatConversation(self.transcript, self.controller, app.store)
+        self.conversation = ChatConversation(
+            self.transcript, self.controller, app.store, lambda: self.tikhub.settings
+        )
         self.conversation.system = app.settings.system_prompt
         self.sessions.start(adopt_model=not app.model_given)
         self.refresh_status()
@@ -196,17 +197,14 @@ class ChatScreen(Screen[None]):
         if self.streaming:
             return  # an answer began meanwhile: it keeps the screen
         system = event.system if event.session_id else self.tikhub.settings.system_prompt
-        await self.chat.show(
-            event.session_id, event.messages, system=system, title=event.title,
-            timings=self.timings,
-        )  # fmt: skip
+        await self.chat.show(event.session_id, event.messages, system=system, title=event.title)
         used = last_model(event.messages)
         if event.adopt_model and used is not None:
             self.tikhub.provider, self.tikhub.model = used.provider, used.model
         transcript = self.transcript
         target = None
         if event.at_message is not None:
-            target = await self.chat.reveal(event.at_message, timings=self.timings)
+            target = await self.chat.reveal(event.at_message)
         if target is None:
             transcript.follow()
         else:
@@ -242,7 +240,7 @@ class ChatScreen(Screen[None]):
         )
 
     async def on_transcript_near_top(self, _: Transcript.NearTop) -> None:
-        await self.chat.mount_earlier(timings=self.timings)
+        await self.chat.mount_earlier()
 
     def action_new_session(self) -> None:
         self.open_session(None)
@@ -297,7 +295,6 @@ class ChatScreen(Screen[None]):
             user,
             model=app.model,
             provider=app.provider,
-            options=RequestOptions(max_tokens=app.settings.max_tokens),
             recorded=lambda exchange: self.post_message(self.Recorded(exchange)),
         )
         if live is None:
@@ -341,9 +338,7 @@ class ChatScreen(Screen[None]):
             view.set_state("stopped" if tally.status == "stopped" else "complete")
             if tally.error is not None:
                 view.show_failure(tally.error)
-            view.set_meta(
-                meta_line(live.model, live.provider, tally, time.monotonic(), timings=self.timings)
-            )
+            view.set_meta(meta_line(live.exchange, time.monotonic(), timings=self.timings))
         problem = live.exchange.problem
         if problem:
             self.notify(f"The answer could not be saved: {problem}", severity="error", markup=False)
