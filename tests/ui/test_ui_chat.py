@@ -225,7 +225,7 @@ async def test_scrolled_up_during_a_stream_the_hint_says_new_text_is_coming() ->
         await send(pilot, "tps: 20 lorem: 500", wait=False)
         screen = chat(app)
         await wait_until(pilot, lambda: screen.streaming, "the stream to start")
-        screen.post_message(Transcript.FollowChanged(False))  # as scrolling up does
+        screen.transcript.post_message(Transcript.FollowChanged(False))  # as scrolling up does
         hint = screen.query_one("#follow-hint", Label)
         await wait_until(pilot, lambda: bool(hint.display), "the hint")
         assert "new text below" in str(hint.render())

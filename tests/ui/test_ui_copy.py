@@ -16,7 +16,8 @@ from tikhub_tui.core.settings import Settings
 from tikhub_tui.ui.app import TikhubApp
 from tikhub_tui.ui.clipboard import OSC52_LIMIT
 from tikhub_tui.ui.screens.chat import ChatScreen
-from tikhub_tui.ui.screens.code_blocks import CodeBlocksScreen, SaveTextScreen, copy_or_save
+from tikhub_tui.ui.screens.code_blocks import CodeBlocksScreen
+from tikhub_tui.ui.screens.save_text import SaveTextScreen
 from tikhub_tui.ui.widgets.prompt import PromptArea
 
 pytestmark = pytest.mark.anyio
@@ -201,27 +202,27 @@ async def test_copy_keys_work_while_the_prompt_has_focus() -> None:
         await open_picker(pilot)
 
 
-async def test_copy_or_save_writes_the_sequence_and_says_what_was_copied() -> None:
+async def test_copy_text_writes_the_sequence_and_says_what_was_copied() -> None:
     app = TikhubApp(Settings(), demo=True)
     async with app.run_test(size=(120, 40)) as pilot:
         written: list[str] = []
         assert app._driver is not None
         app._driver.write = written.append  # type: ignore[method-assign]
-        assert copy_or_save(app, SECOND, "code block 2 (bash)")
+        assert app.copy_text(SECOND, "code block 2 (bash)")
         await pilot.pause()
         assert app._clipboard == SECOND
         assert payloads("".join(written)) == [SECOND]
         assert "Copied code block 2 (bash) (4 lines, 42 characters)." in messages(app)
 
 
-async def test_copy_or_save_offers_a_file_where_osc52_cannot_work(
+async def test_copy_text_offers_a_file_where_osc52_cannot_work(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.chdir(tmp_path)
     app = TikhubApp(Settings(), demo=True)
     async with app.run_test(size=(120, 40)) as pilot:
         big = "x" * (OSC52_LIMIT + 1)
-        assert not copy_or_save(app, big, "the last answer")
+        assert not app.copy_text(big, "the last answer")
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, SaveTextScreen) and app._clipboard == ""
@@ -231,7 +232,7 @@ async def test_copy_or_save_offers_a_file_where_osc52_cannot_work(
         await pilot.pause()
         assert (tmp_path / "answer.md").read_text() == big
         monkeypatch.setenv("TERM", "linux")
-        assert not copy_or_save(app, "short", "the last answer")
+        assert not app.copy_text("short", "the last answer")
         await pilot.pause()
         assert isinstance(app.screen, SaveTextScreen)
         assert "Linux console" in str(app.screen.query_one("#notice", Label).render())
@@ -245,7 +246,7 @@ async def test_inside_tmux_that_drops_requests_the_copy_says_how_to_fix_it(
         monkeypatch.setenv(name, tmux_server[name])
     app = TikhubApp(Settings(), demo=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        copy_or_save(app, "x = 1", "code block 1 (python)")
+        app.copy_text("x = 1", "code block 1 (python)")
         await pilot.pause()
         assert any(
             m.startswith("Not copied: tmux drops") and "set -g set-clipboard on" in m
@@ -253,7 +254,7 @@ async def test_inside_tmux_that_drops_requests_the_copy_says_how_to_fix_it(
         )
         socket = tmux_server["TMUX"].split(",")[0]
         subprocess.run(["tmux", "-S", socket, "set", "-s", "set-clipboard", "on"], check=True)
-        copy_or_save(app, "x = 2", "code block 1 (python)")
+        app.copy_text("x = 2", "code block 1 (python)")
         await pilot.pause()
         assert messages(app)[-1] == (
             "Copied code block 1 (python) (1 line, 5 characters) through tmux "

@@ -11,14 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tikhub_tui.ui.screens import code_blocks as module
-from tikhub_tui.ui.screens.code_blocks import (
-    CodeBlock,
-    code_blocks,
-    extension,
-    save_error,
-    save_text,
-)
+from tikhub_tui.ui import clipboard as module
+from tikhub_tui.ui.clipboard import save_error, save_text
+from tikhub_tui.ui.screens.code_blocks import CodeBlock, code_blocks, extension
 
 
 @pytest.fixture

@@ -23,8 +23,8 @@ from tikhub_tui.core.secrets import backend as keyring_access
 from tikhub_tui.core.secrets.keyfile import key_file_path
 from tikhub_tui.core.settings import Settings, load_settings
 from tikhub_tui.ui.app import TikhubApp
+from tikhub_tui.ui.screens.dialogs import ConfirmScreen
 from tikhub_tui.ui.screens.settings import SettingsScreen
-from tikhub_tui.ui.screens.settings_confirm import DiscardChanges
 
 pytestmark = pytest.mark.anyio
 
@@ -226,7 +226,7 @@ async def test_theme_previews_live_and_escape_puts_it_back() -> None:
         assert app.theme == "nord"
         await pilot.press("escape")  # a change: asks first
         await pilot.pause()
-        assert isinstance(app.screen, DiscardChanges)
+        assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("k")  # keep editing
         await pilot.pause()
         assert app.screen is screen and app.theme == "nord"
@@ -234,7 +234,7 @@ async def test_theme_previews_live_and_escape_puts_it_back() -> None:
         await pilot.pause()
         await pilot.press("d")  # discard
         await pilot.pause()
-        assert not isinstance(app.screen, SettingsScreen | DiscardChanges)
+        assert not isinstance(app.screen, SettingsScreen | ConfirmScreen)
         assert app.theme == before
         assert not config_file().exists()
 
@@ -298,7 +298,7 @@ async def test_escape_without_changes_closes_at_once() -> None:
     async with settings_screen() as (pilot, screen):
         await pilot.press("escape")
         await pilot.pause()
-        assert not isinstance(screen.tikhub.screen, SettingsScreen | DiscardChanges)
+        assert not isinstance(screen.tikhub.screen, SettingsScreen | ConfirmScreen)
 
 
 class SleepyKeyring(KeyringBackend):

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import cast
 
-import httpx
+import httpx  # without its command-line tool: see tikhub_tui/core/__init__.py
 from httpx_sse import EventSource, SSEError
 
 from tikhub_tui.core.errors import ApiError, StreamCancelled, body_message, for_status

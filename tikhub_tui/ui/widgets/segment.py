@@ -7,6 +7,7 @@ so scrolling past it does not jump.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.app import RenderResult
@@ -29,12 +30,11 @@ class Segment(Widget):
     Segment.-fence-cut-before Markdown MarkdownFence:first-of-type > Label { padding-top: 0; }
     """
 
+    @dataclass
     class Rendered(Message):
         """Real Markdown replaced the blank box: heights changed above or in the viewport."""
 
-        def __init__(self, segment: Segment) -> None:
-            super().__init__()
-            self.segment = segment
+        segment: Segment
 
     def __init__(self, source: str = "", *, fence_cut_before: bool = False) -> None:
         super().__init__()

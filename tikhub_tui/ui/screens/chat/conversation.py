@@ -9,16 +9,19 @@ begins in `begin_turn` as a core Exchange.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from textual.message import Message
 from textual.widget import Widget
 
 from tikhub_tui.core.catalogue import for_settings
 from tikhub_tui.core.errors import ApiError
 from tikhub_tui.core.exchange import Exchange, Prompt
-from tikhub_tui.core.model import Message
+from tikhub_tui.core.model import Message as Said
+from tikhub_tui.core.model import Role
 from tikhub_tui.core.store.records import StoredMessage
-from tikhub_tui.ui.history import widgets_for
+from tikhub_tui.ui.saved import widgets_for
 from tikhub_tui.ui.streaming import LiveStream, StreamController
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.transcript import Transcript, UserMessage
@@ -34,7 +37,14 @@ PAGE = 20
 
 
 class ChatConversation:
-    """The messages on screen and above it, and the answers begun from them."""
+    """The messages on screen and above it, and the answers begun from them; tells the screen
+    (`post`) when an answer's prompt is stored."""
+
+    @dataclass
+    class Recorded(Message):
+        """An answer's prompt and empty row are stored (posted from the recording thread)."""
+
+        exchange: Exchange
 
     def __init__(
         self,
@@ -42,8 +52,10 @@ class ChatConversation:
         controller: StreamController,
         store: SharedStore,
         settings: Callable[[], Settings],
+        post: Callable[[Message], object],
     ) -> None:
         self.transcript = transcript
+        self.post = post
         self.settings = settings
         """The settings in force (output limit, catalogue, timings shown)."""
         self.controller = controller
@@ -64,16 +76,14 @@ class ChatConversation:
         """The transcript's messages, oldest first."""
         return [c for c in self.transcript.children if isinstance(c, UserMessage | AnswerView)]
 
-    def history(self, before: Widget | None = None) -> list[Message]:
+    def history(self, before: Widget | None = None) -> list[Said]:
         """What the conversation said before `before` (everything, when None)."""
-        said = [Message(m.role, m.text) for m in self.earlier]
+        said = [Said(m.role, m.text) for m in self.earlier]
         for widget in self.messages():
             if widget is before:
                 break
-            if isinstance(widget, UserMessage):
-                said.append(Message("user", widget.text))
-            else:
-                said.append(Message("assistant", widget.text))
+            role: Role = "user" if isinstance(widget, UserMessage) else "assistant"
+            said.append(Said(role, widget.text))
         return said
 
     def last_answer(self) -> AnswerView | None:
@@ -90,14 +100,27 @@ class ChatConversation:
     # -- showing a session -------------------------------------------------------------------
 
     async def show(
-        self, session_id: str | None, messages: list[StoredMessage], *, system: str, title: str
+        self,
+        session_id: str | None,
+        messages: list[StoredMessage],
+        *,
+        system: str,
+        title: str,
+        at_message: int | None = None,
     ) -> None:
-        """Replace what is on screen with a session: its newest page mounted, the rest kept
-        to mount as the user scrolls up."""
+        """Replace what is on screen with a session: its newest page mounted (or as far back
+        as `at_message`, which is then scrolled to the top), the rest kept to mount as the
+        user scrolls up."""
         self.session_id, self.system, self.title = session_id, system, title
-        await self.transcript.remove_children()
+        transcript = self.transcript
+        await transcript.remove_children()
         self.earlier = list(messages)
         await self.mount_earlier(at_least=PAGE)
+        target = None if at_message is None else await self.reveal(at_message)
+        if target is None:
+            transcript.follow()
+        else:
+            transcript.call_after_refresh(target.scroll_visible, top=True, animate=False)
 
     async def mount_earlier(self, *, at_least: int = PAGE) -> None:
         """Mount the newest `at_least` messages not mounted yet above the others (a page
@@ -133,7 +156,6 @@ class ChatConversation:
         *,
         model: str,
         provider: str,
-        recorded: Callable[[Exchange], object],
     ) -> LiveStream | None:
         """Answer `user` (on screen already, or mounted here at the end): a new AnswerView
         under it, an Exchange that records the prompt and streams the answer into the view.
@@ -159,7 +181,7 @@ class ChatConversation:
         )
         answer.set_state("streaming")
         answer.set_meta(f"{model} · {provider} · waiting for the first token…")
-        exchange.record_in_background(recorded)
+        exchange.record_in_background(lambda done: self.post(self.Recorded(done)))
         try:
             live = self.controller.start(exchange, answer)
         except ApiError as error:
@@ -170,8 +192,9 @@ class ChatConversation:
         self.live[answer] = live
         return live
 
-    def adopt(self, exchange: Exchange, answer: AnswerView | None) -> bool:
+    def adopt(self, exchange: Exchange) -> bool:
         """Take the store's ids of a recorded exchange; True when it began the session."""
+        answer = next((view for view, live in self.live.items() if live.exchange is exchange), None)
         if answer is not None:
             answer.message_id = exchange.answer_id
             user = self.prompt_of(answer)
@@ -181,6 +204,13 @@ class ChatConversation:
         if new:
             self.session_id = exchange.session_id
         return new
+
+    def ended(self, live: LiveStream, *, timings: bool) -> None:
+        """An answer's stream is over: its ids and its outcome on screen."""
+        self.adopt(live.exchange)
+        if isinstance(live.sink, AnswerView):
+            self.live.pop(live.sink, None)
+            live.sink.show_outcome(live.exchange, timings=timings)
 
     def prompt_of(self, answer: AnswerView) -> UserMessage | None:
         """The prompt an answer answers (the one above it)."""

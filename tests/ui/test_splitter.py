@@ -8,7 +8,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from tikhub_tui.gateway import answer_text
-from tikhub_tui.ui.segments import SegmentSplitter
+from tikhub_tui.ui.splitter import SegmentSplitter
 
 
 def segments_of(text: str, pieces: list[str] | None = None, **kw: int) -> list[tuple[str, bool]]:
