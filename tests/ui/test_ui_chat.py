@@ -7,6 +7,7 @@ from textual.widgets import Label
 from textual.widgets._footer import FooterKey
 
 from tests.ui.conftest import (
+    NARROW,
     SIZE,
     chat,
     demo_app,
@@ -265,7 +266,7 @@ async def test_question_mark_types_in_the_prompt_but_opens_help_elsewhere() -> N
 
 async def test_on_a_narrow_terminal_the_sidebar_starts_hidden_until_asked_for() -> None:
     app = demo_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await ready(pilot)
         sidebar = chat(app).query_one(Sidebar)
         assert not sidebar.display or sidebar.has_class("-hidden")

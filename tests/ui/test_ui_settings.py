@@ -16,7 +16,7 @@ from textual.widgets import Input, Label, RadioButton, Select, Static
 
 from tests.conftest import FAKE_KEY
 from tests.memory_keyring import MemoryKeyring
-from tests.ui.conftest import quiet, settle
+from tests.ui.conftest import SIZE, quiet, settle
 from tikhub_tui.core import secrets
 from tikhub_tui.core.paths import config_file
 from tikhub_tui.core.secrets import backend as keyring_access
@@ -45,7 +45,7 @@ async def settings_screen(
 ) -> AsyncIterator[tuple[Pilot[None], SettingsScreen]]:
     """The demo app with the settings screen opened by F2, its workers finished."""
     app = TikhubApp(settings or quiet(), demo=True)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f2")
         await settle(pilot)
@@ -334,7 +334,7 @@ async def test_a_keyring_that_never_answers_does_not_freeze_the_screen(
     SleepyKeyring.release.clear()
     try:
         app = TikhubApp(quiet(), demo=True)
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with app.run_test(size=SIZE) as pilot:
             await pilot.press("f2")
             await pilot.pause()
             screen = app.screen

@@ -99,6 +99,7 @@ class Exchange:
         self._batch_text: list[str] = []
         self._batch_reasoning: list[str] = []
         self._stream: ChatStream | None = None
+        self._cancelled = False
         self._deliver: Callable[[str, str], None] | None = None
         self._on_phase: Callable[[Phase], None] | None = None
         self._finished = False
@@ -200,6 +201,8 @@ class Exchange:
             before_wait=self._hand_over,
             on_response=self._responded,
         )
+        if self._cancelled:  # stopped before it was opened: it ends at once
+            self._stream.cancel()
         return self._stream
 
     def run(
@@ -271,7 +274,9 @@ class Exchange:
         self.tally.step(Cancelled(), self._clock())
 
     def cancel(self) -> None:
-        """Ask the stream to stop from any thread: its socket closes, `run` ends at once."""
+        """Ask the stream to stop from any thread: its socket closes, `run` ends at once (a
+        stream not opened yet ends as soon as it is)."""
+        self._cancelled = True
         if self._stream is not None:
             self._stream.cancel()
 

@@ -20,11 +20,7 @@ NEWLINE_KEYS = frozenset({"ctrl+j", "shift+enter", "alt+enter", "ctrl+enter"})
 RECALL_KEYS = ("up", "down")
 KEYS = (
     Binding(SEND_KEY, "send", "Send the prompt"),
-    Binding(
-        "ctrl+j,shift+enter",
-        "newline",
-        "New line (Shift+Enter, Alt+Enter and Ctrl+Enter too where the terminal sends them)",
-    ),
+    Binding("ctrl+j", "newline", "New line (also Shift+Enter where the terminal sends it)"),
     Binding(",".join(RECALL_KEYS), "recall", "Recall earlier prompts (in an empty prompt)"),
 )
 """The prompt's own keys, as its key handler reads them: for the help screen and the keymap
