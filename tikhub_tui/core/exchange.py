@@ -125,10 +125,17 @@ class Exchange:
         """Store the prompt (starting a session when there is none) and an empty answer, which
         is then written as the stream arrives. Blocking: call it off the UI thread, before or
         while `run` streams. A failure leaves the answer unsaved and says why in `problem`."""
+        if self._take_recording():
+            self._record()
+
+    def _take_recording(self) -> bool:
+        """True for the one caller that is to record (the exchange is recorded once)."""
         with self._lock:
-            if not self._recording or self._store is None:
-                return
-            self._recording = False
+            taken, self._recording = self._recording, False
+        return taken
+
+    def _record(self) -> None:
+        assert self._store is not None
         try:
             store = self._store.get()
             self.answer_id = self._insert(store)
@@ -164,11 +171,11 @@ class Exchange:
         """`record` in a thread of its own (it overlaps the request), then call `then` there."""
 
         def work() -> None:
-            self.record()
+            self._record()
             if then is not None:
                 then(self)
 
-        if self._recording:
+        if self._take_recording():
             threading.Thread(target=work, name="record-exchange", daemon=True).start()
 
     def _save(self, text: str, reasoning: str) -> None:

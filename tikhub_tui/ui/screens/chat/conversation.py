@@ -158,9 +158,9 @@ class ChatConversation:
         provider: str,
     ) -> LiveStream | None:
         """Answer `user` (on screen already, or mounted here at the end): a new AnswerView
-        under it, an Exchange that records the prompt and streams the answer into the view.
-        Used by send, regenerate and edit-and-resend alike; returns the stream (None when the
-        request could not be made: the view says why)."""
+        under it, an Exchange that streams the answer into the view and records the prompt
+        meanwhile (off this thread). Used by send, regenerate and edit-and-resend alike;
+        returns the stream (None when the request could not be made: the view says why)."""
         transcript = self.transcript
         if not user.is_attached:
             await transcript.mount(user)
@@ -181,15 +181,13 @@ class ChatConversation:
         )
         answer.set_state("streaming")
         answer.set_meta(f"{model} · {provider} · waiting for the first token…")
-        exchange.record_in_background(lambda done: self.post(self.Recorded(done)))
         try:
             live = self.controller.start(exchange, answer)
-        except ApiError as error:
-            exchange.fail(error)
-            exchange.finish()
+        except ApiError as error:  # nothing could be sent (a bad base URL): nothing is saved
             answer.show_failure(error)
             return None
         self.live[answer] = live
+        exchange.record_in_background(lambda done: self.post(self.Recorded(done)))
         return live
 
     def adopt(self, exchange: Exchange) -> bool:
