@@ -158,7 +158,8 @@ class ChatScreen(Screen[None]):
             self.sessions.open(session_id, at_message)
 
     async def on_chat_sessions_opened(self, event: ChatSessions.Opened) -> None:
-        if self.streaming:
+        said = self.chat.session_id is not None or bool(self.chat.messages())
+        if self.streaming or (event.at_start and said):
             return  # an answer began meanwhile: it keeps the screen
         system = event.system if event.session_id else self.tikhub.settings.system_prompt
         await self.chat.show(

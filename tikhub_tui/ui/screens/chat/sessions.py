@@ -63,6 +63,8 @@ class ChatSessions:
         title: str = ""
         at_message: int | None = None
         adopt_model: bool = True
+        at_start: bool = False
+        """The last session, reopened at start: shown only if nothing was said meanwhile."""
 
     @dataclass
     class Deleted(Message):
@@ -115,14 +117,19 @@ class ChatSessions:
         self.screen.post_message(self.Listed(summaries, current, title, store.clock()))
 
     def _open(
-        self, store: Store, session_id: str, at_message: int | None = None, adopt: bool = True
+        self,
+        store: Store,
+        session_id: str,
+        at_message: int | None = None,
+        adopt: bool = True,
+        at_start: bool = False,
     ) -> None:
         if at_message is not None and all(m.id != at_message for m in store.messages(session_id)):
             store.set_leaf(session_id, at_message, descend=True)  # a hit on an earlier branch
         session = store.get_session(session_id)
         messages = store.messages(session_id)
         opened = self.Opened(
-            session_id, messages, session.system, session.title, at_message, adopt_model=adopt
+            session_id, messages, session.system, session.title, at_message, adopt, at_start
         )
         self.screen.post_message(opened)
         self._list(store, session_id)
@@ -146,7 +153,7 @@ class ChatSessions:
                 if latest is None:
                     self._list(store, None)
                 else:
-                    self._open(store, latest, adopt=adopt_model)
+                    self._open(store, latest, adopt=adopt_model, at_start=True)
             except Exception as error:
                 text = f"Sessions are not being saved: {error}"
                 post(self.Notice(text, "error", 20, "Session store"))
