@@ -90,6 +90,22 @@ def test_the_history_is_sent_from_memory_and_the_session_goes_on(store: SharedSt
     assert [m.text for m in store.get().messages(session)] == ["first", "one", "second", "two"]
 
 
+def test_a_prompt_follows_what_was_sent_even_if_the_session_moved_on(
+    gateway_url: str, store: SharedStore
+) -> None:
+    with Store.open() as setup:
+        session = setup.create_session()
+        setup.add_message(session, "user", "echo: first")
+        one = setup.add_message(session, "assistant", "first")
+        setup.add_message(session, "user", "echo: from elsewhere")  # `ask --continue`, say
+    history = [Message("user", "echo: first"), Message("assistant", "first")]
+    exchange = Exchange(Prompt("echo: second", after=one), history, "gpt-4o", "openai",
+                        session_id=session, store=store)
+    stream(exchange, gateway_url)
+    path = store.get().messages(session)
+    assert [m.text for m in path] == ["echo: first", "first", "echo: second", "second"]
+
+
 def test_regenerate_and_edit_keep_the_old_branches(gateway_url: str, store: SharedStore) -> None:
     first = Exchange(Prompt("echo: one"), [], "gpt-4o", "openai", store=store)
     stream(first, gateway_url)

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from tikhub_tui.core.errors import ApiError, StreamCancelled
 from tikhub_tui.core.model import Conversation, Message, ReasoningDelta, TextDelta
@@ -24,11 +24,17 @@ if TYPE_CHECKING:  # httpx loads with the first request, not with the module
     from tikhub_tui.core.catalogue import ModelInfo
     from tikhub_tui.core.client import ChatClient, ChatStream, RetryNotice
     from tikhub_tui.core.store import Store
-    from tikhub_tui.core.store.shared import SharedStore
     from tikhub_tui.core.store.writer import AnswerWriter
 
 PATIENCE = 10.0
 """Seconds the end of a stream waits for its prompt to be stored before giving up saving."""
+
+
+class StoreSource(Protocol):
+    """Where an exchange gets the store when it records (`core.store.shared.SharedStore`);
+    `get` may open it, and raises StoreError when it cannot."""
+
+    def get(self) -> Store: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +47,9 @@ class Prompt:
     replaces: int | None = None
     """The saved prompt this one edits: stored beside it, the old one and its answers stay
     an earlier branch."""
+    after: int | None = None
+    """The saved message it follows (None: the session's current leaf); what the caller sent
+    as history ends there, whatever another process added to the session meanwhile."""
 
 
 class Exchange:
@@ -56,7 +65,7 @@ class Exchange:
         *,
         system: str = "",
         session_id: str | None = None,
-        store: SharedStore | None = None,
+        store: StoreSource | None = None,
         set_system: bool = False,
         max_tokens: int | None = None,
         info: ModelInfo | None = None,
@@ -151,6 +160,8 @@ class Exchange:
             self._recorded.set()
 
     def _insert(self, store: Store) -> int:
+        from tikhub_tui.core.store.base import LEAF  # the store loads with the recording
+
         prompt = self.prompt
         if self.session_id is None:
             self.session_id = store.create_session(system=self.system)
@@ -161,7 +172,12 @@ class Exchange:
                 self.prompt_id = store.edit_message(prompt.replaces, prompt.text)
             else:
                 self.prompt_id = store.add_message(
-                    self.session_id, "user", prompt.text, model=self.model, provider=self.provider
+                    self.session_id,
+                    "user",
+                    prompt.text,
+                    parent_id=LEAF if prompt.after is None else prompt.after,
+                    model=self.model,
+                    provider=self.provider,
                 )
         return store.begin_answer(
             self.session_id, self.model, self.provider, self.prompt_id, options=self.options

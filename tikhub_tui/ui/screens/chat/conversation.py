@@ -9,7 +9,7 @@ begins in `begin_turn` as a core Exchange.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -94,6 +94,13 @@ class ChatConversation:
         prompts = [w for w in self.messages() if isinstance(w, UserMessage)]
         return prompts[-1] if prompts else None
 
+    def last_saved_id(self) -> int | None:
+        """The id of the newest message on screen or above it, if it is saved."""
+        shown = self.messages()
+        if shown:
+            return shown[-1].message_id
+        return self.earlier[-1].id if self.earlier else None
+
     def find(self, message_id: int) -> Widget | None:
         return next((w for w in self.messages() if w.message_id == message_id), None)
 
@@ -162,6 +169,8 @@ class ChatConversation:
         meanwhile (off this thread). Used by send, regenerate and edit-and-resend alike;
         returns the stream (None when the request could not be made: the view says why)."""
         transcript = self.transcript
+        if prompt.saved_id is None and prompt.replaces is None:
+            prompt = replace(prompt, after=self.last_saved_id())
         if not user.is_attached:
             await transcript.mount(user)
         answer = AnswerView(model, provider)
