@@ -24,6 +24,7 @@ from tikhub_tui.core.model import (
 from tikhub_tui.core.providers.common import (
     JSON_HEADERS,
     as_int,
+    as_text,
     error_message,
     join_url,
     load_event,
@@ -78,10 +79,10 @@ class MessagesDecoder:
             delta = obj.get("delta")
             if not isinstance(delta, dict):
                 return []
-            if delta.get("type") == "text_delta" and delta.get("text"):
-                return [TextDelta(str(delta["text"]))]
-            if delta.get("type") == "thinking_delta" and delta.get("thinking"):
-                return [ReasoningDelta(str(delta["thinking"]))]
+            if delta.get("type") == "text_delta" and (text := as_text(delta.get("text"))):
+                return [TextDelta(text)]
+            if delta.get("type") == "thinking_delta" and (text := as_text(delta.get("thinking"))):
+                return [ReasoningDelta(text)]
             return []
         if kind == "message_start":
             message = obj.get("message")

@@ -26,6 +26,8 @@ from tikhub_tui.core.model import (
 from tikhub_tui.core.providers.common import (
     JSON_HEADERS,
     as_int,
+    as_label,
+    as_text,
     error_message,
     join_url,
     load_event,
@@ -88,22 +90,23 @@ class GenerateContentDecoder:
         obj = load_event(event, data)
         if obj is None or isinstance(obj, ErrorEvent):
             return [] if obj is None else [obj]
-        if "error" in obj:
-            message, code = error_message(obj["error"], "the stream reported an error")
-            return [ErrorEvent(message, code)]
+        error = obj.get("error")
+        if isinstance(error, dict | str) and error:  # `"error": null` is no error
+            message, code = error_message(error, "the stream reported an error")
+            return [ErrorEvent(as_text(error) or message, code)]
         events: list[StreamEvent] = []
         feedback = obj.get("promptFeedback")
-        if isinstance(feedback, dict) and feedback.get("blockReason"):
-            reason = str(feedback["blockReason"])
+        if isinstance(feedback, dict) and (reason := as_label(feedback.get("blockReason"))):
             return [ErrorEvent(f"the provider blocked the prompt ({reason})", "blocked")]
         candidates = obj.get("candidates")
         candidate = candidates[0] if isinstance(candidates, list) and candidates else {}
         content = candidate.get("content") if isinstance(candidate, dict) else None
         parts = content.get("parts") if isinstance(content, dict) else None
         for part in parts if isinstance(parts, list) else ():
-            text = part.get("text") if isinstance(part, dict) else None
-            if isinstance(text, str) and text:
-                events.append(ReasoningDelta(text) if part.get("thought") else TextDelta(text))
+            text = as_text(part.get("text")) if isinstance(part, dict) else ""
+            if text:
+                thought = part.get("thought") is True
+                events.append(ReasoningDelta(text) if thought else TextDelta(text))
         meta = obj.get("usageMetadata")
         if isinstance(meta, dict):
             events.append(_usage(meta))

@@ -24,6 +24,7 @@ from tikhub_tui.core.model import (
 from tikhub_tui.core.providers.common import (
     JSON_HEADERS,
     as_int,
+    as_text,
     error_message,
     join_url,
     load_event,
@@ -85,11 +86,11 @@ class ResponsesDecoder:
             return [] if obj is None else [obj]
         kind = obj.get("type") or event
         if kind == "response.output_text.delta":
-            delta = obj.get("delta")
-            return [TextDelta(delta)] if isinstance(delta, str) and delta else []
+            delta = as_text(obj.get("delta"))
+            return [TextDelta(delta)] if delta else []
         if kind in ("response.reasoning_summary_text.delta", "response.reasoning_text.delta"):
-            delta = obj.get("delta")
-            return [ReasoningDelta(delta)] if isinstance(delta, str) and delta else []
+            delta = as_text(obj.get("delta"))
+            return [ReasoningDelta(delta)] if delta else []
         if kind == "response.reasoning_summary_part.added":
             self._summary_parts += 1
             return [ReasoningDelta("\n\n")] if self._summary_parts > 1 else []
