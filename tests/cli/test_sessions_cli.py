@@ -73,7 +73,7 @@ def test_list_human_and_json(seeded: Store) -> None:
     assert lines[0].split() == ["ID", "UPDATED", "MSGS", "MODEL", "TITLE"]
     assert [line.split()[0] for line in lines[1:]] == list(reversed(IDS))
     assert lines[1].index("just now") == lines[0].index("UPDATED")  # aligned columns
-    assert "\x1b" not in human.stdout and "Evil [2J title" in human.stdout
+    assert "\x1b" not in human.stdout and "Evil ␛[2J title" in human.stdout
     assert "gpt-4o" in lines[3] and "How do Python generators work?" in lines[3]
 
     data = json.loads(cli("list", "--json").stdout)

@@ -48,7 +48,7 @@ def test_snippet_marks_matches_as_spans_of_plain_text(store: Store) -> None:
     assert all(
         "\n" not in s.text and "\x1b" not in s.text and "\t" not in s.text for s in hit.spans
     )
-    assert "[31mred[0m fox jumps over the lazy dog." in hit.snippet
+    assert "␛[31mred␛[0m fox jumps over the lazy dog." in hit.snippet  # shown, not obeyed
     assert [s.match for s in hit.spans].count(True) == 1
 
 
@@ -159,12 +159,12 @@ def test_fts_query_quotes_every_word() -> None:
     assert fts_query("x") == '"x"' and fts_query("x yz") == '"x" "yz"*'
 
 
-def test_parse_snippet_splits_marks_and_drops_control_chars() -> None:
+def test_parse_snippet_splits_marks_and_shows_control_chars() -> None:
     raw = "…a \ue000hit\ue001 and\n\ue000two\ue001\x07…"
     assert parse_snippet(raw) == (
         Span("…a ", False),
         Span("hit", True),
         Span(" and ", False),
         Span("two", True),
-        Span("…", False),
+        Span("␇…", False),
     )

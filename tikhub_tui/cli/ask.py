@@ -1,7 +1,9 @@
 """`tikhub-tui ask`: stream one answer to stdout, for scripts and pipes.
 
-Only the answer text goes to stdout, flushed per delta; everything else goes to stderr. The
-exit code says what happened (see EXIT_CODES), and the key never appears in any output.
+Only the answer text goes to stdout, flushed per network read; everything else goes to
+stderr. Both go through `cli.output`: stderr is always sanitised, stdout on a terminal (or with
+--sanitize). The exit code says what happened (see EXIT_CODES), and the key never appears in
+any output.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import stat
 import sys
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO
 
 from tikhub_tui.cli import (
@@ -46,7 +49,12 @@ EPILOG = """\
 exit codes: 0 answered (also when cut at the token limit, with a warning), 1 the answer
 could not be written to standard output, 2 usage or settings error, 3 no API key or the key
 was rejected, 4 rate limited, 5 upstream error (error status or event, blocked prompt,
-stream ended early), 6 network error or timeout, 130 interrupted.
+stream ended early, an event or answer past its size limit), 6 network error or timeout,
+130 interrupted, 141 the reader of the output went away (`| head`).
+
+On a terminal, control characters and escape sequences in the answer are shown (as ␛[2J,
+␇...), never obeyed; to a pipe or a file the answer's text passes unchanged. --raw and
+--sanitize choose either way. Diagnostics on stderr are always sanitised.
 
 The key comes from TIKHUB_API_KEY, else the OS keyring (`tikhub-tui keys set`).
 The base URL from --base-url, else TIKHUB_BASE_URL, else config.toml, else
@@ -74,7 +82,31 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
         "--timeout",
         type=seconds_argument,
         metavar="SECONDS",
-        help="read timeout: give up after this long without data",
+        help="give up after this long without new text (keep-alive bytes do not count); "
+        "also the wait for the first text unless --first-token-timeout says otherwise",
+    )
+    parser.add_argument(
+        "--first-token-timeout",
+        type=seconds_argument,
+        metavar="SECONDS",
+        help="give up if no text or reasoning came this long after sending (default 300)",
+    )
+    parser.add_argument(
+        "--total-timeout",
+        type=seconds_argument,
+        metavar="SECONDS",
+        help="give up if the whole answer takes longer (default: no limit)",
+    )
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--raw",
+        action="store_true",
+        help="write the answer's bytes unchanged, even to a terminal",
+    )
+    shown.add_argument(
+        "--sanitize",
+        action="store_true",
+        help="show control characters and escapes as symbols, even to a pipe or a file",
     )
     sessions = parser.add_mutually_exclusive_group()
     sessions.add_argument(
@@ -160,6 +192,13 @@ def _not_utf8(where: str, position: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tikhub_tui.cli.output import guarded_output
+
+    with guarded_output("raw" if args.raw else "sanitize" if args.sanitize else "auto"):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from tikhub_tui.core.errors import ApiError
     from tikhub_tui.core.providers import UsageError
     from tikhub_tui.core.settings import SettingsError
@@ -223,12 +262,13 @@ def _ask(args: argparse.Namespace) -> int:
             f"retrying in {notice.wait:g} s (attempt {notice.attempt + 1})"
         )
 
-    client_settings = ClientSettings(
-        base_url=base_url,
-        connect_timeout=settings.connect_timeout,
+    client_settings = replace(
+        ClientSettings.of(settings, base_url),
         read_timeout=args.timeout or settings.read_timeout,
-        max_retries=settings.max_retries,
-        max_retry_wait=settings.max_retry_wait,
+        first_token_timeout=args.first_token_timeout
+        or args.timeout
+        or settings.first_token_timeout,
+        total_timeout=args.total_timeout or settings.total_timeout,
     )
     try:
         recorder = open_recorder(
@@ -258,6 +298,11 @@ def _ask(args: argparse.Namespace) -> int:
     except ApiError as error:
         result.record(recorder, answer_status(failure=error.kind), error=error.message)
         raise
+    except (ValueError, TypeError, LookupError, ArithmeticError, RecursionError) as error:
+        # whatever a server sent that got past the checks: the answer so far is kept
+        failure = ApiError("upstream", f"unexpected error: {type(error).__name__}: {error}")
+        result.record(recorder, answer_status(failure=failure.kind), error=failure.message)
+        raise failure from None
     except OSError as error:  # stdout cannot be written: a closed pipe, a full disk
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         result.record(recorder, answer_status(cancelled=True))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tikhub_tui.cli import EXIT_OK, EXIT_USAGE
+from tikhub_tui.cli.output import guarded_output, write_trusted
 from tikhub_tui.core.store import Store, default_path, move_aside
 from tikhub_tui.core.store.records import (
     InvalidSessionData,
@@ -28,9 +29,12 @@ from tikhub_tui.core.store.records import (
     to_iso,
 )
 from tikhub_tui.core.store.text import display_safe, format_age
+from tikhub_tui.core.untrusted import JSONRefused, parse_json
 
 EXIT_FAILURE = 1
 """The store could not be used, an output file could not be written, or the user declined."""
+MAX_IMPORT_BYTES = 512_000_000
+"""A bigger file is no session export (a session of 100,000 long answers fits)."""
 
 _HINT = "see `tikhub-tui sessions list` (deleted ones: `sessions list --deleted`)"
 
@@ -90,11 +94,13 @@ def say(message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run one action and return its exit code; errors are reported, never raised."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="replace")
+    """Run one action and return its exit code; errors are reported, never raised. What is
+    printed goes through `cli.output` (on a terminal, stored text never drives it)."""
+    with guarded_output():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         action = args.action or "list"
         if action == "move-aside":
@@ -222,10 +228,10 @@ def _search(store: Store, args: argparse.Namespace) -> int:
         title = display_safe(hit.title) or "(untitled)"
         print(f"{hit.session_id}  {format_age(hit.created_at, now)}  {title}")
         who = "you" if hit.role == "user" else "assistant"
-        spans = "".join(
+        spans = "".join(  # span text is display-safe already: only our own escapes remain
             f"\x1b[1;4m{s.text}\x1b[0m" if s.match and marked else s.text for s in hit.spans
         )
-        print(f"    {who}: {spans}")
+        write_trusted(f"    {who}: {spans}\n")
     return EXIT_OK
 
 
@@ -265,18 +271,13 @@ def _export(store: Store, args: argparse.Namespace) -> int:
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:
-    name = "stdin" if args.file == "-" else args.file
+    name = "stdin" if args.file == "-" else display_safe(args.file)
+    raw = _read_import(args.file, name)
     try:
-        raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise _UsageError(f"cannot read {name}: {reason}") from None
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
+        data = parse_json(raw, max_chars=MAX_IMPORT_BYTES, what=name)
+    except JSONRefused as exc:
         raise _UsageError(
-            f"{name} is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
-            "it should come from `tikhub-tui sessions export ID --format json`"
+            f"{exc}; it should come from `tikhub-tui sessions export ID --format json`"
         ) from None
     try:
         session_id = store.import_json(data)
@@ -286,6 +287,28 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     title = store.get_session(session_id).title or "(untitled)"
     say(f"imported {display_safe(title)!r} as {session_id}")
     return EXIT_OK
+
+
+def _read_import(path: str, name: str) -> str:
+    """The file's text, if it is UTF-8 and no larger than MAX_IMPORT_BYTES."""
+    try:
+        if path == "-":
+            raw = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
+        else:
+            with open(path, "rb") as file:
+                raw = file.read(MAX_IMPORT_BYTES + 1)
+    except OSError as exc:
+        raise _UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise _UsageError(
+            f"{name} is larger than {MAX_IMPORT_BYTES // 1_000_000} MB: not a session export"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _UsageError(
+            f"cannot read {name}: it is not UTF-8 text (byte {exc.start + 1})"
+        ) from None
 
 
 def _delete(store: Store, args: argparse.Namespace) -> int:

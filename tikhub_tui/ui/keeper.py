@@ -16,6 +16,7 @@ from pathlib import Path
 from tikhub_tui.core.model import Conversation
 from tikhub_tui.core.store import Store
 from tikhub_tui.core.store.records import SessionSummary, StoredMessage, StoreError
+from tikhub_tui.core.store.text import display_safe
 from tikhub_tui.core.store.writer import AnswerWriter
 from tikhub_tui.ui.streaming import LiveStream
 
@@ -37,10 +38,11 @@ class AnswerRecorder:
             return
         try:
             self._writer.append(text=text, reasoning=reasoning)
-        except StoreError as error:
-            self.problem = str(error)
+        except Exception as error:  # a full disk, or anything else: the stream goes on
+            self.problem = _problem(error)
 
     def close(self, live: LiveStream) -> None:
+        """Write the outcome; never raises (it runs at the end of every stream)."""
         try:
             self._writer.finish(
                 live.status,
@@ -50,8 +52,14 @@ class AnswerRecorder:
                 live.duration,
                 live.error.message if live.error else "",
             )
-        except StoreError as error:
-            self.problem = self.problem or str(error)
+        except Exception as error:
+            self.problem = self.problem or _problem(error)
+            with contextlib.suppress(Exception):
+                self._writer.close()  # what was written so far stays, marked incomplete
+
+
+def _problem(error: Exception) -> str:
+    return str(error) if isinstance(error, StoreError) else f"{type(error).__name__}: {error}"
 
 
 class Keeper:
@@ -103,7 +111,10 @@ class Keeper:
             self.store.set_leaf(self.session_id, message_id, descend=True)
 
     def title(self) -> str:
-        return self.store.get_session(self.session_id).title if self.session_id else ""
+        """The open session's title as the header shows it (escapes shown, not obeyed)."""
+        if self.session_id is None:
+            return ""
+        return display_safe(self.store.get_session(self.session_id).title)
 
     # -- messages ----------------------------------------------------------------------------
 

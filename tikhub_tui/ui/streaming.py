@@ -251,8 +251,14 @@ class StreamController:
         return bool(text or reasoning)
 
     async def finished(self, live: LiveStream) -> None:
-        """Called by the screen on StreamEnded: final drain, forget the stream."""
-        await self._drain_one(live)
+        """Called by the screen on StreamEnded: final drain, forget the stream (even when
+        showing the last text failed: the screen must not think it still streams)."""
+        try:
+            await self._drain_one(live)
+        finally:
+            self._forget(live)
+
+    def _forget(self, live: LiveStream) -> None:
         if live in self._live:
             self._live.remove(live)
             COLLECTOR.release()
@@ -275,7 +281,6 @@ class StreamController:
 
     def _run(self, live: LiveStream, batch: _Batch) -> None:
         post = self._screen.post_message
-        observer = live.observer
         try:
             for event in live.stream:
                 if isinstance(event, TextDelta | ReasoningDelta):
@@ -296,13 +301,29 @@ class StreamController:
         except ApiError as error:
             live.error = error
         except Exception as error:
-            live.error = ApiError("upstream", f"unexpected error: {type(error).__name__}: {error}")
+            live.error = _unexpected(error)
         finally:
+            self._end(live, batch)
+
+    def _end(self, live: LiveStream, batch: _Batch) -> None:
+        """The end of every stream, whatever happened before: it cannot raise, so the text is
+        always handed over, the store always told and the screen always told."""
+        try:
             batch.hand_over()
-            live.ended = time.monotonic()
-            if observer:
-                observer.close(live)
-            post(StreamEnded(live))
+        except Exception as error:
+            live.error = live.error or _unexpected(error)
+        live.ended = time.monotonic()
+        if live.observer:
+            try:
+                live.observer.close(live)
+            except Exception as error:
+                live.error = live.error or _unexpected(error)
+        self._screen.post_message(StreamEnded(live))
+
+
+def _unexpected(error: Exception) -> ApiError:
+    """Whatever got past the checks, as an error the screen shows (redacted like any other)."""
+    return ApiError("upstream", f"unexpected error: {type(error).__name__}: {error}")
 
 
 class _Batch:
@@ -324,6 +345,6 @@ class _Batch:
         text, reasoning = "".join(self.text), "".join(self.reasoning)
         self.text.clear()
         self.reasoning.clear()
-        live.put(text, reasoning)
+        live.put(text, reasoning)  # on screen first: the store may fail
         if live.observer is not None:
             live.observer.append(text=text, reasoning=reasoning)

@@ -16,6 +16,7 @@ from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.paths import data_dir
+from tikhub_tui.core.secrets.redact import redact
 from tikhub_tui.core.store.records import (
     Clock,
     NoSuchMessage,
@@ -29,6 +30,7 @@ from tikhub_tui.core.store.records import (
 )
 from tikhub_tui.core.store.schema import connect, immediate, store_error
 from tikhub_tui.core.store.text import new_session_id, title_from_prompt
+from tikhub_tui.core.untrusted import valid_utf8
 
 DB_NAME = "sessions.db"
 
@@ -77,6 +79,15 @@ def guarded(method: Callable[Concatenate[_S, _P], _R]) -> Callable[Concatenate[_
             raise store_error(self.path, exc) from exc
 
     return wrapper
+
+
+def writable(values: dict[str, Any]) -> dict[str, Any]:
+    """Column values as the store keeps them: text valid UTF-8 (a lone surrogate cannot be
+    written), and no known API key in an error message, whatever exception carried it."""
+    clean = {k: valid_utf8(v) if isinstance(v, str) else v for k, v in values.items()}
+    if clean.get("error"):
+        clean["error"] = redact(clean["error"])
+    return clean
 
 
 def message_from_row(row: tuple[Any, ...]) -> StoredMessage:
@@ -155,6 +166,7 @@ class StoreBase:
         return Session(row[0], row[1], row[2], from_iso(row[3]), from_iso(row[4]), row[5], deleted)
 
     def _update_session(self, session_id: str, sql: str, params: tuple[Any, ...]) -> None:
+        params = tuple(valid_utf8(p) if isinstance(p, str) else p for p in params)
         with self._write() as conn:
             if conn.execute(sql, (*params, session_id)).rowcount == 0:
                 raise NoSuchSession(f"no session {session_id!r}")
@@ -175,6 +187,7 @@ class StoreBase:
         if row is None:
             raise NoSuchSession(f"no session {session_id!r}")
         parent = row[0] if parent_id is LEAF else parent_id
+        values = writable(values)
         depth = 0
         if parent is not None:
             found = conn.execute(
@@ -217,6 +230,7 @@ class StoreBase:
 
     def _copy_in(self, title: str, system: str, created_at: str, rows: list[dict[str, Any]]) -> str:
         """Create a session from a linear list of message column values, in one transaction."""
+        title, system = valid_utf8(title), valid_utf8(system)
         for _ in range(8):
             session_id = self._new_id()
             try:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from datetime import datetime
 
 from tikhub_tui.core.store.records import Span
+from tikhub_tui.core.untrusted import for_terminal
 
 ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 """Crockford base32 in lower case: URL-safe, no look-alike letters (i, l, o, u)."""
@@ -44,17 +44,17 @@ def title_from_prompt(text: str, limit: int = 60) -> str:
     return cut.rstrip(" ,.;:-") + "…"
 
 
+_BLANKS = str.maketrans("\t\r\n", "   ")
+_BLANKS_BUT_NEWLINE = str.maketrans("\t\r", "  ")
+
+
 def display_safe(text: str, *, keep_newlines: bool = False) -> str:
-    """Drop control characters (terminal escapes among them); tabs become spaces."""
-    out: list[str] = []
-    for char in text:
-        if char == "\n" and keep_newlines:
-            out.append(char)
-        elif char in "\t\r\n":
-            out.append(" ")
-        elif unicodedata.category(char) != "Cc":
-            out.append(char)
-    return "".join(out)
+    """One line (or lines, with `keep_newlines`) fit for a list or a terminal: tabs and line
+    breaks become spaces, other controls and escapes are shown as the terminal sanitiser shows
+    them ("␛[2J"), never obeyed."""
+    if keep_newlines:
+        return for_terminal(text.replace("\r\n", "\n").translate(_BLANKS_BUT_NEWLINE))
+    return for_terminal(text.translate(_BLANKS))
 
 
 def fts_query(text: str, *, prefix: bool = True) -> str | None:

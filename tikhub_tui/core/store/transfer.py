@@ -6,6 +6,7 @@ field on import: a bad file is refused with the field named, never half imported
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,8 @@ from tikhub_tui.core.store.records import (
 
 FORMAT = "tikhub-tui.session"
 FORMAT_VERSION = 1
+LARGEST_NUMBER = 1 << 53
+"""Counts and seconds above this are not real (and a bigger integer does not fit SQLite)."""
 
 
 def row_values(message: StoredMessage) -> dict[str, Any]:
@@ -87,6 +90,14 @@ class ImportedSession:
     rows: list[dict[str, Any]]
 
 
+def _shown(value: object) -> str:
+    """A value from the file, for a message: its start only (it may be huge)."""
+    if isinstance(value, dict | list):
+        return f"a JSON {'object' if isinstance(value, dict) else 'list'}"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def _text(obj: dict[str, Any], key: str, where: str) -> str:
     value = obj.get(key, "")
     if value is None:
@@ -101,9 +112,9 @@ def _number(obj: dict[str, Any], key: str, where: str, *, whole: bool = False) -
     if value is None:
         return None
     wrong_kind = isinstance(value, bool) or not isinstance(value, int if whole else (int, float))
-    if wrong_kind or value < 0:
+    if wrong_kind or not (0 <= value < LARGEST_NUMBER and math.isfinite(value)):
         kind = "a whole number" if whole else "a number"
-        raise InvalidSessionData(f"{where}.{key} must be {kind} >= 0 or null, not {value!r}")
+        raise InvalidSessionData(f"{where}.{key} must be {kind} >= 0 or null, not {_shown(value)}")
     return value
 
 
@@ -113,8 +124,10 @@ def _time(obj: dict[str, Any], key: str, where: str, default: str) -> str:
         return default
     try:
         return to_iso(from_iso(value))
-    except ValueError:
-        raise InvalidSessionData(f"{where}.{key} is not an ISO 8601 time: {value!r}") from None
+    except (ValueError, OverflowError):
+        raise InvalidSessionData(
+            f"{where}.{key} is not an ISO 8601 time: {_shown(value)}"
+        ) from None
 
 
 def from_json(data: object, now: str) -> ImportedSession:
@@ -122,7 +135,7 @@ def from_json(data: object, now: str) -> ImportedSession:
     if not isinstance(data, dict):
         raise InvalidSessionData("a session export must be a JSON object")
     if data.get("format", FORMAT) != FORMAT:
-        raise InvalidSessionData(f"format is {data.get('format')!r}, expected {FORMAT!r}")
+        raise InvalidSessionData(f"format is {_shown(data.get('format'))}, expected {FORMAT!r}")
     messages = data.get("messages")
     if not isinstance(messages, list):
         raise InvalidSessionData("messages must be a list")
@@ -133,7 +146,9 @@ def from_json(data: object, now: str) -> ImportedSession:
             raise InvalidSessionData(f"{where} must be an object")
         role = message.get("role")
         if role not in ("user", "assistant"):
-            raise InvalidSessionData(f"{where}.role must be 'user' or 'assistant', not {role!r}")
+            raise InvalidSessionData(
+                f"{where}.role must be 'user' or 'assistant', not {_shown(role)}"
+            )
         status = message.get("status") or "complete"
         if status not in STATUSES:
             raise InvalidSessionData(f"{where}.status must be one of {', '.join(STATUSES)}")

@@ -15,8 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tikhub_tui.core.model import Usage
+from tikhub_tui.core.store.base import writable
 from tikhub_tui.core.store.records import STATUSES, Clock, StoreError, to_iso, utc_now
 from tikhub_tui.core.store.schema import connect, immediate, store_error
+from tikhub_tui.core.untrusted import valid_utf8
 
 
 class AnswerWriter:
@@ -71,10 +73,10 @@ class AnswerWriter:
             self._open_conn()
             self._raise_timer_error()
             if text:
-                self._text.append(text)
+                self._text.append(valid_utf8(text))
                 self._dirty_text = True
             if reasoning:
-                self._reasoning.append(reasoning)
+                self._reasoning.append(valid_utf8(reasoning))
                 self._dirty_reasoning = True
             waited = self._monotonic() - self._last_flush
             if waited >= self.interval:
@@ -106,9 +108,10 @@ class AnswerWriter:
         with self._lock:
             conn = self._open_conn()
             self._cancel_timer()
-            answer: tuple[object, ...] = (self.text, self.reasoning, status, finish_reason)
+            row = writable({"finish_reason": finish_reason, "error": error})
+            answer: tuple[object, ...] = (self.text, self.reasoning, status, row["finish_reason"])
             answer += (usage.input_tokens, usage.output_tokens, usage.reasoning_tokens)
-            answer += (ttft, duration, error)
+            answer += (ttft, duration, row["error"])
             try:
                 with immediate(conn):
                     conn.execute(

@@ -473,7 +473,14 @@ class ChatScreen(Screen[None]):
             view.set_meta(meta_line(live, timings=not self.tikhub.deterministic))
         problem = getattr(live.observer, "problem", "")
         if problem:
-            self.notify(f"The answer could not be saved: {problem}", severity="error", markup=False)
+            self.notify(
+                f"The answer could not be saved: {problem} It stays on screen until you quit.",
+                severity="error",
+                markup=False,
+                timeout=15,
+            )
+        if self.keeper is not None and self.keeper.error is None and live.observer is not None:
+            self.keeper.problem = problem  # the status line says NOT SAVING until one works
         self.refresh_status()
         self.post_message(self.SessionsChanged())
 

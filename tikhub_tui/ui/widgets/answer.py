@@ -4,7 +4,9 @@ The body grows by `append_text` (called by the stream controller's drain timer).
 into segments so that only the part near the viewport is real Markdown; the text itself is
 kept whole in `text` for copying and saving. State shows on the small children (the metrics
 line, the error box), never as a class on the answer itself: a class change there would
-restyle every Markdown block inside it.
+restyle every Markdown block inside it. Everything shown passes the terminal sanitiser on the
+way in (Textual would pass an escape sequence in widget text to the terminal); the store keeps
+what the server sent.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Collapsible, Static
 
+from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.segments import SegmentSplitter
 from tikhub_tui.ui.widgets.segment import Segment
 
@@ -119,6 +122,7 @@ class AnswerView(Vertical):
 
     def add_text(self, text: str) -> list[Segment]:
         """Split new text into the segments; returns the segments that got some of it."""
+        text = for_terminal(text)
         self._parts.append(text)
         touched: list[Segment] = []
         sealed, added = self._splitter.feed(text)
@@ -139,7 +143,7 @@ class AnswerView(Vertical):
         return touched
 
     def append_reasoning(self, text: str) -> None:
-        self._reasoning.append(text)
+        self._reasoning.append(for_terminal(text))
         reasoning = self.reasoning
         section = self.query_one("#reasoning", Collapsible)
         section.display = True
@@ -154,12 +158,12 @@ class AnswerView(Vertical):
         meta.set_class(state == "stopped", "-stopped")
 
     def set_meta(self, line: str) -> None:
-        self.query_one("#meta", Static).update(line)
+        self.query_one("#meta", Static).update(for_terminal(line))
 
     def show_error(self, message: str, hint: str) -> None:
         self.state = "error"
         box = self.query_one("#error", Static)
-        box.update(f"{message}\n→ {hint}" if hint else message)
+        box.update(for_terminal(f"{message}\n→ {hint}" if hint else message))
         box.display = True
 
     @property

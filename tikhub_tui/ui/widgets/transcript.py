@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.segment import Segment
 
@@ -28,6 +29,7 @@ class UserMessage(Static):
     """
 
     def __init__(self, text: str, message_id: int | None = None) -> None:
+        text = for_terminal(text)  # an imported session's prompt can hold anything
         super().__init__(text, markup=False)
         self.text = text
         self.message_id = message_id
