@@ -16,14 +16,28 @@ from pathlib import Path
 
 import platformdirs
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.memory_keyring import MemoryKeyring
 from tikhub_tui.core.secrets import use_session_key
+from tikhub_tui.core.secrets.redact import forget_all
 
 FAKE_KEY = "sk-test-FAKE-0000-not-a-real-key-1234"
 """A key that is obviously fake; tests check that it never leaks into output."""
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Property tests: a fixed budget and no randomness between runs (each test's examples derive
+# from its name), no example database in the work tree, no clock limit on slow machines.
+settings.register_profile(
+    "tikhub",
+    derandomize=True,
+    max_examples=100,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile("tikhub")
 
 # -- the session layer: taken before any test runs, never monkeypatched -------------------------
 
@@ -116,6 +130,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     # both are process-wide: a test that saves a key must not hand it to the next test
     MemoryKeyring.clear()
     use_session_key(None)
+    forget_all()  # the keys an earlier test's client remembered for redaction
     yield tmp_path
     MemoryKeyring.clear()
     use_session_key(None)

@@ -18,8 +18,8 @@ def segments_of(text: str, pieces: list[str] | None = None, **kw: int) -> list[t
     current = ""
     for piece in pieces if pieces is not None else [text]:
         sealed, added = splitter.feed(piece)
-        for rest, in_fence in sealed:
-            done.append((current + rest, in_fence))
+        for rest, cut in sealed:
+            done.append((current + rest, cut == "fence"))
             current = ""
         current += added
     done.append((current, False))

@@ -128,11 +128,13 @@ class AnswerView(Vertical):
         sealed, added = self._splitter.feed(text)
         if sealed:
             fresh: list[Segment] = []
-            for rest, in_fence in sealed:
+            for rest, cut in sealed:
                 self._segments[-1].append(rest)
-                self._segments[-1].seal(fence_cut_after=in_fence)
+                self._segments[-1].seal(
+                    fence_cut_after=cut == "fence", line_cut_after=cut == "line"
+                )
                 touched.append(self._segments[-1])
-                segment = Segment(fence_cut_before=in_fence)
+                segment = Segment(fence_cut_before=cut == "fence")
                 self._segments.append(segment)
                 fresh.append(segment)
             self.query_one("#body", Vertical).mount_all(fresh)
