@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -87,7 +86,7 @@ class RawServer:
                 if self._stop.is_set():
                     return
                 if isinstance(part, float):
-                    time.sleep(part)
+                    self._stop.wait(part)  # a closing test does not wait for the pause
                 else:
                     conn.sendall(part)
             with contextlib.suppress(OSError):
@@ -119,18 +118,23 @@ def _read_request(conn: socket.socket) -> Request | None:
 
 def http_response(
     status: int,
-    body: bytes | Iterable[bytes],
+    body: bytes | Iterable[bytes | float],
     *,
     headers: dict[str, str] | None = None,
     reason: bytes = b"OK",
     content_type: str = "text/event-stream",
-) -> list[bytes]:
-    """A well-formed response: chunked, each body part in a write (and a chunk) of its own."""
+) -> list[bytes | float]:
+    """A well-formed response, chunked: each body part in a write (and a chunk) of its own,
+    a float in the body a pause of that many seconds."""
     parts = [body] if isinstance(body, bytes) else list(body)
     head = [b"HTTP/1.1 %d %s" % (status, reason), b"content-type: " + content_type.encode()]
     head += [f"{name}: {value}".encode() for name, value in (headers or {}).items()]
     head += [b"transfer-encoding: chunked", b"connection: close"]
-    out = [b"\r\n".join(head) + b"\r\n\r\n"]
-    out += [b"%x\r\n%s\r\n" % (len(part), part) for part in parts if part]
+    out: list[bytes | float] = [b"\r\n".join(head) + b"\r\n\r\n"]
+    for part in parts:
+        if isinstance(part, float):
+            out.append(part)
+        elif part:
+            out.append(b"%x\r\n%s\r\n" % (len(part), part))
     out.append(b"0\r\n\r\n")
     return out

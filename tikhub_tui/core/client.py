@@ -392,6 +392,8 @@ class ChatStream:
         yield from out.flush()
         if self.cancelled:
             raise StreamCancelled()
+        if watchdog.fired is not None and not out.finished:  # the end of a body read to EOF
+            raise self._deadline(watchdog.fired)
         if not out.finished:
             raise ApiError(
                 "ended_early",
