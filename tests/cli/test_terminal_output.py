@@ -141,6 +141,7 @@ def test_a_markdown_export_to_a_terminal_is_sanitised_and_to_a_file_kept(
     with on_a_terminal(monkeypatch) as (received, stderr):
         assert main(["sessions", "export", session, "--format", "md"]) == 0
         assert main(["sessions", "show", session, "--reasoning"]) == 0
+    assert terminal_bytes(stderr.getvalue().encode()) == []
     assert terminal_bytes(bytes(received)) == [] and "wipe ␛[2J␛[3J and ␛[2J" in received.decode()
     target = f"{tmp_path}/out.md"
     assert main(["sessions", "export", session, "--format", "md", "-o", target]) == 0
