@@ -74,8 +74,16 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
         raw = path.read_bytes()
     except FileNotFoundError:
         return Settings(), []
+    except PermissionError:
+        raise SettingsError(
+            f"cannot read {path}: permission denied. Fix: make it yours and readable "
+            f"(chmod 600 {path}), or remove it to start from the defaults"
+        ) from None
     except OSError as error:
-        raise SettingsError(f"cannot read {path}: {error.strerror or error}") from None
+        raise SettingsError(
+            f"cannot read {path}: {error.strerror or error}. Fix: check the file, or remove it "
+            "to start from the defaults"
+        ) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

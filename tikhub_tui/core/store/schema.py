@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -137,6 +138,12 @@ def store_error(path: Path, exc: BaseException) -> StoreError:
     else:
         kind, cause, aside = "io", str(exc) or type(exc).__name__, False
         fix = "check the file and its directory, or set TIKHUB_TUI_DATA_DIR to another directory"
+    if kind == "readonly" and _unusable(path):
+        cause = f"you may not read and write it (mode {stat.filemode(path.stat().st_mode)})"
+        fix = (
+            f"give it back to yourself (chmod 600 {path}), or set TIKHUB_TUI_DATA_DIR to "
+            "another directory"
+        )
     detail = f" ({exc})" if str(exc) and str(exc) not in cause and kind != "not_a_database" else ""
     note = "; it was left untouched" if aside else ""
     return StoreError(
@@ -145,6 +152,14 @@ def store_error(path: Path, exc: BaseException) -> StoreError:
         kind=kind,
         can_move_aside=aside,
     )
+
+
+def _unusable(path: Path) -> bool:
+    """The file exists but this user may not read and write it."""
+    try:
+        return path.is_file() and not os.access(path, os.R_OK | os.W_OK)
+    except OSError:
+        return False
 
 
 def _create_private(path: Path) -> None:

@@ -224,6 +224,9 @@ class ChatScreen(Screen[None]):
             return call()
         except StoreError as error:
             self.notify(str(error), title="Session store", severity="error", markup=False)
+            if self.keeper is not None and self.keeper.error is None:
+                self.keeper.problem = str(error)  # NOT SAVING until a save works again
+                self.refresh_status()
             return None
 
     def refresh_status(self) -> None:
