@@ -20,7 +20,7 @@ from tikhub_tui.core.store import Store
 
 @pytest.mark.parametrize("mode", ["readonly", "full"])
 def test_the_disk_failing_mid_session_keeps_the_text_and_says_so(mode: str) -> None:
-    with unprivileged_home() as (home, env):
+    with unprivileged_home() as (_home, env):
         result = run_unprivileged([sys.executable, "-m", "tests.ui.disk_probe", mode], env, cwd=REPO)
     assert result.returncode == 0, result.stderr[-3000:]
     seen = json.loads(result.stdout.strip().splitlines()[-1])
