@@ -16,7 +16,14 @@ from pathlib import Path
 
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.store.base import writable
-from tikhub_tui.core.store.records import STATUSES, Clock, StoreError, to_iso, utc_now
+from tikhub_tui.core.store.records import (
+    STATUSES,
+    Clock,
+    StoreError,
+    to_iso,
+    usage_columns,
+    utc_now,
+)
 from tikhub_tui.core.store.schema import connect, immediate, store_error
 from tikhub_tui.core.untrusted import valid_utf8
 
@@ -109,15 +116,16 @@ class AnswerWriter:
             conn = self._open_conn()
             self._cancel_timer()
             row = writable({"finish_reason": finish_reason, "error": error})
+            counts = usage_columns(usage)
             answer: tuple[object, ...] = (self.text, self.reasoning, status, row["finish_reason"])
-            answer += (usage.input_tokens, usage.output_tokens, usage.reasoning_tokens)
-            answer += (ttft, duration, row["error"])
+            answer += (*counts.values(), ttft, duration, row["error"])
+            sets = ", ".join(f"{name} = ?" for name in counts)
             try:
                 with immediate(conn):
                     conn.execute(
                         "UPDATE messages SET text = ?, reasoning = ?, status = ?, "
-                        "finish_reason = ?, input_tokens = ?, output_tokens = ?, "
-                        "reasoning_tokens = ?, ttft = ?, duration = ?, error = ? WHERE id = ?",
+                        f"finish_reason = ?, {sets}, ttft = ?, duration = ?, error = ? "
+                        "WHERE id = ?",
                         (*answer, self.message_id),
                     )
                     conn.execute(
