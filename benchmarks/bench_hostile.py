@@ -2,7 +2,8 @@
 
 A loopback server in this process answers each run with one of:
 - a gzip body of 1 MB that inflates to 1 GiB with no newline (`ask`);
-- a single 20 MB `data:` line (`ask`, and the app: Enter -> the error on screen);
+- a single 20 MB `data:` line, one text delta (`ask`, and the app: Enter -> the error on
+  screen, or, without the limit, the text);
 - one byte of an SSE comment every 0.5 s, never any text (`ask --timeout 3`), and the same
   after a first piece of text;
 - a 4 MB paragraph without a line break, in 40 pieces, within the limits (the app: Enter ->
@@ -59,7 +60,8 @@ def gzip_bomb() -> Parts:
 
 
 def long_line() -> Parts:
-    return http_response(200, [b"data: " + b"x" * (20 * 1024 * 1024) + b"\n\n"])
+    """One text delta of 20 MB: a single `data:` line of valid JSON."""
+    return http_response(200, [delta("x" * (20 * 1024 * 1024)), STOP])
 
 
 def trickle(first: bytes) -> Parts:

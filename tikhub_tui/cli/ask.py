@@ -13,7 +13,6 @@ import os
 import stat
 import sys
 import time
-from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO
 
 from tikhub_tui.cli import (
@@ -23,7 +22,7 @@ from tikhub_tui.cli import (
     EXIT_RATE_LIMIT,
     EXIT_UPSTREAM,
     EXIT_USAGE,
-    seconds_argument,
+    ask_limits,
 )
 from tikhub_tui.core.model import PROVIDERS
 
@@ -84,36 +83,7 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
         help="most tokens in the answer (default: max_tokens in config.toml, else as many as "
         "the model can write)",
     )
-    parser.add_argument(
-        "--timeout",
-        type=seconds_argument,
-        metavar="SECONDS",
-        help="give up after this long without new text (keep-alive bytes do not count); "
-        "also the wait for the first text unless --first-token-timeout says otherwise",
-    )
-    parser.add_argument(
-        "--first-token-timeout",
-        type=seconds_argument,
-        metavar="SECONDS",
-        help="give up if no text or reasoning came this long after sending (default 300)",
-    )
-    parser.add_argument(
-        "--total-timeout",
-        type=seconds_argument,
-        metavar="SECONDS",
-        help="give up if the whole answer takes longer (default: no limit)",
-    )
-    shown = parser.add_mutually_exclusive_group()
-    shown.add_argument(
-        "--raw",
-        action="store_true",
-        help="write the answer's bytes unchanged, even to a terminal",
-    )
-    shown.add_argument(
-        "--sanitize",
-        action="store_true",
-        help="show control characters and escapes as symbols, even to a pipe or a file",
-    )
+    ask_limits.add_arguments(parser)
     sessions = parser.add_mutually_exclusive_group()
     sessions.add_argument(
         "--continue",
@@ -205,7 +175,7 @@ def _not_utf8(where: str, position: int) -> str:
 def run(args: argparse.Namespace) -> int:
     from tikhub_tui.cli.output import guarded_output
 
-    with guarded_output("raw" if args.raw else "sanitize" if args.sanitize else "auto"):
+    with guarded_output(ask_limits.output_mode(args)):
         return _run(args)
 
 
@@ -231,7 +201,7 @@ def _ask(args: argparse.Namespace) -> int:
     from tikhub_tui.cli.ask_session import SessionChoiceError, open_recorder
     from tikhub_tui.cli.ask_usage import Meter, finish_code, fits
     from tikhub_tui.core.catalogue import for_settings
-    from tikhub_tui.core.client import ChatClient, ClientSettings, RetryNotice
+    from tikhub_tui.core.client import ChatClient, RetryNotice
     from tikhub_tui.core.errors import ApiError
     from tikhub_tui.core.model import answer_status
     from tikhub_tui.core.providers import infer_provider
@@ -276,14 +246,7 @@ def _ask(args: argparse.Namespace) -> int:
             f"retrying in {notice.wait:g} s (attempt {notice.attempt + 1})"
         )
 
-    client_settings = replace(
-        ClientSettings.of(settings, base_url),
-        read_timeout=args.timeout or settings.read_timeout,
-        first_token_timeout=args.first_token_timeout
-        or args.timeout
-        or settings.first_token_timeout,
-        total_timeout=args.total_timeout or settings.total_timeout,
-    )
+    client_settings = ask_limits.client_settings(settings, base_url, args)
     try:
         recorder = open_recorder(
             prompt,
