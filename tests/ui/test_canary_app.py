@@ -17,11 +17,11 @@ from tests.canary import SCENARIOS, Scenario
 from tests.conftest import FAKE_KEY
 from tests.leaks import shows_key
 from tests.raw_server import RawServer
-from tests.ui.conftest import SIZE, Notices, chat, demo_app, send
+from tests.ui.conftest import SIZE, Notices, chat, demo_app, last_answer, quiet, send
+from tikhub_tui.core.exchange import Exchange
 from tikhub_tui.core.paths import config_dir, data_dir
-from tikhub_tui.core.settings import Settings
+from tikhub_tui.core.store.writer import AnswerWriter
 from tikhub_tui.ui.app import TikhubApp
-from tikhub_tui.ui.keeper import AnswerRecorder
 from tikhub_tui.ui.widgets.answer import AnswerView
 
 pytestmark = pytest.mark.anyio
@@ -57,8 +57,8 @@ async def test_no_error_path_of_the_app_shows_the_key(
 ) -> None:
     monkeypatch.setenv("TIKHUB_API_KEY", FAKE_KEY)
     with RawServer(scenario.respond) as server:
-        settings = Settings(base_url=server.base_url, provider="anthropic", model="claude-x", max_retries=0)
-        app = TikhubApp(settings, deterministic=True)
+        settings = quiet(base_url=server.base_url, provider="anthropic", model="claude-x", max_retries=0)
+        app = TikhubApp(settings)
         notices = Notices()
         async with app.run_test(size=SIZE, message_hook=notices) as pilot:
             await send(pilot, "tell me")
@@ -66,29 +66,13 @@ async def test_no_error_path_of_the_app_shows_the_key(
                 view.query_one("#reasoning").collapsed = False  # type: ignore[attr-defined]
             await pilot.pause(0.2)
             shown = screen_text(app)
-            answer = chat(app).query_one(AnswerView)
+            answer = last_answer(app)
             texts = [answer.text, answer.reasoning, str(answer.query_one("#error").render())]
     assert server.requests and server.requests[0].key == FAKE_KEY
     assert "tell me" in shown  # the screen was read
     for text in [*notices.messages, shown, *texts]:
         assert not shows_key(text, FAKE_KEY), text
     assert not files_show_key()
-
-
-class Exploding:
-    """Stands in for the store's writer: fails every way a store can, and some it cannot."""
-
-    def __init__(self, failure: Exception) -> None:
-        self.failure = failure
-
-    def append(self, **_: str) -> None:
-        raise self.failure
-
-    def finish(self, *_: object) -> None:
-        raise self.failure
-
-    def close(self) -> None:
-        raise self.failure
 
 
 @pytest.mark.parametrize(
@@ -99,32 +83,31 @@ class Exploding:
 async def test_a_stream_whose_store_fails_in_any_way_still_ends(
     failure: Exception, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = AnswerRecorder.__init__
+    def explode(*_: object, **__: object) -> None:
+        raise failure
 
-    def exploding(self: AnswerRecorder, writer: object) -> None:
-        original(self, Exploding(failure))  # type: ignore[arg-type]
-
-    monkeypatch.setattr(AnswerRecorder, "__init__", exploding)
+    for name in ("append", "finish", "close"):
+        monkeypatch.setattr(AnswerWriter, name, explode)
     app = demo_app()
     notices = Notices()
     async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         await send(pilot, "lorem: 60")  # waits until the stream has ended
-        answer = chat(app).query_one(AnswerView)
-        assert answer.text.rstrip().endswith("END 60")  # the text stayed
+        assert last_answer(app).text.rstrip().endswith("END 60")  # the text stayed
         assert notices.about("could not be saved")
-        assert not chat(app).controller.busy
+        assert not chat(app).streaming
+        assert "NOT SAVING" in str(chat(app).query_one("#status").render())
         await send(pilot, "echo: and the next prompt works")
-        assert chat(app).query(AnswerView).last().text == "and the next prompt works"
+        assert last_answer(app).text == "and the next prompt works"
 
 
-async def test_a_stream_whose_end_fails_in_the_observer_still_ends(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken_close(self: AnswerRecorder, live: object) -> None:
+async def test_a_stream_whose_end_fails_still_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken_finish(self: Exchange, patience: float = 0) -> None:
         raise RuntimeError("the end went wrong")
 
-    monkeypatch.setattr(AnswerRecorder, "close", broken_close)
+    monkeypatch.setattr(Exchange, "finish", broken_finish)
     app = demo_app()
-    async with app.run_test(size=SIZE) as pilot:
+    notices = Notices()
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         await send(pilot, "echo: still shown")
-        answer = chat(app).query_one(AnswerView)
-        assert answer.text == "still shown" and not chat(app).controller.busy
-        assert "the end went wrong" in str(answer.query_one("#error").render())
+        assert last_answer(app).text == "still shown" and not chat(app).streaming
+        assert notices.about("the end went wrong")

@@ -24,9 +24,8 @@ from textual.strip import Strip
 from tests.canary import STOP, sse, text_delta, thinking
 from tests.conftest import FAKE_KEY
 from tests.raw_server import RawServer, http_response
-from tests.ui.conftest import SIZE, Notices, chat, send
+from tests.ui.conftest import SIZE, Notices, chat, quiet, send
 from tikhub_tui.core.model import Usage
-from tikhub_tui.core.settings import Settings
 from tikhub_tui.core.store import Store
 from tikhub_tui.ui.app import TikhubApp
 from tikhub_tui.ui.widgets.answer import AnswerView
@@ -60,8 +59,7 @@ def shown_controls(app: App[Any]) -> set[str]:
 
 
 def hostile_app(url: str) -> TikhubApp:
-    settings_ = Settings(base_url=url, provider="anthropic", model="claude-x", max_retries=0)
-    return TikhubApp(settings_, deterministic=True)
+    return TikhubApp(quiet(base_url=url, provider="anthropic", model="claude-x", max_retries=0))
 
 
 def saved_session(title: str, prompt: str, answer: str, reasoning: str, error: str, stop: str) -> None:

@@ -11,11 +11,9 @@ import pytest
 from tests.canary import STOP, text_delta
 from tests.conftest import FAKE_KEY
 from tests.raw_server import RawServer, http_response
-from tests.ui.conftest import SIZE, chat, send
-from tikhub_tui.core.settings import Settings
+from tests.ui.conftest import SIZE, last_answer, quiet, send
 from tikhub_tui.ui.app import TikhubApp
 from tikhub_tui.ui.segments import LONG_LINE
-from tikhub_tui.ui.widgets.answer import AnswerView
 
 pytestmark = pytest.mark.anyio
 
@@ -30,12 +28,11 @@ async def test_a_megabyte_paragraph_is_cut_and_only_its_visible_part_rendered(
     monkeypatch.setenv("TIKHUB_API_KEY", FAKE_KEY)
     reply = http_response(200, [*(text_delta(p) for p in pieces), STOP])
     with RawServer(lambda _: reply) as server:
-        settings = Settings(base_url=server.base_url, provider="anthropic", model="claude-x")
-        app = TikhubApp(settings, deterministic=True)
+        app = TikhubApp(quiet(base_url=server.base_url, provider="anthropic", model="claude-x"))
         async with app.run_test(size=SIZE) as pilot:
             await send(pilot, "one long paragraph, please", wait=True)
             await pilot.pause(0.5)
-            answer = chat(app).query_one(AnswerView)
+            answer = last_answer(app)
             segments = answer.segments()
             assert answer.text == paragraph  # nothing lost, nothing added
             assert "".join(s.source for s in segments) == paragraph

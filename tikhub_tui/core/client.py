@@ -86,11 +86,14 @@ class ChatClient:
         options: RequestOptions | None = None,
         on_retry: Callable[[RetryNotice], None] | None = None,
         before_wait: Callable[[], None] | None = None,
+        on_response: Callable[[], None] | None = None,
     ) -> ChatStream:
         """A stream to iterate (in a worker thread) for the answer to the conversation.
 
         `before_wait` is called whenever every event received so far has been yielded and the
         stream is about to wait for the network: the moment to flush output buffers.
+        `on_response` is called when the answer's response arrives (its status and headers,
+        before any event): the time to first byte.
         """
         return ChatStream(
             self,
@@ -100,6 +103,7 @@ class ChatClient:
             options or RequestOptions(),
             on_retry,
             before_wait,
+            on_response,
         )
 
     def close(self) -> None:
@@ -124,9 +128,11 @@ class ChatStream:
         options: RequestOptions,
         on_retry: Callable[[RetryNotice], None] | None,
         before_wait: Callable[[], None] | None = None,
+        on_response: Callable[[], None] | None = None,
     ) -> None:
         self._client = client
         self._before_wait = before_wait
+        self._on_response = on_response
         self._adapter = adapter(provider)
         self.provider = provider
         self.model = model
@@ -190,6 +196,8 @@ class ChatStream:
             response = self._send()
             status = response.status_code
             if 200 <= status < 300:
+                if self._on_response is not None:
+                    self._on_response()
                 self._check_event_stream(response)
                 return response
             message = self._redact(body_message(self._read_body(response)))
@@ -286,6 +294,7 @@ class ChatStream:
                             raise ApiError(
                                 "upstream",
                                 f"the provider reported an error mid-stream: {event.message}{code}",
+                                code=event.code,
                             )
                         out.add(event)
                 if out.progressed():

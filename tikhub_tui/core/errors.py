@@ -51,6 +51,7 @@ class ApiError(Exception):
         status: int | None = None,
         hint: str = "",
         retry_after: float | None = None,
+        code: str = "",
     ) -> None:
         message = safe_message(message)
         super().__init__(message)
@@ -60,6 +61,8 @@ class ApiError(Exception):
         self.hint = safe_message(hint) or HINTS[kind]
         self.retry_after = retry_after
         """Seconds the server asked us to wait (a 429's Retry-After), when it said."""
+        self.code = safe_message(code)[:80]
+        """The code of an error event inside the stream, as the adapter gave it ("" if none)."""
 
     def __str__(self) -> str:
         return f"{self.message} ({self.hint})"

@@ -1,22 +1,22 @@
-"""The foundation of `Store`: the connection, write transactions and the message insert.
+"""The foundation of `Store`: the connection, its lock, write transactions and the insert.
 
-Kept apart from the public operations in `store.py` so that each file stays readable; nothing
-outside the store modules should need to import it.
+Kept apart from the public operations in `database.py` so that each file stays readable;
+nothing outside the store modules should need to import it.
 """
 
 from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.paths import data_dir
-from tikhub_tui.core.secrets.redact import redact
 from tikhub_tui.core.store.records import (
     Clock,
     NoSuchMessage,
@@ -29,7 +29,7 @@ from tikhub_tui.core.store.records import (
     utc_now,
 )
 from tikhub_tui.core.store.schema import connect, immediate, store_error
-from tikhub_tui.core.store.text import new_session_id, title_from_prompt
+from tikhub_tui.core.store.text import new_session_id, title_from_prompt, writable
 from tikhub_tui.core.untrusted import valid_utf8
 
 DB_NAME = "sessions.db"
@@ -70,25 +70,18 @@ def default_path() -> Path:
 
 
 def guarded(method: Callable[Concatenate[_S, _P], _R]) -> Callable[Concatenate[_S, _P], _R]:
-    """Turn any sqlite3 failure inside a store method into a StoreError naming cause and fix."""
+    """Run a store method under the store's lock (one thread at a time on its connection),
+    and turn any sqlite3 failure in it into a StoreError naming cause and fix."""
 
     @functools.wraps(method)
     def wrapper(self: _S, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         try:
-            return method(self, *args, **kwargs)
+            with self._lock:
+                return method(self, *args, **kwargs)
         except sqlite3.Error as exc:
             raise store_error(self.path, exc) from exc
 
     return wrapper
-
-
-def writable(values: dict[str, Any]) -> dict[str, Any]:
-    """Column values as the store keeps them: text valid UTF-8 (a lone surrogate cannot be
-    written), and no known API key in an error message, whatever exception carried it."""
-    clean = {k: valid_utf8(v) if isinstance(v, str) else v for k, v in values.items()}
-    if clean.get("error"):
-        clean["error"] = redact(clean["error"])
-    return clean
 
 
 def message_from_row(row: tuple[Any, ...]) -> StoredMessage:
@@ -116,12 +109,18 @@ def message_from_row(row: tuple[Any, ...]) -> StoredMessage:
 
 
 class StoreBase:
-    """Connection, clock and id source of a store; used from the thread that opened it."""
+    """Connection, clock and id source of a store; usable from any thread, one call at a time.
+
+    A process keeps one store open and shares it (the app's screens and every answer in
+    flight, `ask` and its writer): one connection, so writers never wait on each other's
+    locks inside the process, and SQLite's own locking is left to other processes.
+    """
 
     def __init__(
         self, conn: sqlite3.Connection, path: Path, clock: Clock, new_id: Callable[[], str]
     ) -> None:
         self._conn = conn
+        self._lock = threading.RLock()
         self.path = path
         self.clock = clock
         self._new_id = new_id
@@ -136,11 +135,24 @@ class StoreBase:
     ) -> Self:
         """Open (creating, checking and migrating) the store; raises StoreError."""
         path = Path(path) if path is not None else default_path()
-        return cls(connect(path), path, clock or utc_now, new_id or new_session_id)
+        conn = connect(path, check_same_thread=False)
+        return cls(conn, path, clock or utc_now, new_id or new_session_id)
 
     def close(self) -> None:
-        """Close the connection (idempotent)."""
-        self._conn.close()
+        """Close the connection (idempotent); later calls raise StoreError."""
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def locked_write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction under the store's lock, for the store's own writers (the
+        AnswerWriter); sqlite3 failures become StoreError."""
+        with self._lock:
+            try:
+                with immediate(self._conn) as conn:
+                    yield conn
+            except sqlite3.Error as exc:
+                raise store_error(self.path, exc) from exc
 
     def __enter__(self) -> Self:
         return self

@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 import re
 from datetime import datetime
+from typing import Any
 
+from tikhub_tui.core.secrets.redact import redact
 from tikhub_tui.core.store.records import Span
-from tikhub_tui.core.untrusted import for_terminal
+from tikhub_tui.core.untrusted import for_terminal, valid_utf8
 
 ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 """Crockford base32 in lower case: URL-safe, no look-alike letters (i, l, o, u)."""
@@ -55,6 +57,15 @@ def display_safe(text: str, *, keep_newlines: bool = False) -> str:
     if keep_newlines:
         return for_terminal(text.replace("\r\n", "\n").translate(_BLANKS_BUT_NEWLINE))
     return for_terminal(text.translate(_BLANKS))
+
+
+def writable(values: dict[str, Any]) -> dict[str, Any]:
+    """Column values as the store keeps them: text valid UTF-8 (a lone surrogate cannot be
+    written), and no known API key in an error message, whatever exception carried it."""
+    clean = {k: valid_utf8(v) if isinstance(v, str) else v for k, v in values.items()}
+    if clean.get("error"):
+        clean["error"] = redact(clean["error"])
+    return clean
 
 
 def fts_query(text: str, *, prefix: bool = True) -> str | None:
