@@ -55,10 +55,31 @@ async def probe(mode: str) -> dict[str, Any]:
         screen = chat(app)
         answers = [view.text for view in screen.query(AnswerView)]
         status = str(screen.query_one("#status").render())
-        _repair(mode)
+    restart = await _restart() if mode == "readonly" else {}
+    _repair(mode)
     with Store.open() as store:
         saved = [m.text for s in store.list_sessions() for m in store.messages(s.id)]
-    return {"notices": notices.messages, "status": status, "answers": answers, "saved": saved}
+    return {
+        "notices": notices.messages,
+        "status": status,
+        "answers": answers,
+        "saved": saved,
+        "restart": restart,
+    }
+
+
+async def _restart() -> dict[str, Any]:
+    """The app started again while the data dir is still read-only."""
+    app = demo_app()
+    notices = Notices()
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
+        await send(pilot, "echo: after the restart")
+        screen = chat(app)
+        return {
+            "notices": notices.messages,
+            "status": str(screen.query_one("#status").render()),
+            "answers": [view.text for view in screen.query(AnswerView)],
+        }
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -26,11 +27,22 @@ def test_the_disk_failing_mid_session_keeps_the_text_and_says_so(mode: str) -> N
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     first, second = seen["answers"]
     assert first == "the first answer, saved" and second.rstrip().endswith("END 300")
+    # nothing saved before the disk failed is lost
+    assert seen["saved"][:2] == ["echo: the first answer, saved", "the first answer, saved"]
+    if len(seen["saved"]) == 4 and seen["saved"][3] == second:
+        # the store's connection was open before the change (modes are checked when a file
+        # is opened): the answer was saved anyway, and nothing had to be said
+        assert mode == "readonly" and "NOT SAVING" not in seen["status"]
+        # started again while the directory is read-only, the app says so and still answers
+        restart = seen["restart"]
+        assert restart["answers"][-1] == "after the restart"
+        assert restart["answers"][0] == "the first answer, saved"  # reopened, nothing lost
+        assert any(str(Path("data") / "sessions.db") in n for n in restart["notices"]), restart
+        assert "NOT SAVING" in restart["status"], restart
+        return
     problems = [n for n in seen["notices"] if "could not be saved" in n or "session store" in n]
     assert problems and all(".db" in n for n in problems), seen["notices"]
     assert "NOT SAVING" in seen["status"]
-    # nothing saved before the disk failed is lost
-    assert seen["saved"][:2] == ["echo: the first answer, saved", "the first answer, saved"]
 
 
 def test_unreadable_config_and_database_give_the_message_and_the_fix() -> None:
