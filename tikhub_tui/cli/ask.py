@@ -169,13 +169,7 @@ def _not_utf8(where: str, position: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tikhub_tui.cli.output import guarded_output
-
-    with guarded_output(ask_limits.output_mode(args)):
-        return _run(args)
-
-
-def _run(args: argparse.Namespace) -> int:
+    """Ask; what it prints goes through `cli.output` (set up by `cli.main`)."""
     from tikhub_tui.core.errors import ApiError
     from tikhub_tui.core.providers import UsageError
     from tikhub_tui.core.settings import SettingsError

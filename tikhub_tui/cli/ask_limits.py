@@ -1,7 +1,7 @@
 """`ask`'s clocks and the form of its output on the command line.
 
 The clocks (--timeout, --first-token-timeout, --total-timeout) become the client's settings;
---raw and --sanitize choose what stdout does with control characters (`cli.output`).
+--raw and --sanitize choose what stdout does with control characters (`cli.output.mode_of`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from tikhub_tui.cli import seconds_argument
 
 if TYPE_CHECKING:
-    from tikhub_tui.cli.output import Mode
     from tikhub_tui.core.client import ClientSettings
     from tikhub_tui.core.settings import Settings
 
@@ -63,6 +62,3 @@ def client_settings(settings: Settings, base_url: str, args: argparse.Namespace)
         total_timeout=args.total_timeout or settings.total_timeout,
     )
 
-
-def output_mode(args: argparse.Namespace) -> Mode:
-    return "raw" if args.raw else "sanitize" if args.sanitize else "auto"

@@ -52,6 +52,13 @@ class SafeWriter:
         return getattr(self.stream, name)
 
 
+def mode_of(args: object) -> Mode:
+    """What a command's --raw / --sanitize ask of stdout (`ask` has them; others: auto)."""
+    if getattr(args, "raw", False):
+        return "raw"
+    return "sanitize" if getattr(args, "sanitize", False) else "auto"
+
+
 def _tolerant(stream: TextIO) -> TextIO:
     """The stream, set to replace what its encoding cannot represent (a C locale) instead of
     failing on it."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tikhub_tui.cli import EXIT_OK, EXIT_USAGE
-from tikhub_tui.cli.output import guarded_output, write_trusted
+from tikhub_tui.cli.output import write_trusted
 from tikhub_tui.core.store import Store, default_path, move_aside
 from tikhub_tui.core.store.records import (
     InvalidSessionData,
@@ -95,12 +95,8 @@ def say(message: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run one action and return its exit code; errors are reported, never raised. What is
-    printed goes through `cli.output` (on a terminal, stored text never drives it)."""
-    with guarded_output():
-        return _run(args)
-
-
-def _run(args: argparse.Namespace) -> int:
+    printed goes through `cli.output` (set up by `cli.main`: stored text never drives a
+    terminal)."""
     try:
         action = args.action or "list"
         if action == "move-aside":
