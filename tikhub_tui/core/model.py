@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Role = Literal["user", "assistant"]
+AttachmentKind = Literal["text", "image", "pdf"]
+"""Text files travel as fenced text, images and PDFs in each protocol's own binary shape."""
 ProviderName = Literal["openai", "anthropic", "gemini"]
 PROVIDERS: tuple[ProviderName, ...] = ("openai", "anthropic", "gemini")
 
@@ -17,12 +19,35 @@ FinishReason = Literal["stop", "max_tokens", "content_filter", "other"]
 """Why a model stopped: a neutral reason; the provider's own word travels in `Finished.raw`."""
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a prompt: its name, what its bytes are (sniffed, not guessed from the
+    name) and the bytes; built by `core.attachments`, which checks them first."""
+
+    name: str
+    media_type: str
+    kind: AttachmentKind
+    data: bytes = field(repr=False)
+    sha256: str
+    """Hex digest of `data`: the attachment's identity in the store and in the gateway's report."""
+    pages: int | None = None
+    """A PDF's page count, when it could be read."""
+    width: int | None = None
+    height: int | None = None
+    """An image's size in pixels."""
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
 @dataclass(slots=True)
 class Message:
-    """One turn of a conversation."""
+    """One turn of a conversation; user turns may carry attachments."""
 
     role: Role
     text: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(slots=True)
