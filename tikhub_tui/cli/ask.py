@@ -23,6 +23,7 @@ from tikhub_tui.cli import (
     EXIT_USAGE,
     seconds_argument,
 )
+from tikhub_tui.cli.ask_attach import add_arguments as add_attach_arguments
 from tikhub_tui.core.model import PROVIDERS
 
 if TYPE_CHECKING:
@@ -44,7 +45,8 @@ EXIT_OUTPUT = 1
 
 EPILOG = """\
 exit codes: 0 answered (also when cut at the token limit, with a warning), 1 the answer
-could not be written to standard output, 2 usage or settings error, 3 no API key or the key
+could not be written to standard output, 2 usage or settings error (also an attachment that
+cannot be read or breaks the provider's limits: nothing is sent), 3 no API key or the key
 was rejected, 4 rate limited, 5 upstream error (error status or event, blocked prompt,
 stream ended early), 6 network error or timeout, 130 interrupted.
 
@@ -55,7 +57,7 @@ its URL with --base-url."""
 
 
 def add_parser(parser: argparse.ArgumentParser) -> None:
-    parser.usage = "tikhub-tui ask [--provider P] [--model MODEL] [options] [PROMPT]"
+    parser.usage = "tikhub-tui ask [--provider P] [--model MODEL] [-a FILE ...] [options] [PROMPT]"
     parser.epilog = EPILOG
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument(
@@ -67,6 +69,7 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
         "--provider", choices=PROVIDERS, help="wire protocol (default: from the model name)"
     )
     parser.add_argument("--model", "-m", help="model name (default: the one in config.toml)")
+    add_attach_arguments(parser)
     parser.add_argument("--base-url", help="gateway root URL, may carry a path prefix")
     parser.add_argument("--system", "-s", help="system prompt")
     parser.add_argument("--max-tokens", type=_positive_int, help="most tokens in the answer")
@@ -118,9 +121,13 @@ class PromptError(Exception):
     """The prompt cannot be read as text."""
 
 
-def read_prompt(arg: str | None) -> str:
+def read_prompt(arg: str | None, stdin_taken: bool = False) -> str:
     """The prompt argument, followed by what is piped in (`git diff | ask "review this"`);
-    or, with no argument (or `-`), stdin alone."""
+    or, with no argument (or `-`), stdin alone. `stdin_taken`: stdin was an attachment."""
+    if stdin_taken:
+        if arg is None or arg == "-":
+            raise PromptError("with -a - reading stdin, give the prompt as an argument")
+        return _utf8(arg, "the prompt argument")
     if arg is not None and arg != "-":
         prompt = _utf8(arg, "the prompt argument")
         piped = _read_stdin("the text on stdin") if _stdin_is_piped() else ""
@@ -160,14 +167,21 @@ def _not_utf8(where: str, position: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tikhub_tui.core.attachments.sniff import AttachmentError
     from tikhub_tui.core.errors import ApiError
-    from tikhub_tui.core.providers import UsageError
+    from tikhub_tui.core.providers import LimitExceeded, UsageError
     from tikhub_tui.core.settings import SettingsError
 
     try:
         return _ask(args)
-    except UsageError as error:
+    except (UsageError, AttachmentError) as error:
         say(str(error))
+        return EXIT_USAGE
+    except LimitExceeded as error:
+        hint = error.fix
+        if error.shrink and not args.downscale:
+            hint += "; or pass --downscale to shrink the image with Pillow"
+        say(f"{error.message}; nothing was sent", hint)
         return EXIT_USAGE
     except SettingsError as error:
         say(str(error))
@@ -178,6 +192,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _ask(args: argparse.Namespace) -> int:
+    from tikhub_tui.cli.ask_attach import fitted, read_all
     from tikhub_tui.cli.ask_session import SessionChoiceError, open_recorder
     from tikhub_tui.core.client import ChatClient, ClientSettings, RetryNotice
     from tikhub_tui.core.errors import ApiError
@@ -197,8 +212,9 @@ def _ask(args: argparse.Namespace) -> int:
         say("--base-url is empty", "give the gateway's URL, e.g. https://ai.tikhub.io")
         return EXIT_USAGE
     base_url = args.base_url or os.environ.get("TIKHUB_BASE_URL") or settings.base_url
+    attachments = read_all(args.attachments, args.name) if args.attachments or args.name else []
     try:
-        prompt = read_prompt(args.prompt)
+        prompt = read_prompt(args.prompt, "-" in args.attachments)
     except PromptError as error:
         say(str(error), "convert it first, e.g. `iconv -f latin1 -t utf-8`")
         return EXIT_USAGE
@@ -241,6 +257,10 @@ def _ask(args: argparse.Namespace) -> int:
             session=args.session,
             chosen=bool(args.model or args.provider),
             system_given=args.system is not None,
+            attachments=attachments,
+            fit=lambda conversation, model, provider: fitted(
+                conversation, model, provider, args.downscale
+            ),
         )
     except SessionChoiceError as error:
         say(str(error))

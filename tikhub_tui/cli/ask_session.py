@@ -9,10 +9,11 @@ store work overlaps the wait for the first token.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tikhub_tui.core.model import Conversation, Message, Usage
+from tikhub_tui.core.model import Attachment, Conversation, Message, Usage
 
 if TYPE_CHECKING:
     from tikhub_tui.core.store import Store
@@ -79,19 +80,25 @@ def open_recorder(
     session: str | None,
     chosen: bool = True,
     system_given: bool = True,
+    attachments: Sequence[Attachment] = (),
+    fit: Callable[[Conversation, str, str], Conversation] | None = None,
 ) -> Recorder:
     """The history to send and the recording of this exchange (see the module docstring).
 
     Continuing a session, the model is the one the session last used unless `chosen` (given
     on the command line), and the system prompt is the session's unless `system_given` (a
-    given one becomes the session's)."""
+    given one becomes the session's). `fit(conversation, model, provider)` checks (and may
+    downscale) the attachments before anything is recorded; what it returns is sent and kept."""
+    prompt_message = Message("user", prompt, tuple(attachments))
     if not continue_latest and session is None:
-        conversation = Conversation([Message("user", prompt)], system or None)
+        conversation = Conversation([prompt_message], system or None)
+        if fit is not None:
+            conversation = fit(conversation, model, provider)
         recorder = Recorder(conversation, model, provider)
         if save:
             recorder._thread = threading.Thread(
                 target=_record,
-                args=(recorder, None, prompt, system, model, provider),
+                args=(recorder, None, conversation.messages[-1], system, model, provider),
                 name="record-session",
                 daemon=True,
             )
@@ -104,41 +111,52 @@ def open_recorder(
             session_id = _choose(store, continue_latest, session)
             saved = store.messages(session_id)
             session_system = store.get_session(session_id).system
+            earlier = [store.sendable_message(m) for m in saved]  # attachments read back
     except StoreError as error:
         raise SessionChoiceError(f"cannot read the sessions: {error}") from None
     used = last_model(saved)
     if not chosen and used is not None:
         model, provider = used.model, used.provider
-    history = [*(Message(m.role, m.text) for m in saved), Message("user", prompt)]
     conversation = Conversation.from_history(
-        history, (system if system_given else session_system) or None
+        [*earlier, prompt_message], (system if system_given else session_system) or None
     )
+    if fit is not None:
+        conversation = fit(conversation, model, provider)
     recorder = Recorder(conversation, model, provider)
     if save:
         new_system = (system or "") if system_given else None
-        _record(recorder, session_id, prompt, new_system, model, provider)
+        _record(recorder, session_id, conversation.messages[-1], new_system, model, provider)
     return recorder
 
 
 def _record(
     recorder: Recorder,
     session_id: str | None,
-    prompt: str,
+    prompt_message: Message,
     system: str | None,
     model: str,
     provider: str,
 ) -> None:
-    """Add the prompt (to a new session unless given) and an answer to fill as it streams."""
+    """Add the prompt (to a new session unless given), with its attachments, and an answer to
+    fill as it streams."""
     from tikhub_tui.core.store import Store, title_from_prompt
     from tikhub_tui.core.store.records import StoreError
 
+    prompt = prompt_message.text
     try:
         with Store.open() as store:
             if session_id is None:
                 session_id = store.create_session(title_from_prompt(prompt), system or "")
             elif system is not None:
                 store.set_system(session_id, system)  # -s while continuing: from now on
-            store.add_message(session_id, "user", prompt, model=model, provider=provider)
+            store.add_message(
+                session_id,
+                "user",
+                prompt,
+                model=model,
+                provider=provider,
+                attachments=prompt_message.attachments,
+            )
             answer = store.begin_answer(session_id, model, provider)
             recorder.writer = store.answer_writer(answer)
     except StoreError as error:

@@ -11,19 +11,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tikhub_tui.core.attachments.sniff import AttachmentError, from_bytes
+from tikhub_tui.core.attachments.text import human_size
 from tikhub_tui.core.model import Attachment
 
 MAX_BYTES = 100 * 1024 * 1024
 """The largest file read: no protocol accepts more inline in one request (Gemini's 100 MB
 inline limit is the largest, see providers/gemini.py)."""
-
-
-def human_size(size: int) -> str:
-    """1,234,567 bytes as "1.2 MB" (decimal units, as the providers state their limits)."""
-    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
-        if size >= scale:
-            return f"{size / scale:.1f} {unit}"
-    return f"{size} bytes"
 
 
 def read_path(path: str | os.PathLike[str], name: str | None = None) -> Attachment:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import re
 import unicodedata
 from collections.abc import Callable
 
@@ -44,7 +43,6 @@ _KNOWN_BINARY: tuple[tuple[bytes, int, str, str], ...] = (
     (b"ftypavif", 4, "an AVIF image", "convert it to PNG first"),
     (b"\x7fELF", 0, "a program (ELF executable)", "attach its source or its output instead"),
 )
-_BACKTICKS = re.compile("`+")
 _TEXT_TYPES = ("application/json", "application/xml", "application/javascript", "application/toml")
 
 
@@ -104,15 +102,3 @@ def text_media_type(name: str) -> str:
     if guessed and (guessed.startswith("text/") or guessed in _TEXT_TYPES):
         return guessed
     return "text/plain"
-
-
-def text_block(attachment: Attachment) -> str:
-    """A text attachment as every model reads it: its name, then its text in a fence longer
-    than any run of backticks inside, so the file cannot close the fence early."""
-    text = attachment.data.decode("utf-8").removeprefix("\ufeff")
-    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    suffix = attachment.name.rsplit(".", 1)[-1] if "." in attachment.name else ""
-    language = suffix if suffix.isascii() and suffix.isalnum() else ""
-    body = text if text.endswith("\n") else text + "\n"
-    return f"File: {attachment.name}\n{fence}{language}\n{body}{fence}"

@@ -7,10 +7,9 @@ and `message_delta`; the stream ends at `message_stop`, with the stop reason see
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any
 
-from tikhub_tui.core.attachments import text_block
+from tikhub_tui.core.attachments.text import text_block
 from tikhub_tui.core.model import (
     Conversation,
     ErrorEvent,
@@ -64,7 +63,7 @@ def limits(model: str) -> Limits:
     and take 600 PDF pages; the others 100."""
     found = _FAMILY_VERSION.match(model.strip().lower())
     if found and (int(found.group(2)), int(found.group(3) or 0)) >= (4, 6):
-        return replace(LIMITS, pdf_pages=PAGES_1M_CONTEXT)
+        return LIMITS.with_pages(PAGES_1M_CONTEXT)
     return LIMITS
 
 

@@ -7,55 +7,79 @@ naming the file, the limit and the fix, so a request the provider would refuse i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from tikhub_tui.core.attachments import human_size
+from tikhub_tui.core.attachments.text import human_size
 from tikhub_tui.core.model import Attachment, Conversation
 
 MESSAGE_OVERHEAD = 512
 """Bytes of JSON around each message and part, over-estimated so the check errs safe."""
 
 
-@dataclass(frozen=True, slots=True)
 class Limits:
-    """What one protocol accepts in one request; None means no documented limit."""
+    """What one protocol accepts in one request; None means no documented limit.
 
-    provider: str
-    """The provider's name as a user knows it (in messages)."""
-    image_types: frozenset[str]
-    request_bytes: int | None = None
-    """The whole JSON body."""
-    image_bytes: int | None = None
-    """One image, base64-encoded."""
-    images_bytes: int | None = None
-    """All images together, base64-encoded."""
-    image_side: int | None = None
-    many_images: tuple[int, int] | None = None
-    """(count, side): with more than `count` images, each may be at most `side` pixels."""
-    images: int | None = None
-    pdf_bytes: int | None = None
-    """One PDF, raw bytes."""
-    files_bytes: int | None = None
-    """All PDFs together, raw bytes."""
-    pdf_pages: int | None = None
-    """Pages of all PDFs together."""
+    A plain class: it is built when `ask` imports the adapters, and a dataclass or named tuple
+    costs a few milliseconds of start-up there.
+    """
+
+    def __init__(
+        self,
+        provider: str,
+        image_types: frozenset[str],
+        *,
+        request_bytes: int | None = None,
+        image_bytes: int | None = None,
+        images_bytes: int | None = None,
+        image_side: int | None = None,
+        many_images: tuple[int, int] | None = None,
+        images: int | None = None,
+        pdf_bytes: int | None = None,
+        files_bytes: int | None = None,
+        pdf_pages: int | None = None,
+        still_gifs: bool = False,
+    ) -> None:
+        self.provider = provider
+        """The provider's name as a user knows it (in messages)."""
+        self.image_types = image_types
+        self.request_bytes = request_bytes
+        """The whole JSON body."""
+        self.image_bytes = image_bytes
+        """One image, base64-encoded."""
+        self.images_bytes = images_bytes
+        """All images together, base64-encoded."""
+        self.image_side = image_side
+        self.many_images = many_images
+        """(count, side): with more than `count` images, each may be at most `side` pixels."""
+        self.images = images
+        self.pdf_bytes = pdf_bytes
+        """One PDF, raw bytes."""
+        self.files_bytes = files_bytes
+        """All PDFs together, raw bytes."""
+        self.pdf_pages = pdf_pages
+        """Pages of all PDFs together."""
+        self.still_gifs = still_gifs
+        """Animated GIFs are refused."""
+
+    def with_pages(self, pdf_pages: int) -> Limits:
+        """The same limits with another page limit (it depends on the model's context)."""
+        copy = Limits(self.provider, self.image_types)
+        copy.__dict__.update(self.__dict__, pdf_pages=pdf_pages)
+        return copy
 
 
-@dataclass(eq=False)
 class LimitExceeded(ValueError):
-    """A prompt breaks a documented limit of the protocol it is for: nothing was sent."""
+    """A prompt breaks a documented limit of the protocol it is for: nothing was sent.
 
-    message: str
-    fix: str
-    shrink: dict[str, tuple[int, int]] = field(default_factory=dict)
-    """Images (by sha256) that downscaling would bring within the limit: (max side, max
-    base64 bytes) for each."""
+    `shrink` maps images (by sha256) that downscaling would bring within the limit to the
+    (max side, max base64 bytes) each must fit.
+    """
 
-    def __post_init__(self) -> None:
-        super().__init__(self.message)
-
-    def __str__(self) -> str:
-        return self.message
+    def __init__(
+        self, message: str, fix: str, shrink: dict[str, tuple[int, int]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.shrink = shrink or {}
 
 
 def base64_size(size: int) -> int:
@@ -95,6 +119,16 @@ def check(conversation: Conversation, limits: Limits) -> None:
                 f"{who} accepts {kinds}",
                 "convert it to PNG or JPEG, or choose a model of another provider",
             )
+    if limits.still_gifs:
+        from tikhub_tui.core.attachments.images import MAX_GIF_FRAMES, gif_frames
+
+        for image in images:
+            if image.media_type == "image/gif" and gif_frames(image.data) >= MAX_GIF_FRAMES:
+                raise LimitExceeded(
+                    f"{image.name} is an animated GIF; {who} accepts still GIFs only",
+                    "attach one frame of it as PNG (--downscale keeps the first frame)",
+                    {image.sha256: (max(image.width or 1, image.height or 1), 1 << 62)},
+                )
     _check_images(images, limits)
     _check_pdfs(pdfs, limits)
     if limits.request_bytes is not None:

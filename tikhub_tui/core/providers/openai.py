@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tikhub_tui.core.attachments import text_block
+from tikhub_tui.core.attachments.text import text_block
 from tikhub_tui.core.model import (
     Conversation,
     ErrorEvent,
@@ -43,6 +43,7 @@ LIMITS = Limits(
     image_types=frozenset({"image/png", "image/jpeg", "image/webp", "image/gif"}),
     images_bytes=50 * 1000 * 1000,
     images=500,
+    still_gifs=True,
     # https://developers.openai.com/api/docs/guides/file-inputs ("File size limitations"):
     # "up to 100 pages and 32MB of total content in a single request, across multiple file
     # inputs", so one file is at most 32 MB too.

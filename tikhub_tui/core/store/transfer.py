@@ -40,6 +40,7 @@ def row_values(message: StoredMessage) -> dict[str, Any]:
         "status": message.status,
         "error": message.error,
         "created_at": to_iso(message.created_at),
+        "attachments": message.attachments,
     }
 
 
