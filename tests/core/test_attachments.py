@@ -142,12 +142,12 @@ def test_read_path_refuses_big_files_before_reading(tmp_path: Path) -> None:
     big = tmp_path / "big.log"
     with big.open("wb") as file:
         file.truncate(MAX_BYTES + 1)  # sparse: the size is there, the bytes never read
-    with pytest.raises(AttachmentError, match="big.log is 104.9 MB"):
+    with pytest.raises(AttachmentError, match=r"big\.log is 104\.9 MB"):
         read_path(big)
 
 
 def test_read_path_names_missing_files_and_directories(tmp_path: Path) -> None:
-    with pytest.raises(AttachmentError, match="cannot read .*nope.png: No such file"):
+    with pytest.raises(AttachmentError, match=r"cannot read .*nope\.png: No such file"):
         read_path(tmp_path / "nope.png")
     with pytest.raises(AttachmentError, match="Is a directory"):
         read_path(tmp_path)

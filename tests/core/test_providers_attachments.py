@@ -229,7 +229,7 @@ def test_image_limits_name_what_downscaling_would_fix() -> None:
 
 def test_animated_gifs_are_refused_by_openai_only() -> None:
     animated = from_bytes(image("GIF", 20, 20, frames=3), "spin.gif")
-    with pytest.raises(LimitExceeded, match="spin.gif is an animated GIF; OpenAI accepts"):
+    with pytest.raises(LimitExceeded, match=r"spin\.gif is an animated GIF; OpenAI accepts"):
         check_limits(prompt(animated), "gpt-4o", "openai")
     check_limits(prompt(animated), "claude-sonnet-4-5", "anthropic")
     check_limits(prompt(from_bytes(image("GIF", 20, 20), "still.gif")), "gpt-4o", "openai")

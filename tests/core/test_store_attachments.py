@@ -85,10 +85,10 @@ def test_a_damaged_copy_is_reported_with_the_file_and_fix(store: Store) -> None:
     session = store.create_session()
     store.add_message(session, "user", "look", attachments=[PNG])
     blob_path(store.path, PNG.sha256).write_bytes(b"not the picture")
-    with pytest.raises(StoreError, match="saved copy of shot.png is damaged.*Fix: attach"):
+    with pytest.raises(StoreError, match=r"saved copy of shot\.png is damaged.*Fix: attach"):
         store.conversation(session)
     blob_path(store.path, PNG.sha256).unlink()
-    with pytest.raises(StoreError, match="saved copy of shot.png cannot be read"):
+    with pytest.raises(StoreError, match=r"saved copy of shot\.png cannot be read"):
         store.conversation(session)
 
 
