@@ -239,3 +239,19 @@ def test_within_limits_passes() -> None:
     for provider, model in (("openai", "gpt-4o"), ("anthropic", "claude-sonnet-4-5"),
                             ("gemini", "gemini-2.5-flash")):
         check_limits(prompt(TEXT, PNG, JPEG, PDF), model, provider)
+
+
+def test_request_content_is_the_json_with_base64_spliced_in() -> None:
+    import json
+
+    spec = adapter("anthropic").build_request(
+        prompt(PNG, PDF, text="é \" \\ \x00 end"), "m", RequestOptions(), base_url="http://h",
+        api_key=FAKE_KEY,
+    )
+    assert json.loads(spec.content()) == spec.json
+    mimic = adapter("openai").build_request(
+        Conversation([Message("user", "\x000\x00", (PNG,)), Message("assistant", "\x001\x00"),
+                      Message("user", "\x000\x00")]),
+        "m", RequestOptions(), base_url="http://h", api_key=FAKE_KEY,
+    )
+    assert json.loads(mimic.content()) == mimic.json  # a prompt that looks like a placeholder

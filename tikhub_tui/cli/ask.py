@@ -167,6 +167,9 @@ def _not_utf8(where: str, position: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # httpx imports its command-line client (rich, click, pygments: ~90 ms) whenever those are
+    # installed, and Textual installs them; `ask` never uses it, so it is kept from loading.
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     from tikhub_tui.core.attachments.sniff import AttachmentError
     from tikhub_tui.core.errors import ApiError
     from tikhub_tui.core.providers import LimitExceeded, UsageError

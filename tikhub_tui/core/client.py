@@ -221,7 +221,7 @@ class ChatStream:
         http = self._client._http
         try:
             request = http.build_request(
-                spec.method, spec.url, headers=spec.headers, json=spec.json
+                spec.method, spec.url, headers=spec.headers, content=spec.content()
             )
             response = http.send(request, stream=True)
         except httpx.ConnectTimeout:

@@ -6,7 +6,7 @@ import base64
 import json
 from typing import Any
 
-from tikhub_tui.core.model import Attachment, Conversation, ErrorEvent, Message
+from tikhub_tui.core.model import Attachment, Base64Text, Conversation, ErrorEvent, Message
 
 JSON_HEADERS = {"content-type": "application/json", "accept": "text/event-stream"}
 
@@ -36,14 +36,15 @@ def sendable(conversation: Conversation) -> list[Message]:
     return [m for m in conversation.messages if m.text.strip() or m.attachments]
 
 
-def encoded(attachment: Attachment) -> str:
+def encoded(attachment: Attachment) -> Base64Text:
     """The attachment's bytes in base64, as every protocol carries binary data in JSON."""
-    return base64.b64encode(attachment.data).decode("ascii")
+    return Base64Text.of(base64.b64encode(attachment.data))
 
 
-def data_url(attachment: Attachment) -> str:
+def data_url(attachment: Attachment) -> Base64Text:
     """A `data:` URL of the attachment (OpenAI's image and file parts take these)."""
-    return f"data:{attachment.media_type};base64,{encoded(attachment)}"
+    head = f"data:{attachment.media_type};base64,".encode("ascii", "replace")
+    return Base64Text.of(head + base64.b64encode(attachment.data))
 
 
 def as_int(value: Any) -> int | None:
