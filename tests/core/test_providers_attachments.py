@@ -255,3 +255,20 @@ def test_request_content_is_the_json_with_base64_spliced_in() -> None:
         "m", RequestOptions(), base_url="http://h", api_key=FAKE_KEY,
     )
     assert json.loads(mimic.content()) == mimic.json  # a prompt that looks like a placeholder
+
+
+def test_the_client_reports_a_broken_limit_when_iterated_and_sends_nothing() -> None:
+    """The app starts streams on its UI thread: a limit must not raise there, but in the
+    stream's worker, as an error shown where the answer would be."""
+    from tikhub_tui.core.client import ChatClient, ClientSettings
+    from tikhub_tui.core.errors import ApiError
+
+    gif = big("a.gif", "image", "image/gif", 10, width=9, height=9)
+    with ChatClient(ClientSettings("http://127.0.0.1:9"), FAKE_KEY) as client:
+        stream = client.stream(prompt(gif), "gemini-2.5-flash", "gemini")
+        with pytest.raises(ApiError) as caught:
+            list(stream)
+    assert caught.value.kind == "config"
+    assert "a.gif is a GIF image; Gemini accepts" in caught.value.message
+    assert "nothing was sent" in caught.value.message
+    assert stream.attempts == 0
