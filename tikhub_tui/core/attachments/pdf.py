@@ -2,7 +2,9 @@
 
 The providers limit pages per request, so the count is needed before sending. The page tree's
 root says `/Count N`; in PDFs that pack their objects into compressed object streams it is
-inside one of them, so those are inflated too, each with a bound on what it may grow to.
+inside one of them, so those are inflated too. Every search is linear in the file or bounded
+by a window, and the number of nodes and streams looked at is capped: a hostile file costs
+at most a few passes over its bytes.
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ from __future__ import annotations
 import re
 import zlib
 
-_PAGES_COUNT = re.compile(
-    rb"/Type\s*/Pages\b[^>]{0,4096}?/Count\s+(\d{1,9})|/Count\s+(\d{1,9})[^>]{0,4096}?/Type\s*/Pages\b"
-)
+_PAGES = re.compile(rb"/Type\s*/Pages\b")
+_COUNT = re.compile(rb"/Count\s+(\d{1,9})")
 _LEAF = re.compile(rb"/Type\s*/Page\b(?!s)")
-_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b[^>]{0,4096}?>>\s*stream\r?\n", re.DOTALL)
+_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
+WINDOW = 1024
+"""Bytes looked at on each side of a `/Type /Pages` for its `/Count` (one dictionary)."""
+MAX_NODES = 10_000
+"""Page tree nodes looked at (the root, which counts every page, comes early in real files)."""
 MAX_STREAMS = 256
 """Object streams inflated at most: enough for real files, bounded for hostile ones."""
 MAX_INFLATED = 32 * 1024 * 1024
@@ -31,11 +36,14 @@ def page_count(data: bytes) -> int | None:
     for index, match in enumerate(_OBJECT_STREAM.finditer(data)):
         if index >= MAX_STREAMS or budget <= 0:
             break
-        end = data.find(b"endstream", match.end())
+        start = data.find(b"stream", match.end(), match.end() + 4 * WINDOW)
+        end = data.find(b"endstream", start) if start >= 0 else -1
         if end < 0:
-            break
+            continue
+        start += len(b"stream")
+        start += 2 if data[start : start + 2] == b"\r\n" else 1
         try:
-            chunk = zlib.decompressobj().decompress(data[match.end() : end], budget)
+            chunk = zlib.decompressobj().decompress(data[start:end], budget)
         except zlib.error:
             continue
         budget -= len(chunk)
@@ -44,7 +52,18 @@ def page_count(data: bytes) -> int | None:
 
 
 def _count(data: bytes) -> int | None:
-    counts = [int(a or b) for a, b in _PAGES_COUNT.findall(data)]
+    counts: list[int] = []
+    for index, match in enumerate(_PAGES.finditer(data)):
+        if index >= MAX_NODES:
+            break
+        low = max(0, match.start() - WINDOW)
+        window = data[low : match.end() + WINDOW]
+        at = match.start() - low
+        for found in _COUNT.finditer(window):
+            between = window[min(at, found.start()) : max(at, found.start())]
+            if b">>" not in between and b"<<" not in between:  # the same dictionary
+                counts.append(int(found.group(1)))
+                break
     if counts:
         return max(counts)  # the root of the page tree counts every page
     leaves = sum(1 for _ in _LEAF.finditer(data))
