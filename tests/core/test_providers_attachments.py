@@ -4,6 +4,7 @@ refused before sending when they break a documented limit."""
 from __future__ import annotations
 
 import base64
+import hashlib
 from typing import Any
 
 import anthropic.types as anthropic_types
@@ -162,7 +163,8 @@ def test_gemini_sdk_builds_the_same_parts() -> None:
 
 def big(name: str, kind: str, media_type: str, size: int, **facts: Any) -> Attachment:
     """An attachment with the facts of a big file, without making a real one."""
-    return Attachment(name, media_type, kind, bytes(size), "0" * 64, **facts)  # type: ignore[arg-type]
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    return Attachment(name, media_type, kind, bytes(size), digest, **facts)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -225,6 +227,16 @@ def test_image_limits_name_what_downscaling_would_fix() -> None:
     with pytest.raises(LimitExceeded) as caught:
         check_limits(prompt(wide), "claude-sonnet-4-5", "anthropic")
     assert caught.value.shrink == {wide.sha256: (8000, 5 * 1024 * 1024)}
+
+
+def test_a_request_too_big_offers_to_shrink_every_large_image() -> None:
+    photos = [big(f"p{n}.jpg", "image", "image/jpeg", 3_500_000, width=4000, height=3000)
+              for n in range(7)]
+    small = big("icon.png", "image", "image/png", 1000, width=64, height=64)
+    with pytest.raises(LimitExceeded) as caught:
+        check_limits(prompt(*photos, small), "claude-sonnet-4-5", "anthropic")
+    assert "Anthropic accepts 32.0 MB per request" in caught.value.message
+    assert caught.value.shrink == {p.sha256: (1568, 1024 * 1024) for p in photos}
 
 
 def test_animated_gifs_are_refused_by_openai_only() -> None:

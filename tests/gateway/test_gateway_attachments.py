@@ -233,6 +233,19 @@ def test_gemini_accepts_url_safe_base64_and_camel_case(gateway_url: str) -> None
     assert FILES["png"].sha256 in text
 
 
+def test_oversized_openai_parts_are_refused_before_decoding() -> None:
+    from tikhub_tui.gateway import openai_parts, openai_request
+
+    long_url = "data:image/png;base64," + "A" * openai_parts.MAX_IMAGE_URL
+    reply = openai_parts.image({"image_url": long_url}, "input[0].content[0]", 0, openai_request.invalid)
+    assert isinstance(reply, Reply) and reply.status == 400
+    assert json.loads(reply.body)["error"]["code"] == "string_above_max_length"
+    long_file = "data:application/pdf;base64," + "A" * openai_parts.MAX_FILE_DATA
+    reply = openai_parts.file({"filename": "a.pdf", "file_data": long_file}, "input[0].content[0]",
+                              0, openai_request.invalid)
+    assert isinstance(reply, Reply) and "string too long" in json.loads(reply.body)["error"]["message"]
+
+
 def test_oversized_requests_are_refused_before_parsing() -> None:
     anthropic_big = RawRequest(
         "POST", "/v1/messages", {}, {"x-api-key": "k", "anthropic-version": "2023-06-01"},

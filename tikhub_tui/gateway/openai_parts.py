@@ -14,6 +14,10 @@ from tikhub_tui.gateway.wire import Reply
 
 Invalid = Callable[[str, str | None, str | None], Reply]
 _DETAILS = ("low", "high", "auto", "original")
+MAX_IMAGE_URL = 50 * 1000 * 1000
+"""OpenAI takes up to 50 MB of images per request; a longer data URL is refused undecoded."""
+MAX_FILE_DATA = 32 * 1000 * 1000 * 4 // 3 + 64
+"""OpenAI takes up to 32 MB of file content per request: its base64, plus the URL's head."""
 _EXAMPLE = "'data:image/png;base64,aW1nIGJ5dGVzIGhlcmU='"
 
 
@@ -45,6 +49,13 @@ def image(part: dict[str, Any], where: str, message: int, invalid: Invalid) -> P
     if url.startswith(("http://", "https://")):
         return Part(message, "image", "url", url.encode())
     param = f"{where}.image_url"
+    if len(url) > MAX_IMAGE_URL:  # measured before decoding
+        return invalid(
+            f"Invalid '{param}': string too long. Expected a string with maximum length "
+            f"{MAX_IMAGE_URL}, but got a string with length {len(url)} instead.",
+            param,
+            "string_above_max_length",
+        )
     split = split_data_url(url)
     expected = (
         f"Invalid '{param}'. Expected a base64-encoded data URL with an image MIME type "
@@ -86,6 +97,13 @@ def file(part: dict[str, Any], where: str, message: int, invalid: Invalid) -> Pa
             f"Missing required parameter: '{where}.filename'.",
             f"{where}.filename",
             "missing_required_parameter",
+        )
+    if isinstance(data, str) and len(data) > MAX_FILE_DATA:  # measured before decoding
+        return invalid(
+            f"Invalid '{param}': string too long. Expected a string with maximum length "
+            f"{MAX_FILE_DATA}, but got a string with length {len(data)} instead.",
+            param,
+            "string_above_max_length",
         )
     split = split_data_url(data) if isinstance(data, str) else None
     if split is None:
