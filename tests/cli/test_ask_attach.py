@@ -134,6 +134,22 @@ def test_downscale_only_when_asked(gateway_url: str, tmp_path: Path) -> None:
     assert rows(done.stdout)[0][4] == saved.sha256  # what was sent is what was kept
 
 
+def test_downscale_turns_a_gif_into_a_png_for_gemini(gateway_url: str, tmp_path: Path) -> None:
+    from tests.attachment_files import image
+
+    gif = tmp_path / "anim.gif"
+    gif.write_bytes(image("GIF", 30, 30, frames=2))
+    refused = ask("-m", "gemini-2.5-flash", "--base-url", gateway_url, "-a", str(gif), "hi")
+    assert refused.returncode == 2 and "Gemini accepts JPEG, PNG, WEBP" in refused.stderr
+    done = ask("-m", "gemini-2.5-flash", "--base-url", gateway_url, "-a", str(gif), "--downscale",
+               "attachments:")
+    assert done.returncode == 0, done.stderr
+    assert rows(done.stdout)[0][1:3] == ["image", "image/png"]
+    with Store.open() as store:
+        [session] = store.list_sessions()
+        assert store.messages(session.id)[0].attachments[0].name == "anim.png"
+
+
 def test_a_follow_up_on_another_provider_resends_the_file(gateway_url: str, files: dict[str, Path]) -> None:
     first = ask("-m", "gpt-4o", "--base-url", gateway_url, "-a", str(files["shot.png"]),
                 "echo: a picture")

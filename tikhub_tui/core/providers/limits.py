@@ -114,10 +114,12 @@ def check(conversation: Conversation, limits: Limits) -> None:
     for image in images:
         if image.media_type not in limits.image_types:
             kinds = ", ".join(sorted(t.split("/")[1].upper() for t in limits.image_types))
+            convertible = image.media_type == "image/gif"  # downscaling makes a GIF a PNG
             raise LimitExceeded(
                 f"{image.name} is a {image.media_type.split('/')[1].upper()} image; "
                 f"{who} accepts {kinds}",
                 "convert it to PNG or JPEG, or choose a model of another provider",
+                {image.sha256: (_largest(image), 1 << 62)} if convertible else None,
             )
     if limits.still_gifs:
         from tikhub_tui.core.attachments.images import MAX_GIF_FRAMES, gif_frames
@@ -126,8 +128,8 @@ def check(conversation: Conversation, limits: Limits) -> None:
             if image.media_type == "image/gif" and gif_frames(image.data) >= MAX_GIF_FRAMES:
                 raise LimitExceeded(
                     f"{image.name} is an animated GIF; {who} accepts still GIFs only",
-                    "attach one frame of it as PNG (--downscale keeps the first frame)",
-                    {image.sha256: (max(image.width or 1, image.height or 1), 1 << 62)},
+                    "attach one frame of it as PNG",
+                    {image.sha256: (_largest(image), 1 << 62)},
                 )
     _check_images(images, limits)
     _check_pdfs(pdfs, limits)
@@ -206,6 +208,10 @@ def _check_pdfs(pdfs: list[Attachment], limits: Limits) -> None:
             f"{limits.pdf_pages} pages per request",
             "split the PDF and attach the pages you need",
         )
+
+
+def _largest(image: Attachment) -> int:
+    return max(image.width or 1, image.height or 1)
 
 
 def _max_side(limits: Limits, count: int) -> int | None:
