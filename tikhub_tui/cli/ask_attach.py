@@ -55,6 +55,11 @@ def read_all(paths: list[str], name: str | None) -> list[Attachment]:
     found: list[Attachment] = []
     for path in paths:
         if path == STDIN:
+            if sys.stdin.isatty():
+                raise AttachmentError(
+                    "-a - reads a file's bytes from stdin, but stdin is the terminal; pipe the "
+                    "file in, e.g. `cat shot.png | tikhub-tui ask -a - --name shot.png PROMPT`"
+                )
             found.append(read_stream(sys.stdin.buffer, name or "stdin"))
         else:
             found.append(read_path(path))
