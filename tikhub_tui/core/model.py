@@ -139,10 +139,10 @@ class RequestSpec:
         pieces = _PLACEHOLDER.split(text)
         if pieces[1::2] != [str(n) for n in range(len(kept))]:  # a prompt mimics a placeholder
             return json.dumps(self.json, ensure_ascii=False, separators=(",", ":")).encode()
-        out = [piece.encode() for piece in pieces[::2]]
-        for index, number in enumerate(pieces[1::2]):
-            out.insert(2 * index + 1, b'"' + kept[int(number)].raw + b'"')
-        return b"".join(out)
+        out: list[bytes] = [pieces[0].encode()]
+        for number, text in zip(pieces[1::2], pieces[2::2], strict=True):
+            out += [b'"', kept[int(number)].raw, b'"', text.encode()]
+        return b"".join(out)  # the one copy of the base64
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,9 @@ def read_path(path: str | os.PathLike[str], name: str | None = None) -> Attachme
             size = os.fstat(file.fileno()).st_size
             if size > MAX_BYTES:
                 raise AttachmentError(_too_big(shown, size))
-            data = file.read(MAX_BYTES + 1)
+            data = file.read(size + 1) if size else file.read(MAX_BYTES + 1)
+            if size and len(data) > size:  # still growing: read on, to the cap
+                data += file.read(MAX_BYTES + 1 - len(data))
     except AttachmentError:
         raise
     except OSError as error:
