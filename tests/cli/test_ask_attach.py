@@ -181,3 +181,21 @@ def test_sessions_show_lists_a_messages_attachments(gateway_url: str, files: dic
     assert "64x32 px)" in shown.stdout
     assert "  attached: report.pdf (application/pdf, " in shown.stdout
     assert "3 pages)" in shown.stdout
+
+
+def test_stdin_from_a_terminal_is_not_read_as_a_file() -> None:
+    import pty
+
+    controller, terminal = pty.openpty()
+    try:
+        env = {**os.environ, "TIKHUB_API_KEY": FAKE_KEY}
+        result = subprocess.run(
+            [sys.executable, "-m", "tikhub_tui", "ask", "-m", "gpt-4o", "--base-url",
+             "http://127.0.0.1:9", "-a", "-", "hi"],
+            stdin=terminal, capture_output=True, text=True, env=env, timeout=60,
+        )
+    finally:
+        os.close(controller)
+        os.close(terminal)
+    assert result.returncode == 2
+    assert "stdin is the terminal; pipe the file in" in result.stderr
