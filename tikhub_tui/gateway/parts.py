@@ -38,7 +38,8 @@ class Part:
 
     def line(self, index: int) -> str:
         digest = hashlib.sha256(self.data).hexdigest()
-        return f"{self.message}.{index} {self.kind} {self.media_type} {len(self.data)} {digest}"
+        media_type = "".join(self.media_type.split()) or "-"  # one line, four spaces, always
+        return f"{self.message}.{index} {self.kind} {media_type} {len(self.data)} {digest}"
 
 
 def text(message: int, value: str) -> Part:
