@@ -119,7 +119,7 @@ def _source(block: dict[str, Any], where: str, message: int) -> Part | Reply:
     kind = source.get("type")
     if kind in ("url", "file") or (kind == "text" and not image):
         value = source.get("url", source.get("file_id", source.get("data", "")))
-        return Part(message, "image" if image else "file", f"{kind} source", str(value).encode())
+        return Part(message, "image" if image else "file", f"source:{kind}", str(value).encode())
     if kind != "base64":
         return invalid(
             f"{where}.source: Input tag '{kind}' found using 'type' does not match any of the "

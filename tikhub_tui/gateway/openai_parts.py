@@ -39,7 +39,7 @@ def image(part: dict[str, Any], where: str, message: int, invalid: Invalid) -> P
             "missing_required_parameter",
         )
     if url is None:
-        return Part(message, "image", "file id", str(file_id).encode())
+        return Part(message, "image", "file-id", str(file_id).encode())
     if not isinstance(url, str):
         return invalid(
             f"Invalid type for '{where}.image_url': expected a string.",
@@ -89,7 +89,7 @@ def file(part: dict[str, Any], where: str, message: int, invalid: Invalid) -> Pa
                 "missing_required_parameter",
             )
         return Part(
-            message, "file", "file id" if file_id else "url", str(file_id or file_url).encode()
+            message, "file", "file-id" if file_id else "url", str(file_id or file_url).encode()
         )
     param = f"{where}.file_data"
     if not isinstance(part.get("filename"), str) or not part["filename"]:
