@@ -13,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.attachment_files import compressed_pdf, image, jpeg, pdf, png
+from tikhub_tui.core.attachments import AttachmentError
 from tikhub_tui.core.attachments.load import MAX_BYTES, read_path, read_stream
 from tikhub_tui.core.attachments.shrink import downscale
-from tikhub_tui.core.attachments.sniff import AttachmentError, clean_name, from_bytes
+from tikhub_tui.core.attachments.sniff import clean_name, from_bytes
 from tikhub_tui.core.attachments.text import human_size, text_block
 
 
@@ -191,3 +192,20 @@ def test_files_are_read_as_bytes_not_text(tmp_path: Path) -> None:
     os.chmod(path, 0o400)
     attachment = read_path(path)
     assert (attachment.name, attachment.kind) == ("shot.png", "image")
+
+
+def test_attachments_count_toward_the_context() -> None:
+    from tikhub_tui.core.model import Conversation, Message
+    from tikhub_tui.core.tokens import estimate_attachment, estimate_conversation, estimate_tokens
+
+    notes = from_bytes(b"word " * 400, "notes.txt")
+    photo = from_bytes(png(300, 250), "p.png")
+    huge = from_bytes(png(4000, 10), "strip.png")
+    report = from_bytes(pdf(3), "r.pdf")
+    assert estimate_attachment(notes) == estimate_tokens(text_block(notes))
+    assert estimate_attachment(photo) == 100  # 300 x 250 / 750
+    assert estimate_attachment(huge) == 54
+    assert estimate_attachment(report) == 3 * 1500
+    bare = estimate_conversation(Conversation([Message("user", "hi")]))
+    full = estimate_conversation(Conversation([Message("user", "hi", (notes, photo, report))]))
+    assert full == bare + estimate_attachment(notes) + 100 + 4500

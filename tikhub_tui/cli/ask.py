@@ -17,19 +17,19 @@ from tikhub_tui.cli import (
     EXIT_AUTH,
     EXIT_INTERRUPTED,
     EXIT_NETWORK,
-    EXIT_OK,
     EXIT_RATE_LIMIT,
     EXIT_UPSTREAM,
     EXIT_USAGE,
     seconds_argument,
 )
-from tikhub_tui.cli.ask_attach import add_arguments as add_attach_arguments
+from tikhub_tui.cli.ask_attach import REFUSED, add_arguments, argument, fitter, read_all, refused
 from tikhub_tui.core.model import PROVIDERS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from tikhub_tui.cli.ask_session import Recorder
+    from tikhub_tui.cli.ask_usage import Meter
     from tikhub_tui.core.model import Finished, StreamEvent
 
 EXIT_CODES = {
@@ -45,8 +45,8 @@ EXIT_OUTPUT = 1
 
 EPILOG = """\
 exit codes: 0 answered (also when cut at the token limit, with a warning), 1 the answer
-could not be written to standard output, 2 usage or settings error (also an attachment that
-cannot be read or breaks the provider's limits: nothing is sent), 3 no API key or the key
+could not be written to standard output, 2 usage or settings error (also a file or a
+conversation the provider or model cannot take: nothing is sent), 3 no API key or the key
 was rejected, 4 rate limited, 5 upstream error (error status or event, blocked prompt,
 stream ended early), 6 network error or timeout, 130 interrupted.
 
@@ -69,10 +69,15 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
         "--provider", choices=PROVIDERS, help="wire protocol (default: from the model name)"
     )
     parser.add_argument("--model", "-m", help="model name (default: the one in config.toml)")
-    add_attach_arguments(parser)
+    add_arguments(parser)  # -a FILE, --name, --downscale
     parser.add_argument("--base-url", help="gateway root URL, may carry a path prefix")
     parser.add_argument("--system", "-s", help="system prompt")
-    parser.add_argument("--max-tokens", type=_positive_int, help="most tokens in the answer")
+    parser.add_argument(
+        "--max-tokens",
+        type=_positive_int,
+        help="most tokens in the answer (default: max_tokens in config.toml, else as many as "
+        "the model can write)",
+    )
     parser.add_argument(
         "--timeout",
         type=seconds_argument,
@@ -98,6 +103,11 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print reasoning/thinking to stderr as it arrives",
     )
+    parser.add_argument(
+        "--usage",
+        action="store_true",
+        help="print the answer's token counts and cost to stderr at the end",
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -121,13 +131,9 @@ class PromptError(Exception):
     """The prompt cannot be read as text."""
 
 
-def read_prompt(arg: str | None, stdin_taken: bool = False) -> str:
+def read_prompt(arg: str | None) -> str:
     """The prompt argument, followed by what is piped in (`git diff | ask "review this"`);
-    or, with no argument (or `-`), stdin alone. `stdin_taken`: stdin was an attachment."""
-    if stdin_taken:
-        if arg is None or arg == "-":
-            raise PromptError("with -a - reading stdin, give the prompt as an argument")
-        return _utf8(arg, "the prompt argument")
+    or, with no argument (or `-`), stdin alone."""
     if arg is not None and arg != "-":
         prompt = _utf8(arg, "the prompt argument")
         piped = _read_stdin("the text on stdin") if _stdin_is_piped() else ""
@@ -167,24 +173,18 @@ def _not_utf8(where: str, position: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    # httpx imports its command-line client (rich, click, pygments: ~90 ms) whenever those are
-    # installed, and Textual installs them; `ask` never uses it, so it is kept from loading.
+    # httpx loads its unused command-line client (rich, click, pygments: ~90 ms) if installed
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-    from tikhub_tui.core.attachments.sniff import AttachmentError
     from tikhub_tui.core.errors import ApiError
-    from tikhub_tui.core.providers import LimitExceeded, UsageError
+    from tikhub_tui.core.providers import UsageError
     from tikhub_tui.core.settings import SettingsError
 
     try:
         return _ask(args)
-    except (UsageError, AttachmentError) as error:
+    except REFUSED as error:
+        return refused(error, args.downscale)
+    except UsageError as error:
         say(str(error))
-        return EXIT_USAGE
-    except LimitExceeded as error:
-        hint = error.fix
-        if error.shrink and not args.downscale:
-            hint += "; or pass --downscale to shrink the image with Pillow"
-        say(f"{error.message}; nothing was sent", hint)
         return EXIT_USAGE
     except SettingsError as error:
         say(str(error))
@@ -195,14 +195,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from tikhub_tui.cli.ask_attach import fitted, read_all
     from tikhub_tui.cli.ask_session import SessionChoiceError, open_recorder
+    from tikhub_tui.cli.ask_usage import Meter, finish_code, fits
+    from tikhub_tui.core.catalogue import for_settings
     from tikhub_tui.core.client import ChatClient, ClientSettings, RetryNotice
     from tikhub_tui.core.errors import ApiError
-    from tikhub_tui.core.model import RequestOptions, answer_status
+    from tikhub_tui.core.model import answer_status
     from tikhub_tui.core.providers import infer_provider
     from tikhub_tui.core.secrets import KeyStoreError, resolve_key
     from tikhub_tui.core.settings import load_settings
+    from tikhub_tui.core.tokens import estimate_conversation, request_options
 
     settings, warnings = load_settings()
     for warning in warnings:
@@ -215,9 +217,9 @@ def _ask(args: argparse.Namespace) -> int:
         say("--base-url is empty", "give the gateway's URL, e.g. https://ai.tikhub.io")
         return EXIT_USAGE
     base_url = args.base_url or os.environ.get("TIKHUB_BASE_URL") or settings.base_url
-    attachments = read_all(args.attachments, args.name) if args.attachments or args.name else []
+    attachments = read_all(args.attachments, args.name)
     try:
-        prompt = read_prompt(args.prompt, "-" in args.attachments)
+        prompt = read_prompt(args.prompt) if "-" not in args.attachments else argument(args)
     except PromptError as error:
         say(str(error), "convert it first, e.g. `iconv -f latin1 -t utf-8`")
         return EXIT_USAGE
@@ -261,16 +263,20 @@ def _ask(args: argparse.Namespace) -> int:
             chosen=bool(args.model or args.provider),
             system_given=args.system is not None,
             attachments=attachments,
-            fit=lambda conversation, model, provider: fitted(
-                conversation, model, provider, args.downscale
-            ),
+            fit=fitter(args.downscale),
         )
     except SessionChoiceError as error:
         say(str(error))
         return EXIT_USAGE
     model, provider = recorder.model, recorder.provider
-    options = RequestOptions(max_tokens=args.max_tokens or settings.max_tokens)
-    result = Outcome()
+    catalogue = for_settings(settings)
+    info = catalogue.info(model)
+    prompt_tokens = estimate_conversation(recorder.conversation)
+    if not fits(recorder.conversation, model, provider, catalogue, args):
+        return EXIT_USAGE
+    options = request_options(args.max_tokens or settings.max_tokens, info, prompt_tokens)
+    recorder.options = options
+    result = Outcome(Meter(model, info, prompt_tokens, show=args.usage))
     try:
         with ChatClient(client_settings, key.value) as client:
             stream = client.stream(
@@ -299,13 +305,13 @@ def _ask(args: argparse.Namespace) -> int:
     if not result.printed:
         print(flush=True)  # an empty answer is still one line
     result.record(recorder, answer_status(finish=result.finish))
-    return _finish_code(result.finish)
+    return finish_code(result.finish, options)
 
 
 class Outcome:
     """What one answer did: text printed (flushed when the stream waits), usage, timings."""
 
-    def __init__(self) -> None:
+    def __init__(self, meter: Meter | None = None) -> None:
         from tikhub_tui.core.model import Usage
 
         self.started = time.monotonic()
@@ -313,6 +319,9 @@ class Outcome:
         self.printed = False
         self.finish: Finished | None = None
         self.usage = Usage()
+        self.meter = meter
+        self._texts: list[str] = []
+        self._reasonings: list[str] = []
         self._pending: list[str] = []
         self._recorder: Recorder | None = None
         self._reasoning_open = False
@@ -349,8 +358,10 @@ class Outcome:
                         self.first = time.monotonic()
                     self._end_reasoning()
                     self._pending.append(event.text)
+                    self._texts.append(event.text)
                     self.printed = True
                 elif isinstance(event, ReasoningDelta):
+                    self._reasonings.append(event.text)
                     if show_reasoning and event.text:
                         sys.stderr.write(event.text)
                         self._reasoning_open = not event.text.endswith("\n")
@@ -371,6 +382,9 @@ class Outcome:
         from tikhub_tui.core.store.records import StoreError
 
         now = time.monotonic()
+        if self.meter is not None:
+            texts = "".join(self._texts), "".join(self._reasonings)
+            self.usage = self.meter.settle(self.usage, *texts)
         try:
             recorder.finish(
                 status,
@@ -384,16 +398,3 @@ class Outcome:
             say(f"warning: the answer was not saved: {problem}")
         if recorder.warning:
             say(recorder.warning)
-
-
-def _finish_code(finish: Finished | None) -> int:
-    reason, raw = (finish.reason, finish.raw) if finish else ("stop", "")
-    if reason == "max_tokens":
-        say(
-            f"warning: the answer was cut at the token limit ({raw})",
-            "raise --max-tokens (or max_tokens in config.toml) for a longer answer",
-        )
-    elif reason == "content_filter":
-        say(f"the provider stopped the answer ({raw}): its content filter cut it")
-        return EXIT_UPSTREAM
-    return EXIT_OK

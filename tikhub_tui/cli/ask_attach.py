@@ -12,10 +12,17 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from tikhub_tui.core.attachments import AttachmentError
+from tikhub_tui.core.providers import LimitExceeded
+
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tikhub_tui.core.model import Attachment, Conversation
 
 STDIN = "-"
+REFUSED = (AttachmentError, LimitExceeded)
+"""What `ask` reports with `refused`: a file that cannot be attached or breaks a limit."""
 ROUNDS = 3
 """Limit checks and downscales in turn before giving up (each can surface another limit)."""
 
@@ -45,8 +52,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def read_all(paths: list[str], name: str | None) -> list[Attachment]:
     """The attachments named on the command line, in order; `-` is stdin's bytes, called
     `name` (default "stdin"). Raises AttachmentError naming the file and the fix."""
+    if not paths and name is None:
+        return []
+    from tikhub_tui.core.attachments import AttachmentError
     from tikhub_tui.core.attachments.load import read_path, read_stream
-    from tikhub_tui.core.attachments.sniff import AttachmentError
 
     if paths.count(STDIN) > 1:
         raise AttachmentError("-a - may be given once: standard input can be read only once")
@@ -66,10 +75,43 @@ def read_all(paths: list[str], name: str | None) -> list[Attachment]:
     return found
 
 
+def argument(args: argparse.Namespace) -> str:
+    """The prompt when `-a -` took stdin: the argument alone (stdin holds the file)."""
+    from tikhub_tui.cli.ask import PromptError
+
+    if args.prompt is None or args.prompt == STDIN:
+        raise PromptError("with -a - reading stdin, give the prompt as an argument")
+    try:
+        args.prompt.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise PromptError(f"the prompt argument is not UTF-8 text (at {error.start})") from None
+    return str(args.prompt)
+
+
+def refused(error: Exception, downscale: bool) -> int:
+    """Say why an attachment cannot go (the limit and the fix); the exit code of a usage error."""
+    from tikhub_tui.cli import EXIT_USAGE
+    from tikhub_tui.cli.ask import say
+
+    if not isinstance(error, LimitExceeded):
+        say(str(error))
+        return EXIT_USAGE
+    hint = error.fix
+    if error.shrink and not downscale:
+        hint += "; or pass --downscale to shrink the image with Pillow"
+    say(f"{error.message}; nothing was sent", hint)
+    return EXIT_USAGE
+
+
+def fitter(downscale: bool) -> Callable[[Conversation, str, str], Conversation]:
+    """`fitted` with the user's --downscale choice, for `open_recorder`."""
+    return lambda conversation, model, provider: fitted(conversation, model, provider, downscale)
+
+
 def fitted(conversation: Conversation, model: str, provider: str, downscale: bool) -> Conversation:
     """The conversation, its images downscaled if asked and needed, once it passes the
     protocol's limits; raises LimitExceeded (or AttachmentError) otherwise."""
-    from tikhub_tui.core.providers import LimitExceeded, check_limits
+    from tikhub_tui.core.providers import check_limits
 
     for _ in range(ROUNDS):
         try:

@@ -229,4 +229,6 @@ def parse(req: RawRequest) -> Parsed | Reply:
         )
     prompt = next((text for role, text in reversed(messages) if role == "user"), "")
     tokens = count_tokens(instructions or "", *texts(parts))
-    return Parsed(model, prompt, tokens, limit, {"instructions": instructions}, tuple(parts))
+    return Parsed(
+        model, prompt, tokens, limit, {"instructions": instructions}, parts=tuple(parts)
+    )

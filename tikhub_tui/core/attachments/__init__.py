@@ -6,3 +6,7 @@ them as text; `shrink` downscales images on request. The per-protocol limits and
 live with each protocol in `core.providers`. Import the submodule you need (this package
 imports nothing, so sending a prompt without attachments loads none of it).
 """
+
+
+class AttachmentError(ValueError):
+    """A file cannot be attached; the message names the file, the cause and the fix."""

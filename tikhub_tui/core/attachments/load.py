@@ -10,7 +10,8 @@ import os
 from pathlib import Path
 from typing import BinaryIO
 
-from tikhub_tui.core.attachments.sniff import AttachmentError, from_bytes
+from tikhub_tui.core.attachments import AttachmentError
+from tikhub_tui.core.attachments.sniff import from_bytes
 from tikhub_tui.core.attachments.text import human_size
 from tikhub_tui.core.model import Attachment
 

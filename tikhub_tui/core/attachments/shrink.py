@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import io
 
-from tikhub_tui.core.attachments.sniff import AttachmentError, from_bytes
+from tikhub_tui.core.attachments import AttachmentError
+from tikhub_tui.core.attachments.sniff import from_bytes
 from tikhub_tui.core.model import Attachment
 
 _FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WEBP", "image/gif": "PNG"}

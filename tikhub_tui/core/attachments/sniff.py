@@ -13,7 +13,7 @@ import mimetypes
 import unicodedata
 from collections.abc import Callable
 
-from tikhub_tui.core.attachments import images, pdf
+from tikhub_tui.core.attachments import AttachmentError, images, pdf
 from tikhub_tui.core.model import Attachment
 
 MAX_NAME = 200
@@ -44,10 +44,6 @@ _KNOWN_BINARY: tuple[tuple[bytes, int, str, str], ...] = (
     (b"\x7fELF", 0, "a program (ELF executable)", "attach its source or its output instead"),
 )
 _TEXT_TYPES = ("application/json", "application/xml", "application/javascript", "application/toml")
-
-
-class AttachmentError(ValueError):
-    """A file cannot be attached; the message names the file, the cause and the fix."""
 
 
 def clean_name(name: str) -> str:

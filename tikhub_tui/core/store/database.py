@@ -14,18 +14,18 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from tikhub_tui.core.model import Attachment, Conversation, Message, Usage
+from tikhub_tui.core.model import Attachment, Conversation, Message, RequestOptions, Usage
 from tikhub_tui.core.store import attached, blobs, transfer
 from tikhub_tui.core.store.base import (
     ALL,
     LEAF,
     PATH_UP,
     Leaf,
-    StoreBase,
     guarded,
     message_from_row,
 )
 from tikhub_tui.core.store.base import default_path as default_path
+from tikhub_tui.core.store.ledger import Ledger
 from tikhub_tui.core.store.records import (
     STATUSES,
     AmbiguousSession,
@@ -38,6 +38,7 @@ from tikhub_tui.core.store.records import (
     StoreError,
     from_iso,
     to_iso,
+    usage_columns,
 )
 from tikhub_tui.core.store.schema import move_aside as move_aside
 from tikhub_tui.core.store.text import fts_query, parse_snippet
@@ -59,7 +60,7 @@ _SEARCH = """
 """
 
 
-class Store(StoreBase):
+class Store(Ledger):
     """The session database, used from one thread; open it with `Store.open()`."""
 
     # sessions ---------------------------------------------------------------------------------
@@ -125,8 +126,7 @@ class Store(StoreBase):
         """The user's latest prompts across sessions, oldest first, each once (for Up in the
         prompt after a restart)."""
         rows = self._conn.execute(  # newest first, by rowid: stops after a few hundred rows
-            "SELECT text FROM messages WHERE role = 'user' AND text != '' "
-            "ORDER BY id DESC LIMIT ?",
+            "SELECT text FROM messages WHERE role = 'user' AND text != '' ORDER BY id DESC LIMIT ?",
             (limit * 5,),
         )
         newest = list(dict.fromkeys(str(row[0]) for row in rows))[:limit]
@@ -187,6 +187,8 @@ class Store(StoreBase):
         finish_reason: str = "",
         status: str = "complete",
         error: str = "",
+        max_tokens: int | None = None,
+        max_tokens_source: str = "",
         attachments: Sequence[Attachment] = (),
     ) -> int:
         """Add a message (by default after the current leaf) and make it the leaf; its
@@ -202,14 +204,14 @@ class Store(StoreBase):
             "reasoning": reasoning,
             "model": model,
             "provider": provider,
-            "input_tokens": usage.input_tokens,
-            "output_tokens": usage.output_tokens,
-            "reasoning_tokens": usage.reasoning_tokens,
+            **usage_columns(usage),
             "ttft": ttft,
             "duration": duration,
             "finish_reason": finish_reason,
             "status": status,
             "error": error,
+            "max_tokens": max_tokens,
+            "max_tokens_source": max_tokens_source,
         }
         with self._write() as conn:
             message_id = self._insert(conn, session_id, parent_id, values)
@@ -217,9 +219,15 @@ class Store(StoreBase):
             return message_id
 
     def begin_answer(
-        self, session_id: str, model: str, provider: str, parent_id: int | Leaf | None = LEAF
+        self,
+        session_id: str,
+        model: str,
+        provider: str,
+        parent_id: int | Leaf | None = LEAF,
+        options: RequestOptions | None = None,
     ) -> int:
-        """An empty assistant message marked incomplete, for an AnswerWriter to fill."""
+        """An empty assistant message marked incomplete, for an AnswerWriter to fill; it keeps
+        the output limit of `options` (whose it was, to say so if it cuts the answer)."""
         return self.add_message(
             session_id,
             "assistant",
@@ -228,6 +236,8 @@ class Store(StoreBase):
             model=model,
             provider=provider,
             status="incomplete",
+            max_tokens=options.limit if options else None,
+            max_tokens_source=options.limit_source if options else "",
         )
 
     def answer_writer(self, message_id: int, *, interval: float = 0.5) -> AnswerWriter:
