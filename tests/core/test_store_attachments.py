@@ -142,3 +142,13 @@ def test_a_version_2_store_migrates_and_keeps_its_messages(tmp_path: Path) -> No
         assert store._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         [message] = store._conn.execute("SELECT id FROM messages").fetchall()
         assert store.get_message(message[0]).attachments == ()
+
+
+def test_markdown_export_lists_attachments(store: Store) -> None:
+    session = store.create_session("files")
+    store.add_message(session, "user", "look", attachments=[PNG, PDF])
+    text = store.export_markdown(session)
+    assert f"- attached: shot.png (image/png, {PNG.size} bytes, 30x20 px)" in text or (
+        "- attached: shot.png (image/png, " in text and "30x20 px)" in text
+    )
+    assert "- attached: report.pdf (application/pdf, " in text and "2 pages)" in text

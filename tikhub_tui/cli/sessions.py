@@ -18,13 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from tikhub_tui.cli import EXIT_OK, EXIT_USAGE
-from tikhub_tui.core.attachments.text import human_size
+from tikhub_tui.core.attachments.text import describe
 from tikhub_tui.core.store import Store, default_path, move_aside
 from tikhub_tui.core.store.records import (
     InvalidSessionData,
     SearchHit,
     SessionLookupError,
-    StoredAttachment,
     StoredMessage,
     StoreError,
     to_iso,
@@ -190,7 +189,7 @@ def _show(store: Store, args: argparse.Namespace) -> int:
         print()
         print(_heading(message))
         for item in message.attachments:
-            print(f"  attached: {_attachment(item)}")
+            print(f"  attached: {display_safe(describe(item))}")
         if args.reasoning and message.reasoning:
             for line in display_safe(message.reasoning, keep_newlines=True).splitlines():
                 print(f"  │ {line}")
@@ -210,16 +209,6 @@ def _heading(message: StoredMessage) -> str:
     if message.status != "complete":
         parts.append(message.status + (f": {display_safe(message.error)}" if message.error else ""))
     return f"── {' · '.join(parts)} ──"
-
-
-def _attachment(item: StoredAttachment) -> str:
-    """`shot.png (image/png, 12.3 KB, 640x480 px)`: what a listing needs, no bytes read."""
-    facts = [display_safe(item.media_type), human_size(item.size)]
-    if item.width and item.height:
-        facts.append(f"{item.width}x{item.height} px")
-    if item.pages:
-        facts.append(f"{item.pages} page{'s' if item.pages != 1 else ''}")
-    return f"{display_safe(item.name)} ({', '.join(facts)})"
 
 
 def _search(store: Store, args: argparse.Namespace) -> int:

@@ -7,8 +7,27 @@ only what it uses.
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
 from tikhub_tui.core.model import Attachment
+
+
+class Described(Protocol):
+    """What a listing shows of an attachment (an Attachment or a stored one)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def media_type(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def width(self) -> int | None: ...
+    @property
+    def height(self) -> int | None: ...
+    @property
+    def pages(self) -> int | None: ...
+
 
 _BACKTICKS = re.compile("`+")
 
@@ -31,3 +50,14 @@ def text_block(attachment: Attachment) -> str:
     language = suffix if suffix.isascii() and suffix.isalnum() else ""
     body = text if text.endswith("\n") else text + "\n"
     return f"File: {attachment.name}\n{fence}{language}\n{body}{fence}"
+
+
+def describe(item: Described) -> str:
+    """`shot.png (image/png, 12.3 KB, 640x480 px)`, `a.pdf (application/pdf, 2.0 MB, 3 pages)`:
+    one line for a listing, without reading the file. The caller makes it display-safe."""
+    facts = [item.media_type, human_size(item.size)]
+    if item.width and item.height:
+        facts.append(f"{item.width}x{item.height} px")
+    if item.pages:
+        facts.append(f"{item.pages} page{'s' if item.pages != 1 else ''}")
+    return f"{item.name} ({', '.join(facts)})"
