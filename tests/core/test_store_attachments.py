@@ -148,7 +148,5 @@ def test_markdown_export_lists_attachments(store: Store) -> None:
     session = store.create_session("files")
     store.add_message(session, "user", "look", attachments=[PNG, PDF])
     text = store.export_markdown(session)
-    assert f"- attached: shot.png (image/png, {PNG.size} bytes, 30x20 px)" in text or (
-        "- attached: shot.png (image/png, " in text and "30x20 px)" in text
-    )
+    assert "- attached: shot.png (image/png, " in text and "30x20 px)" in text
     assert "- attached: report.pdf (application/pdf, " in text and "2 pages)" in text
