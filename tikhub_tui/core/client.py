@@ -108,11 +108,14 @@ class ChatClient:
         options: RequestOptions | None = None,
         on_retry: Callable[[RetryNotice], None] | None = None,
         before_wait: Callable[[], None] | None = None,
+        on_response: Callable[[], None] | None = None,
     ) -> ChatStream:
         """A stream to iterate (in a worker thread) for the answer to the conversation.
 
         `before_wait` is called whenever every event received so far has been yielded and the
         stream is about to wait for the network: the moment to flush output buffers.
+        `on_response` is called when the answer's response arrives (its status and headers,
+        before any event): the time to first byte.
         """
         return ChatStream(
             self,
@@ -122,6 +125,7 @@ class ChatClient:
             options or RequestOptions(),
             on_retry,
             before_wait,
+            on_response,
         )
 
     def close(self) -> None:
@@ -146,9 +150,11 @@ class ChatStream:
         options: RequestOptions,
         on_retry: Callable[[RetryNotice], None] | None,
         before_wait: Callable[[], None] | None = None,
+        on_response: Callable[[], None] | None = None,
     ) -> None:
         self._client = client
         self._before_wait = before_wait
+        self._on_response = on_response
         self._adapter = adapter(provider)
         self.provider = provider
         self.model = model
@@ -202,6 +208,8 @@ class ChatStream:
             response = self._send()
             status = response.status_code
             if 200 <= status < 300:
+                if self._on_response is not None:
+                    self._on_response()
                 self._check_event_stream(response)
                 return response
             message = self._redact(body_message(self._read_body(response)))
@@ -304,6 +312,7 @@ class ChatStream:
                                 f"the provider reported an error mid-stream: {event.message}"
                                 + (f" [{event.code}]" if event.code else "")
                             ),
+                            code=event.code,
                         )
                     if isinstance(event, Finished):
                         finished = True

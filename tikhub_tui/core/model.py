@@ -242,21 +242,3 @@ class ErrorEvent:
 
 
 StreamEvent = TextDelta | ReasoningDelta | UsageUpdate | Finished | ErrorEvent
-
-
-AnswerStatus = Literal["complete", "stopped", "incomplete", "error"]
-"""How an answer ended, as the session store records it and the screens show it."""
-
-
-def answer_status(
-    *, failure: str | None = None, cancelled: bool = False, finish: Finished | None = None
-) -> AnswerStatus:
-    """complete, stopped (cancelled or cut short), incomplete (the stream ended early) or
-    error; `failure` is the kind of the error that ended the stream, if any."""
-    if failure is not None:
-        return "incomplete" if failure == "ended_early" else "error"
-    if cancelled:
-        return "stopped"
-    if finish is None:
-        return "incomplete"
-    return "complete" if finish.reason == "stop" else "stopped"

@@ -1,15 +1,16 @@
-"""The foundation of `Store`: the connection, write transactions and the message insert.
+"""The foundation of `Store`: the connection, its lock, write transactions and the insert.
 
-Kept apart from the public operations in `store.py` so that each file stays readable; nothing
-outside the store modules should need to import it.
+Kept apart from the public operations in `database.py` so that each file stays readable;
+nothing outside the store modules should need to import it.
 """
 
 from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, Self, TypeVar
@@ -69,12 +70,14 @@ def default_path() -> Path:
 
 
 def guarded(method: Callable[Concatenate[_S, _P], _R]) -> Callable[Concatenate[_S, _P], _R]:
-    """Turn any sqlite3 failure inside a store method into a StoreError naming cause and fix."""
+    """Run a store method under the store's lock (one thread at a time on its connection),
+    and turn any sqlite3 failure in it into a StoreError naming cause and fix."""
 
     @functools.wraps(method)
     def wrapper(self: _S, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         try:
-            return method(self, *args, **kwargs)
+            with self._lock:
+                return method(self, *args, **kwargs)
         except sqlite3.Error as exc:
             raise store_error(self.path, exc) from exc
 
@@ -106,12 +109,18 @@ def message_from_row(row: tuple[Any, ...]) -> StoredMessage:
 
 
 class StoreBase:
-    """Connection, clock and id source of a store; used from the thread that opened it."""
+    """Connection, clock and id source of a store; usable from any thread, one call at a time.
+
+    A process keeps one store open and shares it (the app's screens and every answer in
+    flight, `ask` and its writer): one connection, so writers never wait on each other's
+    locks inside the process, and SQLite's own locking is left to other processes.
+    """
 
     def __init__(
         self, conn: sqlite3.Connection, path: Path, clock: Clock, new_id: Callable[[], str]
     ) -> None:
         self._conn = conn
+        self._lock = threading.RLock()
         self.path = path
         self.clock = clock
         self._new_id = new_id
@@ -126,11 +135,24 @@ class StoreBase:
     ) -> Self:
         """Open (creating, checking and migrating) the store; raises StoreError."""
         path = Path(path) if path is not None else default_path()
-        return cls(connect(path), path, clock or utc_now, new_id or new_session_id)
+        conn = connect(path, check_same_thread=False)
+        return cls(conn, path, clock or utc_now, new_id or new_session_id)
 
     def close(self) -> None:
-        """Close the connection (idempotent)."""
-        self._conn.close()
+        """Close the connection (idempotent); later calls raise StoreError."""
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def locked_write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction under the store's lock, for the store's own writers (the
+        AnswerWriter); sqlite3 failures become StoreError."""
+        with self._lock:
+            try:
+                with immediate(self._conn) as conn:
+                    yield conn
+            except sqlite3.Error as exc:
+                raise store_error(self.path, exc) from exc
 
     def __enter__(self) -> Self:
         return self

@@ -1,8 +1,8 @@
 """The session store: every conversation in one SQLite file, searchable and crash-safe.
 
-A `Store` owns one sqlite3 connection and must be used from the thread that opened it
-(sqlite3 connections are per thread); streaming answers are written from worker threads by an
-`AnswerWriter`, which has its own connection. Messages form a tree (edit-and-resend keeps the
+A `Store` owns one sqlite3 connection, used by one thread at a time under its lock, so a
+process shares one store among its threads; streaming answers are written from worker threads
+by `AnswerWriter`s through that same connection. Messages form a tree (edit-and-resend keeps the
 old answers as an earlier branch); a session's `leaf_id` picks the active path. Writes are
 short `BEGIN IMMEDIATE` transactions, so several processes can share the file (WAL mode).
 Every method raises StoreError when the database cannot be used.
@@ -241,10 +241,10 @@ class Store(Ledger):
         )
 
     def answer_writer(self, message_id: int, *, interval: float = 0.5) -> AnswerWriter:
-        """An AnswerWriter for `message_id` on this store's file and clock."""
+        """An AnswerWriter for `message_id` through this store's connection, on its clock."""
         from tikhub_tui.core.store.writer import AnswerWriter
 
-        return AnswerWriter(self.path, message_id, interval=interval, clock=self.clock)
+        return AnswerWriter(self, message_id, interval=interval)
 
     @guarded
     def edit_message(self, message_id: int, text: str) -> int:

@@ -1,0 +1,31 @@
+"""The prompt typed but not sent when the app quit, kept in a file for the next start."""
+
+from __future__ import annotations
+
+from tikhub_tui.core.paths import data_dir
+
+DRAFT_FILE = "draft.txt"
+"""In the data directory: the prompt typed but not sent when the app quit."""
+
+
+def keep_draft(text: str) -> None:
+    """Keep an unsent prompt for the next start (or forget the old one); never raises."""
+    path = data_dir() / DRAFT_FILE
+    try:
+        if text.strip():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(".tmp")
+            temporary.write_text(text, encoding="utf-8")
+            temporary.replace(path)
+        else:
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass  # a full or read-only disk: the draft is lost, as it was before drafts were kept
+
+
+def kept_draft() -> str:
+    """The prompt kept by the last run ("" when there is none or it cannot be read)."""
+    try:
+        return (data_dir() / DRAFT_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
