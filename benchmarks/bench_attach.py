@@ -71,6 +71,7 @@ def main() -> int:
             "protocol",
             "curl posts the body",
             "ask -a (saved)",
+            "ask -a --no-save",
             "ask -a / curl",
             "ask, no file",
             "ask -a minus ask",
@@ -99,10 +100,11 @@ def main() -> int:
             for name, value in spec.headers.items():
                 curl += ["-H", f"{name}: {value}"]
             ask = [str(BIN / "tikhub-tui"), "ask", "-m", model, "--base-url", url]
-            samples: dict[str, list[float]] = {"curl": [], "ask": [], "plain": []}
+            samples: dict[str, list[float]] = {"curl": [], "ask": [], "nosave": [], "plain": []}
             for _ in range(runs):
                 samples["curl"].append(run(curl, env))
                 samples["ask"].append(run([*ask, "-a", str(pdf_path), PROMPT], env))
+                samples["nosave"].append(run([*ask, "--no-save", "-a", str(pdf_path), PROMPT], env))
                 samples["plain"].append(run([*ask, PROMPT], env))
             med = {k: sorted(v)[runs // 2] for k, v in samples.items()}
             rows.append(
@@ -110,6 +112,7 @@ def main() -> int:
                     provider,
                     f"{med['curl'] * 1000:.0f} ms",
                     f"{med['ask'] * 1000:.0f} ms",
+                    f"{med['nosave'] * 1000:.0f} ms",
                     f"{med['ask'] / med['curl']:.2f}x",
                     f"{med['plain'] * 1000:.0f} ms",
                     f"{(med['ask'] - med['plain']) * 1000:.0f} ms",
