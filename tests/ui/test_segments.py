@@ -22,7 +22,7 @@ def segments_of(text: str, pieces: list[str] | None = None, **kw: int) -> list[t
             done.append((current + rest, in_fence))
             current = ""
         current += added
-    done.append((current, False))
+    done.append((current + splitter.finish(), False))
     return done
 
 

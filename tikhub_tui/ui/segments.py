@@ -4,7 +4,8 @@ A long answer rendered as one Markdown widget costs more with every block (each 
 re-parses, each layout visits every block widget). Cut into segments of a few KB, only the
 segments near the viewport need real Markdown widgets. A cut is made only where Markdown means
 the same on both sides: after a blank line that ends a block other than a list, or inside a
-long code fence, which is closed before the cut and reopened after it.
+long code fence after a line of code (a renderer drops the blank lines that end a fence), the
+fence closed before the cut and reopened after it.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class SegmentSplitter:
 
     `feed` returns `(sealed, added)`: for each `(text, in_fence)` of `sealed`, append `text` to
     the open segment and seal it (a new one opens; `in_fence` says the cut went through a code
-    fence); then append `added` to the open segment.
+    fence); then append `added` to the open segment. At the end, append what `finish` returns.
     """
 
     segment_chars: int = SEGMENT_CHARS
@@ -42,6 +43,7 @@ class SegmentSplitter:
     _fence: str = ""
     _fence_opener: str = ""
     _fence_lines: int = 0
+    _fence_blank: bool = False
     _after_blank: bool = False
     _in_list: bool = False
     _reopen: str = ""
@@ -69,47 +71,55 @@ class SegmentSplitter:
         self._out = []
         self._size = 0
 
+    def finish(self) -> str:
+        """The end of the stream: text still waiting after a cut inside a fence, to append to
+        the open segment ("" when it is only blank lines, which a renderer drops anyway)."""
+        held, self._held = self._held, None
+        if held is None or not held.strip():
+            return ""
+        reopen, self._reopen = self._reopen, ""
+        return reopen + held
+
     def _take(self, piece: str) -> None:
-        complete = piece.endswith("\n")
-        if self._held is not None:
-            self._held += piece
-            if complete:
-                self._release_held()
+        if self._held is not None or (not self._line and self._reopen):
+            self._hold(piece)
             return
-        if not self._line and self._reopen:
-            if piece[0] in "`~":
-                # after a cut inside a fence: this line may be the fence's real end
-                self._held = piece
-                if complete:
-                    self._release_held()
-                return
-            self._emit(self._reopen)
-            self._reopen = ""
         self._emit(piece)
         self._line += piece
-        if complete:
+        if piece.endswith("\n"):
             line, self._line = self._line[:-1], ""
             self._observe(line)
             self._maybe_cut()
 
-    def _release_held(self) -> None:
-        line = self._held or ""
+    def _hold(self, piece: str) -> None:
+        """After a cut inside a fence, lines wait before the fence is reopened: blank ones (a
+        reopened fence holding only them would show as an empty box, as a renderer drops the
+        blank lines that end a fence) and what may be the fence's own closing line (then
+        nothing needs reopening)."""
+        held = (self._held or "") + piece
+        line = held[held.rfind("\n", 0, len(held) - 1) + 1 :]
+        complete = line.endswith("\n")
+        if not line.strip() or (not complete and line.lstrip()[:1] in ("`", "~")):
+            self._held = held
+            return
         self._held = None
-        if _closes(line, self._fence):
-            # the fence was already closed before the cut: this closing line is not needed
+        if complete and _closes(line, self._fence):
+            # the fence was already closed before the cut: neither it nor its blank lines
+            # at the end (which a renderer drops) need a segment of their own
             self._reopen = ""
             self._fence = ""
             self._after_blank = False
             return
         self._emit(self._reopen)
         self._reopen = ""
-        self._emit(line)
-        self._observe(line[:-1])
-        self._maybe_cut()
+        for part in held.splitlines(keepends=True):
+            self._take(part)
 
     def _maybe_cut(self) -> None:
         if self._fence:
-            if self._fence_lines >= self.fence_lines:
+            # never right after a blank line: a renderer drops blank lines at the end of a
+            # fence, so the closed first half would lose it (the cut waits for a code line)
+            if self._fence_lines >= self.fence_lines and not self._fence_blank:
                 self._emit(self._fence + "\n")
                 self._seal(in_fence=True)
                 self._reopen = self._fence_opener + "\n"
@@ -123,6 +133,7 @@ class SegmentSplitter:
                 self._fence = ""
             else:
                 self._fence_lines += 1
+                self._fence_blank = not line.strip()
             self._after_blank = False
             return
         match = _FENCE.match(line)

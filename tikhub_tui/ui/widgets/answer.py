@@ -168,6 +168,9 @@ class AnswerView(Vertical):
 
     def seal(self) -> None:
         """The stream is over: the last segment gets no more text."""
+        rest = self._splitter.finish()
+        if rest:
+            self._segments[-1].append(rest)
         self._segments[-1].seal()
         self.call_next(self._segments[-1].show)
         self.post_message(self.Changed())
