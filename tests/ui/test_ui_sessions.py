@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 from textual.pilot import Pilot
 
@@ -342,3 +345,23 @@ async def test_a_broken_sessions_file_is_reported_kept_and_can_be_moved_aside() 
         assert screen.keeper is not None and screen.keeper.saving
     moved = list(data_dir().glob("sessions.db.broken-*"))
     assert len(moved) == 1 and moved[0].read_bytes() == b"garbage, not SQLite " * 50
+
+
+async def test_an_unsent_prompt_is_kept_private_and_back_next_start() -> None:
+    old = os.umask(0o022)  # under which a plain open() makes files 0644
+    try:
+        app = demo_app()
+        async with app.run_test(size=SIZE) as pilot:
+            prompt = await focused_prompt(pilot)
+            await pilot.press(*"half a thought")
+        draft = data_dir() / "draft.txt"
+        assert draft.read_text(encoding="utf-8") == "half a thought"
+        assert stat.S_IMODE(draft.stat().st_mode) == 0o600  # like sessions.db and config.toml
+        app = demo_app()
+        async with app.run_test(size=SIZE) as pilot:
+            prompt = await focused_prompt(pilot)
+            assert prompt.text == "half a thought"
+            prompt.clear()
+        assert not draft.exists()  # an empty prompt forgets the draft
+    finally:
+        os.umask(old)
