@@ -187,8 +187,12 @@ def test_delete_restore_rename(seeded: Store) -> None:
     assert "abc0000001" in cli("list", "--deleted").stdout
     assert cli("search", "lazily").stdout == "No matches.\n"
     assert cli("delete", "abc0000001", "--yes").returncode == 2  # already deleted
-    assert cli("restore", "abc").returncode == 0
+    restored = cli("restore", "abc")
+    assert restored.returncode == 0 and restored.stdout.startswith("Restored abc0000001 ")
     assert len(json.loads(cli("list", "--json").stdout)) == 3
+    again = cli("restore", "abc")  # not deleted (any more): said so, not "Restored"
+    assert again.returncode == 2 and again.stdout == ""
+    assert "abc0000001" in again.stderr and "is not deleted" in again.stderr
     renamed = cli("rename", "xyz", "Greetings", "in", "French")
     assert renamed.returncode == 0
     assert json.loads(cli("list", "--json").stdout)[0]["title"] == "Greetings in French"

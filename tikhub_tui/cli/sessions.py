@@ -303,10 +303,15 @@ def _delete(store: Store, args: argparse.Namespace) -> int:
 
 
 def _restore(store: Store, args: argparse.Namespace) -> int:
-    session_id = store.find_session(args.id, include_deleted=True)
-    store.restore_session(session_id)
-    title = display_safe(store.get_session(session_id).title) or "(untitled)"
-    print(f"Restored {session_id} {title!r}.")
+    session = store.get_session(store.find_session(args.id, include_deleted=True))
+    title = display_safe(session.title) or "(untitled)"
+    if session.deleted_at is None:
+        raise _UsageError(
+            f"session {session.id} {title!r} is not deleted, so there is nothing to restore "
+            "(deleted ones: `tikhub-tui sessions list --deleted`)"
+        )
+    store.restore_session(session.id)
+    print(f"Restored {session.id} {title!r}.")
     return EXIT_OK
 
 
