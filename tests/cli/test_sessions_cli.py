@@ -129,6 +129,22 @@ def test_search_human_and_json(seeded: Store) -> None:
     assert "Bonjour" in cli("search", "ca").stdout  # accents folded
 
 
+def test_search_finds_titles_and_text_without_spaces(seeded: Store) -> None:
+    with Store.open() as store:
+        chinese = store.create_session()
+        store.add_message(chinese, "user", "今天天气很好，我们去公园吧 🎉")
+        store.rename_session(chinese, "Weather **notes**")
+    found = cli("search", "天气")
+    assert found.returncode == 0
+    assert found.stdout.splitlines()[1] == "    you: 今天天气很好，我们去公园吧 🎉"
+    assert "🎉" in cli("search", "🎉").stdout
+    data = json.loads(cli("search", "--json", "weather").stdout)
+    assert [(hit["session_id"], hit["role"], hit["message_id"]) for hit in data] == [
+        (chinese, "title", None)
+    ]
+    assert {"text": "Weather", "match": True} in data[0]["spans"]
+
+
 def test_export_import_round_trip(seeded: Store, tmp_path: Path) -> None:
     exported = cli("export", "abc", "--format", "json")
     assert exported.returncode == 0
@@ -244,6 +260,17 @@ def test_broken_database_exit_1_untouched_then_move_aside(isolated_env: Path) ->
     assert hashlib.sha256(aside.read_bytes()).hexdigest() == digest
     assert cli("list").returncode == 0
     assert cli("move-aside", "--yes").returncode == 1  # a healthy store is never moved
+
+
+def test_an_older_store_is_updated_and_says_so(isolated_env: Path) -> None:
+    from tests.core.test_store_schema import _make_v2
+
+    _make_v2(isolated_env / "data" / "sessions.db")
+    first = cli("search", "天气很好")
+    assert first.returncode == 0 and "updating " in first.stderr and "(once" in first.stderr
+    assert first.stdout.count("v2session0") == 2  # the prompt and the answer
+    again = cli("search", "天气很好")
+    assert again.stderr == "" and again.stdout == first.stdout
 
 
 def test_newer_schema_exit_1(isolated_env: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.store import LEAF, Store, default_path, title_from_prompt
 from tikhub_tui.core.store.records import AmbiguousSession, NoSuchMessage, NoSuchSession
+from tikhub_tui.core.store.schema import SCHEMA_VERSION
 from tikhub_tui.core.store.text import ID_ALPHABET, format_age
 
 START = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -47,7 +48,7 @@ def test_opens_in_the_data_dir_with_wal_and_foreign_keys(isolated_env: Path) -> 
         assert store.path == isolated_env / "data" / "sessions.db" == default_path()
         conn = sqlite3.connect(store.path)
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         conn.close()
         assert store._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert store._conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000

@@ -27,6 +27,7 @@ from tikhub_tui.core.store.records import (
     StoreError,
     to_iso,
 )
+from tikhub_tui.core.store.schema import needs_migration
 from tikhub_tui.core.store.text import display_safe, format_age
 
 EXIT_FAILURE = 1
@@ -50,7 +51,13 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     show = actions.add_parser("show", help="print a session's conversation")
     show.add_argument("id", help="session id or a unique start of it")
     show.add_argument("--reasoning", action="store_true", help="include reasoning text")
-    search = actions.add_parser("search", help="full-text search over every message")
+    search = actions.add_parser(
+        "search",
+        help="search every message and title",
+        description="Find sessions by title and messages by text. Every word must match; "
+        "the last may be the start of a word. Chinese, Japanese, Korean, Thai, emoji and "
+        "symbols (C++) match any part of the text.",
+    )
     search.add_argument("query", nargs="+", help="words to find (all must match)")
     search.add_argument("--limit", type=_positive, default=20, help="at most N hits (default 20)")
     search.add_argument("--json", action="store_true", help="print JSON for scripts")
@@ -89,6 +96,13 @@ def say(message: str) -> None:
     print(f"tikhub-tui: {message}", file=sys.stderr)
 
 
+def announce_upgrade() -> None:
+    """Say so before an older store is brought up to date (a big one takes seconds)."""
+    path = default_path()
+    if needs_migration(path):
+        say(f"updating {path} for this version (once; a big store takes a few seconds)…")
+
+
 def run(args: argparse.Namespace) -> int:
     """Run one action and return its exit code; errors are reported, never raised."""
     for stream in (sys.stdout, sys.stderr):
@@ -99,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         action = args.action or "list"
         if action == "move-aside":
             return _move_aside(args)
+        announce_upgrade()
         with Store.open() as store:
             return _ACTIONS[action](store, args)
     except StoreError as exc:
@@ -221,7 +236,7 @@ def _search(store: Store, args: argparse.Namespace) -> int:
     for hit in hits:
         title = display_safe(hit.title) or "(untitled)"
         print(f"{hit.session_id}  {format_age(hit.created_at, now)}  {title}")
-        who = "you" if hit.role == "user" else "assistant"
+        who = {"user": "you"}.get(hit.role, hit.role)
         spans = "".join(
             f"\x1b[1;4m{s.text}\x1b[0m" if s.match and marked else s.text for s in hit.spans
         )

@@ -38,24 +38,14 @@ from tikhub_tui.core.store.records import (
     to_iso,
 )
 from tikhub_tui.core.store.schema import move_aside as move_aside
-from tikhub_tui.core.store.text import fts_query, parse_snippet
+from tikhub_tui.core.store.search import parse_terms
+from tikhub_tui.core.store.search import search as search_store
 from tikhub_tui.core.store.text import title_from_prompt as title_from_prompt
 
 if TYPE_CHECKING:
     from tikhub_tui.core.store.writer import AnswerWriter
 
 __all__ = ["LEAF", "Store", "StoreError", "default_path", "move_aside", "title_from_prompt"]
-
-_SEARCH = """
-    SELECT m.session_id, s.title, m.id, m.role, m.created_at,
-           snippet(messages_fts, 0, char(57344), char(57345), '…', 16), bm25(messages_fts)
-    FROM messages_fts
-    JOIN messages m ON m.id = messages_fts.rowid
-    JOIN sessions s ON s.id = m.session_id
-    WHERE messages_fts MATCH ? AND s.deleted_at IS NULL
-    ORDER BY rank LIMIT ?
-"""
-
 
 class Store(StoreBase):
     """The session database, used from one thread; open it with `Store.open()`."""
@@ -310,14 +300,12 @@ class Store(StoreBase):
 
     @guarded
     def search(self, query: str, limit: int = 50, *, prefix: bool = True) -> list[SearchHit]:
-        """Messages matching every word of `query`, best first (bm25); never raises on input."""
-        match = fts_query(query, prefix=prefix)
-        if match is None or limit <= 0:
+        """Sessions whose title, then messages whose text, hold every word of `query` (see
+        store.search); snippets are plain text with the matches marked. Never raises on input."""
+        terms = parse_terms(query, prefix=prefix)
+        if terms is None or limit <= 0:
             return []
-        return [
-            SearchHit(r[0], r[1], r[2], r[3], from_iso(r[4]), parse_snippet(r[5]), r[6])
-            for r in self._conn.execute(_SEARCH, (match, limit))
-        ]
+        return search_store(self._conn, terms, limit)
 
     def export_json(self, session_id: str) -> dict[str, Any]:
         """The session and its active path as JSON-ready data (see store.transfer for the shape)."""

@@ -136,7 +136,7 @@ def last_model(messages: list[StoredMessage]) -> StoredMessage | None:
 
 
 class Span(NamedTuple):
-    """A piece of a search snippet; `match` marks the words that matched the query."""
+    """A piece of a search snippet (plain text); `match` marks what matched the query."""
 
     text: str
     match: bool
@@ -148,12 +148,15 @@ class SearchHit:
 
     session_id: str
     title: str
-    message_id: int
-    role: Role
+    message_id: int | None
+    """None when the session's title matched."""
+    role: Role | Literal["title"]
+    """Who wrote the message, or "title" when the session's title matched."""
     created_at: datetime
+    """When the message was written (for a title: when the session was last updated)."""
     spans: tuple[Span, ...]
     score: float
-    """bm25 rank: lower is better."""
+    """bm25 rank of a word search (lower is better); 0 for titles and substrings only."""
 
     @property
     def snippet(self) -> str:

@@ -245,10 +245,16 @@ class ChatScreen(Screen[None]):
     # -- sessions ----------------------------------------------------------------------------
 
     def open_session(
-        self, session_id: str | None, at_message: int | None = None, *, adopt_model: bool = True
+        self,
+        session_id: str | None,
+        at_message: int | None = None,
+        *,
+        adopt_model: bool = True,
+        found: str = "",
     ) -> None:
         """Show a saved session (its newest messages; older ones load on scrolling up); the
-        next prompts go to the model it last used, as they would with `ask --continue`."""
+        next prompts go to the model it last used, as they would with `ask --continue`.
+        With `at_message`, that message is shown and highlighted (where `found` is in it)."""
         keeper = self.keeper
         if keeper is None:
             return
@@ -279,8 +285,8 @@ class ChatScreen(Screen[None]):
                 (w for w in transcript.children if getattr(w, "message_id", None) == at_message),
                 None,
             )
-            if target is not None:
-                self.call_after_refresh(target.scroll_visible, top=True, animate=False)
+            if target is not None:  # once mounted: an answer has no segments before that
+                self.call_after_refresh(transcript.show_found, target, found)
         self.sessions.refresh_list()
         self.refresh_status()
 

@@ -71,9 +71,10 @@ class SessionActions:
         if keeper is None:
             return
 
-        def opened(hit: tuple[str, int] | None) -> None:
+        def opened(hit: SearchHit | None) -> None:
             if hit is not None:
-                self.screen.open_session(hit[0], at_message=hit[1])
+                found = next((span.text for span in hit.spans if span.match), "")
+                self.screen.open_session(hit.session_id, at_message=hit.message_id, found=found)
 
         self.screen.app.push_screen(SearchScreen(searcher(keeper.store.path)), opened)
 

@@ -82,6 +82,11 @@ class AnswerView(Vertical):
         return self._parts[0] if self._parts else ""
 
     @property
+    def loaded(self) -> bool:
+        """The text given at creation is in the segments (that happens on mount)."""
+        return not self._initial
+
+    @property
     def reasoning(self) -> str:
         return "".join(self._reasoning)
 

@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
+from textual.widgets._markdown import MarkdownBlock
 
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.segment import Segment
@@ -43,6 +44,8 @@ class Transcript(VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
     Transcript { height: 1fr; scrollbar-gutter: stable; }
     Transcript AnswerView.-selected { outline-left: thick $accent; }
+    Transcript .-found { background: $warning 20%; }
+    Transcript Segment.-found, Transcript UserMessage.-found { outline-left: thick $warning; }
     """
 
     BINDINGS = [
@@ -85,6 +88,9 @@ class Transcript(VerticalScroll, can_focus=True):
         self._rendering: Segment | None = None
         """The segment whose Markdown is being built: one at a time, so that a fast stream
         never queues renders of text that has long scrolled away."""
+        self._found: tuple[Segment, str] | None = None
+        """The segment a search hit was found in, waiting for its Markdown, and what was
+        found (case folded)."""
 
     def on_mount(self) -> None:
         self.anchor()
@@ -138,6 +144,41 @@ class Transcript(VerticalScroll, can_focus=True):
     def action_leave(self) -> None:
         self.post_message(self.MessageAction(self, "leave"))
 
+    def show_found(self, widget: Widget, needle: str = "") -> None:
+        """Highlight what a search hit found and bring it into view: the prompt, or the part
+        of the answer holding `needle` (its segment, then the block once it is rendered)."""
+        if not widget.is_attached:
+            return
+        if isinstance(widget, AnswerView) and not widget.loaded:
+            self.call_after_refresh(self.show_found, widget, needle)  # its text comes on mount
+            return
+        for old in self.query(".-found"):
+            old.remove_class("-found")
+        target = widget
+        if isinstance(widget, AnswerView) and needle:
+            wanted = needle.casefold()
+            segments = widget.segments()
+            target = next((s for s in segments if wanted in s.source.casefold()), widget)
+        target.add_class("-found")
+        self._found = (target, needle.casefold()) if isinstance(target, Segment) else None
+        if isinstance(target, Segment) and target.is_rendered:
+            self._find_block()
+        self.call_after_refresh(self.scroll_to_center, target, animate=False)
+
+    def _find_block(self) -> None:
+        """Move the highlight from the found segment to its block holding the match."""
+        if self._found is None:
+            return
+        segment, wanted = self._found
+        self._found = None
+        for block in segment.query(MarkdownBlock):
+            text = getattr(block, "code", None) or str(getattr(block, "_content", ""))
+            if wanted in text.casefold():
+                segment.remove_class("-found")
+                block.add_class("-found")
+                self.call_after_refresh(self.scroll_to_center, block, animate=False)
+                return
+
     @property
     def following(self) -> bool:
         return self._following
@@ -167,6 +208,8 @@ class Transcript(VerticalScroll, can_focus=True):
     def on_segment_rendered(self, event: Segment.Rendered) -> None:
         if event.segment is self._rendering:
             self._rendering = None
+        if self._found is not None and event.segment is self._found[0]:
+            self._find_block()
         self.request_check()
 
     def request_check(self) -> None:
