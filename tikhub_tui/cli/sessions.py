@@ -13,17 +13,16 @@ import os
 import shutil
 import sys
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tikhub_tui.cli import EXIT_OK, EXIT_USAGE
+from tikhub_tui.cli import EXIT_OK, EXIT_USAGE, sessions_show
 from tikhub_tui.core.store import Store, default_path, move_aside
 from tikhub_tui.core.store.records import (
+    AlreadyImported,
     InvalidSessionData,
     SearchHit,
     SessionLookupError,
-    StoredMessage,
     StoreError,
     to_iso,
 )
@@ -48,9 +47,7 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
     listing.add_argument("--limit", type=_positive, default=50, help="at most N (default 50)")
     listing.add_argument("--deleted", action="store_true", help="list deleted (restorable) ones")
-    show = actions.add_parser("show", help="print a session's conversation")
-    show.add_argument("id", help="session id or a unique start of it")
-    show.add_argument("--reasoning", action="store_true", help="include reasoning text")
+    sessions_show.add_parser(actions)
     search = actions.add_parser(
         "search",
         help="search every message and title",
@@ -65,8 +62,17 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     export.add_argument("id", help="session id or a unique start of it")
     export.add_argument("--format", choices=("md", "json"), default="md", help="default md")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
-    importing = actions.add_parser("import", help="add a session from an `export --format json`")
+    importing = actions.add_parser(
+        "import",
+        help="add a session from an `export --format json`",
+        description="Add a session from a JSON export, with every branch and its own times. "
+        "A session already in the store (imported before, or exported from here) is not "
+        "imported again unless --copy asks for a second one.",
+    )
     importing.add_argument("file", help="the JSON file, or - for stdin")
+    importing.add_argument(
+        "--copy", action="store_true", help="import it even if it is here already, as a copy"
+    )
     delete = actions.add_parser("delete", help="delete a session (restorable)")
     delete.add_argument("id", help="session id or a unique start of it")
     delete.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
@@ -183,46 +189,6 @@ def _list(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _show(store: Store, args: argparse.Namespace) -> int:
-    session = store.get_session(store.find_session(args.id, include_deleted=True))
-    messages = store.messages(session.id)
-    now = store.clock()
-    print(display_safe(session.title) or "(untitled)")
-    facts = [
-        f"id {session.id}",
-        f"started {_local(session.created_at)}",
-        f"updated {format_age(session.updated_at, now)}",
-        f"{len(messages)} messages",
-    ]
-    print(" · ".join(facts))
-    if session.deleted_at is not None:
-        print(f"(deleted; restore with: tikhub-tui sessions restore {session.id})")
-    if session.system:
-        print("system: " + display_safe(session.system, keep_newlines=True))
-    for message in messages:
-        print()
-        print(_heading(message))
-        if args.reasoning and message.reasoning:
-            for line in display_safe(message.reasoning, keep_newlines=True).splitlines():
-                print(f"  │ {line}")
-            print()
-        print(display_safe(message.text, keep_newlines=True).rstrip() or "(no text)")
-    return EXIT_OK
-
-
-def _heading(message: StoredMessage) -> str:
-    parts = ["you" if message.role == "user" else "assistant"]
-    if message.model:
-        parts.append(
-            display_safe(message.model)
-            + (f" ({display_safe(message.provider)})" if message.provider else "")
-        )
-    parts.append(_local(message.created_at))
-    if message.status != "complete":
-        parts.append(message.status + (f": {display_safe(message.error)}" if message.error else ""))
-    return f"── {' · '.join(parts)} ──"
-
-
 def _search(store: Store, args: argparse.Namespace) -> int:
     hits = store.search(" ".join(args.query), limit=args.limit)
     if args.json:
@@ -294,9 +260,15 @@ def _import(store: Store, args: argparse.Namespace) -> int:
             "it should come from `tikhub-tui sessions export ID --format json`"
         ) from None
     try:
-        session_id = store.import_json(data)
+        session_id = store.import_json(data, copy=args.copy)
     except InvalidSessionData as exc:
         raise _UsageError(f"{name} is not a session export: {exc}") from None
+    except AlreadyImported as exc:
+        again = "tikhub-tui sessions import --copy " + ("-" if args.file == "-" else args.file)
+        raise _UsageError(
+            f"{name} was not imported: {display_safe(str(exc))}. To add it again as a "
+            f"separate session: {again}"
+        ) from None
     print(session_id)
     title = store.get_session(session_id).title or "(untitled)"
     say(f"imported {display_safe(title)!r} as {session_id}")
@@ -377,17 +349,13 @@ def _fit(line: str, room: int) -> str:
     return line if room <= 0 or len(line) <= room else line[: room - 1] + "…"
 
 
-def _local(moment: datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
 def _print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 _ACTIONS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "list": _list,
-    "show": _show,
+    "show": sessions_show.show,
     "search": _search,
     "export": _export,
     "import": _import,

@@ -17,6 +17,7 @@ from tikhub_tui.core.model import Conversation, Message, Usage
 from tikhub_tui.core.store import transfer
 from tikhub_tui.core.store.base import (
     ALL,
+    COLUMNS,
     LEAF,
     PATH_UP,
     Leaf,
@@ -27,6 +28,7 @@ from tikhub_tui.core.store.base import (
 from tikhub_tui.core.store.base import default_path as default_path
 from tikhub_tui.core.store.records import (
     STATUSES,
+    AlreadyImported,
     AmbiguousSession,
     NoSuchMessage,
     NoSuchSession,
@@ -41,6 +43,7 @@ from tikhub_tui.core.store.schema import move_aside as move_aside
 from tikhub_tui.core.store.search import parse_terms
 from tikhub_tui.core.store.search import search as search_store
 from tikhub_tui.core.store.text import title_from_prompt as title_from_prompt
+from tikhub_tui.core.store.tree import Tree
 
 if TYPE_CHECKING:
     from tikhub_tui.core.store.writer import AnswerWriter
@@ -307,16 +310,46 @@ class Store(StoreBase):
             return []
         return search_store(self._conn, terms, limit)
 
+    @guarded
+    def tree(self, session_id: str) -> list[StoredMessage]:
+        """Every message of the session, every branch, oldest first (parents before children)."""
+        self.get_session(session_id)
+        rows = self._conn.execute(
+            f"SELECT {COLUMNS} FROM messages m WHERE m.session_id = ? ORDER BY m.id", (session_id,)
+        )
+        return [message_from_row(row) for row in rows]
+
     def export_json(self, session_id: str) -> dict[str, Any]:
-        """The session and its active path as JSON-ready data (see store.transfer for the shape)."""
-        return transfer.to_json(self.get_session(session_id), self.messages(session_id))
+        """The session and its whole tree as JSON-ready data (see store.transfer for the shape)."""
+        session = self.get_session(session_id)
+        return transfer.to_json(session, self.tree(session_id), session.origin)
 
     def export_markdown(self, session_id: str) -> str:
-        """The session and its active path as a readable Markdown document."""
-        return transfer.to_markdown(self.get_session(session_id), self.messages(session_id))
+        """The session's active branch as a readable Markdown document (naming the others)."""
+        session = self.get_session(session_id)
+        tree = Tree(self.tree(session_id))
+        return transfer.to_markdown(session, self.messages(session_id), tree)
 
     @guarded
-    def import_json(self, data: object) -> str:
-        """A new session from `export_json` data; raises InvalidSessionData naming the field."""
+    def import_json(self, data: object, *, copy: bool = False) -> str:
+        """A new session from `export_json` data, with its whole tree and its own times.
+
+        Raises InvalidSessionData naming the field, or AlreadyImported when the session is
+        here already (imported before, or exported from this store), unless `copy`.
+        """
         parsed = transfer.from_json(data, self._now())
-        return self._copy_in(parsed.title, parsed.system, parsed.created_at, parsed.rows)
+        if not copy:
+            row = self._conn.execute(
+                "SELECT id, title, deleted_at FROM sessions WHERE id = ? OR origin = ? "
+                "ORDER BY deleted_at IS NOT NULL, updated_at DESC LIMIT 1",
+                (parsed.origin, parsed.origin),
+            ).fetchone()
+            if row is not None:
+                title = row[1] or "untitled"
+                state = " (deleted: `sessions restore` brings it back)" if row[2] else ""
+                raise AlreadyImported(
+                    f"this session is already in the store as {row[0]} {title!r}{state}",
+                    row[0],
+                    row[2] is not None,
+                )
+        return self._import_tree(parsed)

@@ -77,6 +77,16 @@ class InvalidSessionData(ValueError):
     """Data given to `import_json` is not a session export; the message names the field."""
 
 
+class AlreadyImported(Exception):
+    """The session of an export is in the store already (imported before, or exported from
+    here); `session_id` names it. Importing it as a copy is still possible."""
+
+    def __init__(self, message: str, session_id: str, deleted: bool):
+        super().__init__(message)
+        self.session_id = session_id
+        self.deleted = deleted
+
+
 @dataclass(frozen=True, slots=True)
 class SessionSummary:
     """One row of the session list."""
@@ -104,6 +114,8 @@ class Session:
     """The last message of the active path (None while the session is empty)."""
     deleted_at: datetime | None
     """Set while the session is soft-deleted (restorable)."""
+    origin: str | None = None
+    """For an imported session: what identifies the session it came from (see transfer)."""
 
 
 @dataclass(frozen=True, slots=True)
