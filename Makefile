@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+# the tests mostly wait on sockets and screens: four workers finish sooner even on two cores
+TEST_WORKERS ?= 4
 
 .PHONY: run demo test lint typecheck bench screenshots clean
 
@@ -28,7 +30,7 @@ demo: $(VENV)/.run-installed
 
 ## test: set up .venv and run lint, types, import contracts and the whole test suite
 test: $(VENV)/.test-installed lint typecheck
-	scripts/with-secret-service.sh $(BIN)/python -m pytest -q
+	scripts/with-secret-service.sh $(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check tikhub_tui tests benchmarks scripts
