@@ -4,6 +4,7 @@ and user input that must never raise."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -272,3 +273,32 @@ def test_marked_spans_split_marks_fold_needles_and_drop_control_chars() -> None:
         Span("Café", True),
         Span("…", False),
     )
+
+
+def test_one_or_two_characters_are_found_anywhere_even_at_the_very_end(store: Store) -> None:
+    _, (end, middle, emoji, alone) = _session(
+        store, "t", "我想知道今天天气", "天气预报说今天有雨", "what a party 🎉", "雨"
+    )
+    assert {h.message_id for h in store.search("天气")} == {end, middle}
+    assert [h.message_id for h in store.search("🎉")] == [emoji]
+    assert {h.message_id for h in store.search("雨")} == {middle, alone}
+    assert store.search("雪") == []
+
+
+def test_the_trigram_index_follows_edits_and_deletes_exactly(store: Store) -> None:
+    sid, _ = _session(store, "t", "question")
+    answer = store.begin_answer(sid, "m", "p")
+    with store.answer_writer(answer) as writer:
+        for piece in ("起初是", "暴风雪", "，后来", "晴天了"):
+            writer.append(piece)
+            writer.flush()
+        writer.finish("complete", "stop")
+    assert [h.message_id for h in store.search("暴风雪")] == [answer]
+    assert [h.message_id for h in store.search("晴天")] == [answer]
+    terms = {row[0] for row in store._conn.execute("SELECT term FROM messages_trigram_terms")}
+    assert "起初是" in terms and "晴天了" in terms
+    store.delete_session(sid)
+    store.clock = lambda: datetime.now(UTC) + timedelta(days=60)
+    assert store.purge_deleted() == 1
+    left = {row[0] for row in store._conn.execute("SELECT term FROM messages_trigram_terms")}
+    assert left == set()  # every trigram of every version of the text is gone

@@ -78,23 +78,27 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # trigram index beside the word index, and where an imported session came from
     (
         # detail='none': a fifth of the size of a full trigram index; the search checks the
-        # candidates' text itself (phrase queries need the full detail)
+        # candidates' text itself (phrase queries need the full detail). Each text is indexed
+        # with two line breaks after it, so that every character starts a trigram and a one-
+        # or two-character search is an index lookup too; so the index keeps no content of
+        # its own (content=''), and the triggers give it exactly what they indexed to delete.
         """CREATE VIRTUAL TABLE messages_trigram USING fts5(
-            text, content='messages', content_rowid='id', tokenize='trigram', detail='none'
+            text, content='', tokenize='trigram', detail='none'
         )""",
+        "CREATE VIRTUAL TABLE messages_trigram_terms USING fts5vocab(messages_trigram, row)",
         """CREATE TRIGGER messages_trigram_insert AFTER INSERT ON messages BEGIN
-            INSERT INTO messages_trigram(rowid, text) VALUES (new.id, new.text);
+            INSERT INTO messages_trigram(rowid, text) VALUES (new.id, new.text || char(10, 10));
         END""",
         """CREATE TRIGGER messages_trigram_delete AFTER DELETE ON messages BEGIN
             INSERT INTO messages_trigram(messages_trigram, rowid, text)
-            VALUES ('delete', old.id, old.text);
+            VALUES ('delete', old.id, old.text || char(10, 10));
         END""",
         """CREATE TRIGGER messages_trigram_update AFTER UPDATE OF text ON messages BEGIN
             INSERT INTO messages_trigram(messages_trigram, rowid, text)
-            VALUES ('delete', old.id, old.text);
-            INSERT INTO messages_trigram(rowid, text) VALUES (new.id, new.text);
+            VALUES ('delete', old.id, old.text || char(10, 10));
+            INSERT INTO messages_trigram(rowid, text) VALUES (new.id, new.text || char(10, 10));
         END""",
-        "INSERT INTO messages_trigram(messages_trigram) VALUES ('rebuild')",
+        "INSERT INTO messages_trigram(rowid, text) SELECT id, text || char(10, 10) FROM messages",
         # the id of the session an import came from (its `origin`, else its `id`, else a digest
         # of its content): importing the same file twice is noticed
         "ALTER TABLE sessions ADD COLUMN origin TEXT",

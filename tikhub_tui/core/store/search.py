@@ -3,8 +3,8 @@
 Words go to the word index (accents and case folded, the last word a prefix while typing,
 ranked by bm25). Chinese, Japanese, Korean and Thai are written without spaces and the word
 index skips emoji and symbols, so a search word holding such a character is a substring
-instead: from three characters on through the trigram index (its candidates' text checked),
-shorter ones by reading the text. Every word must match; titles match on any part.
+instead, found through a trigram index (the candidates' text checked). Every word must
+match; titles match on any part.
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ _NO_SPACES = re.compile(
 and Korean, whose particles join the word before them."""
 TRIGRAMS_PER_TERM = 12
 """Trigrams of a long substring looked up in the index; the text check does the rest."""
+MAX_STARTS = 400
+"""A short substring starting more trigrams than this is common: the newest messages are read
+instead (and hold it soon enough)."""
 
 _HIGHLIGHT = f"highlight(messages_fts, 0, char({ord(MATCH_START)}), char({ord(MATCH_END)}))"
 
@@ -84,14 +87,33 @@ def parse_terms(text: str, *, prefix: bool = True) -> Terms | None:
     return Terms(words, substrings, prefix and last_is_word and len(words[-1]) >= 2)
 
 
-def _trigram_query(substrings: list[str]) -> str:
-    """An FTS5 query for trigram candidates: some trigrams of each substring, all required."""
-    grams: dict[str, None] = {}
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _index_query(conn: sqlite3.Connection, substrings: tuple[str, ...]) -> str | None:
+    """An FTS5 query of the trigram index for messages that may hold every substring (their
+    text is checked after), None when the index cannot narrow them down, "" when nothing can
+    match. A long substring needs some of its trigrams; a short one (one or two characters)
+    any trigram that starts with it, looked up in the index's own list of trigrams (every
+    text is indexed with two line breaks after it, so one at the very end has some too)."""
+    parts: list[str] = []
     for text in substrings:
-        own = [text[i : i + 3] for i in range(len(text) - 2)]
-        step = max(1, -(-len(own) // TRIGRAMS_PER_TERM))
-        grams.update(dict.fromkeys([*own[::step], own[-1]]))
-    return " ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
+        if len(text) >= 3:
+            own = [text[i : i + 3] for i in range(len(text) - 2)]
+            step = max(1, -(-len(own) // TRIGRAMS_PER_TERM))
+            parts += [_quoted(gram) for gram in dict.fromkeys([*own[::step], own[-1]])]
+            continue
+        start = text.lower()
+        rows = conn.execute(
+            "SELECT term FROM messages_trigram_terms WHERE term >= ? AND term < ? LIMIT ?",
+            (start, start + "\U0010ffff", MAX_STARTS + 1),
+        ).fetchall()
+        if not rows:
+            return ""
+        if len(rows) <= MAX_STARTS:
+            parts.append("(" + " OR ".join(_quoted(row[0]) for row in rows) + ")")
+    return " AND ".join(parts) or None
 
 
 def _caseless(text: str) -> bool:
@@ -128,25 +150,27 @@ def _titles(conn: sqlite3.Connection, terms: Terms, limit: int) -> list[SearchHi
 def _messages(conn: sqlite3.Connection, terms: Terms, limit: int) -> list[SearchHit]:
     if limit <= 0:
         return []
-    long = [text for text in terms.substrings if len(text) >= 3]
     where: list[str] = []
     params: list[Any] = []
     words = terms.word_query()
+    substrings = _index_query(conn, terms.substrings) if terms.substrings else None
+    if substrings == "":
+        return []
     if words is not None:
         source = "messages_fts JOIN messages m ON m.id = messages_fts.rowid"
         where.append("messages_fts MATCH ?")
         params.append(words)
-        if long:
+        if substrings:
             where.append(
                 "m.id IN (SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH ?)"
             )
-            params.append(_trigram_query(long))
+            params.append(substrings)
         columns = f"{_HIGHLIGHT}, bm25(messages_fts)"
         order = "rank"
-    elif long:
+    elif substrings:
         source = "messages_trigram JOIN messages m ON m.id = messages_trigram.rowid"
         where.append("messages_trigram MATCH ?")
-        params.append(_trigram_query(long))
+        params.append(substrings)
         columns, order = "m.text, 0.0", "messages_trigram.rowid DESC"
     else:
         source, columns, order = "messages m", "m.text, 0.0", "m.id DESC"

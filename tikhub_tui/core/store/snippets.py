@@ -48,6 +48,8 @@ _SPACES = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """Lower case without accents (`Café` -> `cafe`): how titles and marks are compared."""
+    if text.isascii():  # most titles: nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
