@@ -19,7 +19,7 @@ MATCH_START = "\ue000"
 MATCH_END = "\ue001"
 """Private-use characters that FTS5 `snippet()` puts around matches; split out into spans."""
 
-BEFORE, AFTER = 60, 100
+BEFORE, AFTER = 30, 60
 """Characters of a message kept before and after its first match."""
 
 _FENCE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})")
@@ -35,6 +35,8 @@ _INLINE = (
     (re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # images: their alt text
     (re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)"), r"\1"),  # links: their text
     (re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),  # reference links
+    (re.compile(r"\[([^\]\n]*)\]\([^)\s]*$"), r"\1"),  # a link the window cut short
+    (re.compile(r"\]\([^)\s]*\)?"), ""),  # the end of a link the window cut into
     (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),  # autolinks
     (re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"), ""),  # HTML tags
     (re.compile(r"\*\*|__|~~"), ""),  # strong, strikethrough
@@ -72,8 +74,9 @@ def plain_markdown(text: str, *, in_fence: bool = False) -> str:
         for prefix in _PREFIXES:
             line = prefix.sub("", line, count=1)
         stripped = line.strip()
-        if stripped.startswith("|"):  # a table row (perhaps cut by the window)
-            cells = stripped[1:].removesuffix("|").split("|")
+        if stripped.startswith("|") or (stripped.endswith("|") and len(stripped) > 1):
+            # a table row (perhaps cut by the window at either end)
+            cells = stripped.removeprefix("|").removesuffix("|").split("|")
             line = " · ".join(cell.strip() for cell in cells)
         lines.append(_inline(line))
     return "\n".join(lines)
@@ -128,6 +131,8 @@ def window(text: str, match: tuple[int, int]) -> tuple[str, int]:
     text was left out; and where it starts in `text`."""
     start, end = match
     low, high = max(0, start - BEFORE), min(len(text), end + AFTER)
+    # room left over on one side goes to the other: a short text is shown whole
+    low, high = max(0, low - (end + AFTER - high)), min(len(text), high + (low - start + BEFORE))
     if low > 0:
         space = text.find(" ", low, start)
         low = space + 1 if 0 <= space < low + 15 else low
