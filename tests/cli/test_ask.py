@@ -153,7 +153,7 @@ def test_cut_at_max_tokens_is_success_with_a_warning(gateway_url: str, provider:
     result = ask("-m", MODELS[provider], "--base-url", gateway_url, "--max-tokens", "20",
                  "lorem: 100")
     assert result.returncode == 0, result.stderr
-    assert "cut at the token limit" in result.stderr
+    assert "cut at your max_tokens (20 tokens)" in result.stderr
     assert 5 <= len(result.stdout.split()) <= 20
 
 

@@ -22,7 +22,7 @@ EXPECTED: dict[tuple[str, str], list[StreamEvent]] = {
         ReasoningDelta("Three r's."),
         TextDelta("There are "),
         TextDelta("**3**."),
-        UsageUpdate(Usage(14, 85, 64)),
+        UsageUpdate(Usage(14, 85, 64, cache_read_tokens=0)),
         Finished("stop", "completed"),
     ],
     ("openai", "openai_incomplete.sse"): [
@@ -36,11 +36,11 @@ EXPECTED: dict[tuple[str, str], list[StreamEvent]] = {
         ErrorEvent("The server had an error while processing your request.", "server_error"),
     ],
     ("anthropic", "anthropic_thinking.sse"): [
-        UsageUpdate(Usage(21)),
+        UsageUpdate(Usage(21, cache_read_tokens=0, cache_write_tokens=0)),
         ReasoningDelta("The user greets me."),
         TextDelta("Hello"),
         TextDelta(" — grüß dich! 👋"),
-        UsageUpdate(Usage(None, 42)),
+        UsageUpdate(Usage(21, 42, cache_read_tokens=0, cache_write_tokens=0)),
         Finished("stop", "end_turn"),
     ],
     ("anthropic", "anthropic_error.sse"): [
@@ -51,16 +51,16 @@ EXPECTED: dict[tuple[str, str], list[StreamEvent]] = {
     ("anthropic", "anthropic_max_tokens.sse"): [
         UsageUpdate(Usage(7)),
         TextDelta("One two"),
-        UsageUpdate(Usage(None, 2)),
+        UsageUpdate(Usage(7, 2)),
         Finished("max_tokens", "max_tokens"),
     ],
     ("gemini", "gemini_thought.sse"): [
         ReasoningDelta("Let me think."),
-        UsageUpdate(Usage(8, None)),
+        UsageUpdate(Usage(8)),
         TextDelta("Hi"),
         UsageUpdate(Usage(8, 1)),
         TextDelta(" there, 世界."),
-        UsageUpdate(Usage(8, 4, 18)),
+        UsageUpdate(Usage(8, 22, 18)),  # the thoughts count as output
         Finished("stop", "STOP"),
     ],
     ("gemini", "gemini_max_tokens.sse"): [
@@ -68,6 +68,38 @@ EXPECTED: dict[tuple[str, str], list[StreamEvent]] = {
         TextDelta(" red"),
         UsageUpdate(Usage(4, 3)),
         Finished("max_tokens", "MAX_TOKENS"),
+    ],
+    ("openai", "openai_cached.sse"): [
+        TextDelta("Cached."),
+        UsageUpdate(Usage(2106, 412, 384, cache_read_tokens=1920, cache_write_tokens=128)),
+        Finished("stop", "completed"),
+    ],
+    ("openai", "openai_reasoning_cut.sse"): [
+        # the whole budget went on reasoning: no answer at all
+        UsageUpdate(Usage(57, 4096, 4096, cache_read_tokens=0)),
+        Finished("max_tokens", "max_output_tokens"),
+    ],
+    ("anthropic", "anthropic_cache_write.sse"): [
+        # Anthropic's input_tokens leaves the cache out: 12 + 1,800 written
+        UsageUpdate(Usage(1812, cache_read_tokens=0, cache_write_tokens=1800)),
+        TextDelta("Noted."),
+        UsageUpdate(Usage(1812, 57, cache_read_tokens=0, cache_write_tokens=1800)),
+        Finished("stop", "end_turn"),
+    ],
+    ("anthropic", "anthropic_cache_read.sse"): [
+        # message_start's output_tokens is a placeholder; null counts keep what was said
+        UsageUpdate(Usage(1809, cache_read_tokens=1800, cache_write_tokens=0)),
+        ReasoningDelta("Same prefix as before."),
+        TextDelta("From the cache."),
+        UsageUpdate(Usage(1809, 130, 96, cache_read_tokens=1800, cache_write_tokens=0)),
+        Finished("stop", "end_turn"),
+    ],
+    ("gemini", "gemini_cached.sse"): [
+        ReasoningDelta("Reusing the context."),
+        UsageUpdate(Usage(4120, 31, 31, cache_read_tokens=4096)),
+        TextDelta("Done."),
+        UsageUpdate(Usage(4120, 61, 58, cache_read_tokens=4096)),
+        Finished("stop", "STOP"),
     ],
     ("gemini", "gemini_blocked.sse"): [
         ErrorEvent("the provider blocked the prompt (SAFETY)", "blocked"),
@@ -156,3 +188,39 @@ def test_each_framing_variant_really_changes_the_bytes(variant: str) -> None:
     name = {"no-done": "openai_incomplete.sse", "crlf": "anthropic_max_tokens.sse"}
     raw = recorded(name.get(variant, "gemini_thought.sse"))
     assert VARIANTS[variant](raw) != raw
+
+
+def test_openai_failed_response_still_reports_what_it_used() -> None:
+    raw = (
+        b'event: response.failed\ndata: {"type":"response.failed","sequence_number":9,'
+        b'"response":{"id":"resp_9","status":"failed","error":{"code":"server_error",'
+        b'"message":"boom"},"usage":{"input_tokens":30,"input_tokens_details":'
+        b'{"cached_tokens":0},"output_tokens":12,"output_tokens_details":'
+        b'{"reasoning_tokens":0},"total_tokens":42}}}\n\n'
+    )
+    assert decode_bytes("openai", raw) == [
+        UsageUpdate(Usage(30, 12, 0, cache_read_tokens=0)),
+        ErrorEvent("boom", "server_error"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("provider", "raw", "reason"),
+    [
+        ("openai", "completed", "stop"),
+        ("openai", "max_output_tokens", "max_tokens"),
+        ("anthropic", "max_tokens", "max_tokens"),
+        ("anthropic", "model_context_window_exceeded", "max_tokens"),
+        ("gemini", "MAX_TOKENS", "max_tokens"),
+        ("gemini", "SAFETY", "content_filter"),
+        ("anthropic", "cancelled", "other"),
+        ("acme", "max_tokens", None),
+    ],
+)
+def test_a_saved_stop_word_maps_back_to_the_neutral_reason(
+    provider: str, raw: str, reason: str | None
+) -> None:
+    """A reopened answer says why it ended as it did live, whatever the protocol."""
+    from tikhub_tui.core.providers import finish_reason
+
+    assert finish_reason(provider, raw) == reason

@@ -140,3 +140,30 @@ def test_unknown_model_family_is_a_usage_error_naming_the_flag(model: str) -> No
 def test_unknown_provider_is_a_usage_error() -> None:
     with pytest.raises(UsageError, match="openai, anthropic, gemini"):
         adapter("mistral")
+
+
+@pytest.mark.parametrize(
+    ("options", "openai", "anthropic", "gemini"),
+    [
+        # no limit of the user's: OpenAI and Gemini leave it to the model, Anthropic (which
+        # requires one) is sent the model's own, else a value every Claude model accepts
+        (RequestOptions(None, 64_000), None, 64_000, None),
+        (RequestOptions(), None, 4096, None),
+        # the user's limit goes to every protocol
+        (RequestOptions(300, 64_000), 300, 300, 300),
+    ],
+)
+def test_the_output_limit_each_protocol_is_sent(
+    options: RequestOptions, openai: int | None, anthropic: int | None, gemini: int | None
+) -> None:
+    def sent(provider: str) -> dict[str, object]:
+        return adapter(provider).build_request(
+            HISTORY, "m-1", options, base_url="http://h:1", api_key=FAKE_KEY
+        ).json
+
+    assert sent("openai").get("max_output_tokens") == openai
+    assert sent("anthropic")["max_tokens"] == anthropic
+    config = sent("gemini").get("generationConfig")
+    assert (config or {}).get("maxOutputTokens") == gemini  # type: ignore[attr-defined]
+    if gemini is None:
+        assert config is None

@@ -118,3 +118,43 @@ def test_the_settings_file_never_holds_a_key() -> None:
     save_settings(Settings())
     text = config_file().read_text()
     assert "key =" not in text.replace("keymap", "")
+
+
+def test_max_tokens_is_unset_by_default_and_stays_out_of_the_file() -> None:
+    """Unset, each model's own output limit applies (an old 4096 default cut long answers)."""
+    assert Settings().max_tokens is None
+    save_settings(Settings(model="gpt-5-mini"))
+    assert "max_tokens" not in config_file().read_text()
+    assert load_settings()[0].max_tokens is None
+    save_settings(Settings(max_tokens=2048))
+    assert load_settings()[0].max_tokens == 2048
+
+
+def test_catalogue_entries_and_price_factor_round_trip() -> None:
+    settings = Settings(
+        price_factor=0.8,
+        catalogue={
+            "gpt-5": {"input": 1.0, "output": 8.0},
+            "local-model": {"input": 0.0, "output": 0.0, "context_window": 32768},
+        },
+    )
+    save_settings(settings)
+    loaded, warnings = load_settings()
+    assert loaded == settings and warnings == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[catalogue."gpt-5"]\ninput = -1\n', "`catalogue.gpt-5.input` must be a price"),
+        ('[catalogue."gpt-5"]\ncontext = 8000\n', "unknown key `context`"),
+        ('catalogue = 3\n', r"\[catalogue\] must hold tables"),
+        ("price_factor = 0\n", "`price_factor` must be greater than 0"),
+        ('price_factor = "half"\n', "`price_factor` must be a number"),
+    ],
+)
+def test_bad_catalogue_entries_name_the_file_and_key(text: str, message: str) -> None:
+    config_file().write_text(text)
+    with pytest.raises(SettingsError, match=message) as caught:
+        load_settings()
+    assert str(config_file()) in str(caught.value)

@@ -51,7 +51,9 @@ def _conversation(store: Store) -> str:
         reasoning="recall sqlite docs",
         model="gpt-4o",
         provider="openai",
-        usage=Usage(10, 5, 2),
+        usage=Usage(10, 5, 2, cache_read_tokens=4, cache_write_tokens=1),
+        max_tokens=4096,
+        max_tokens_source="setting",
         ttft=0.31,
         duration=1.25,
         finish_reason="stop",
@@ -110,7 +112,15 @@ def test_json_shape_for_scripts(store: Store) -> None:
         "complete",
         "error",
     ]
-    assert messages[1]["usage"] == {"input_tokens": 10, "output_tokens": 5, "reasoning_tokens": 2}
+    assert messages[1]["usage"] == {
+        "input_tokens": 10,
+        "output_tokens": 5,
+        "reasoning_tokens": 2,
+        "cache_read_tokens": 4,
+        "cache_write_tokens": 1,
+        "estimated": False,
+    }
+    assert (messages[1]["max_tokens"], messages[1]["max_tokens_source"]) == (4096, "setting")
     assert messages[1]["reasoning"] == "recall sqlite docs" and messages[1]["ttft"] == 0.31
     assert messages[6]["error"] == "HTTP 529 overloaded"
     assert all(m["created_at"].endswith("Z") for m in messages)

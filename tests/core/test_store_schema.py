@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tikhub_tui.core.model import Usage
 from tikhub_tui.core.store import Store, move_aside
 from tikhub_tui.core.store.records import StoreError
 from tikhub_tui.core.store.schema import MIGRATIONS, SCHEMA_VERSION, needs_migration, store_error
@@ -58,6 +59,9 @@ def test_migrates_a_v1_database(tmp_path: Path) -> None:
         ]
         new = store.add_message("v1session0", "user", "and a pelican crossing")
         assert store.search("pelican")[0].message_id == new
+        old = store.messages("v1session0")[1]
+        # answers saved before usage had cache counts read back as "not reported"
+        assert old.usage == Usage() and (old.max_tokens, old.max_tokens_source) == (None, "")
     with Store.open(path) as again:  # reopening does not migrate twice
         assert len(again.search("crossing")) == 3
 

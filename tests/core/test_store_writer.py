@@ -81,14 +81,15 @@ def test_finish_writes_the_outcome_and_touches_the_session(
     store, sid, mid = answer
     writer = AnswerWriter(store.path, mid, clock=lambda: LATER, background=False)
     writer.append("Once upon a time.", reasoning="plan the story")
-    writer.finish("stopped", "other", Usage(11, 7, 3), ttft=0.42, duration=1.5)
+    usage = Usage(11, 7, 3, cache_read_tokens=5, cache_write_tokens=2, estimated=True)
+    writer.finish("stopped", "other", usage, ttft=0.42, duration=1.5)
     message = store.get_message(mid)
     assert (message.text, message.reasoning, message.status) == (
         "Once upon a time.",
         "plan the story",
         "stopped",
     )
-    assert message.usage == Usage(11, 7, 3) and (message.ttft, message.duration) == (0.42, 1.5)
+    assert message.usage == usage and (message.ttft, message.duration) == (0.42, 1.5)
     assert message.finish_reason == "other" and message.error == ""
     assert store.get_session(sid).updated_at == LATER
     with pytest.raises(RuntimeError):

@@ -256,3 +256,55 @@ def test_gemini_fail_after_raises_server_error(gateway_url: str) -> None:
             seen.append(chunk.text or "")
     assert "".join(seen) == "a b c "
     assert caught.value.status == "INTERNAL"
+
+
+CACHED = "tps: 0 think: 4 cache-read: 1500 cache-write: 300 echo: from the cache"
+"""12 words of prompt, 1,800 more tokens from the cache directives, 4 thoughts, 3 answer words."""
+
+
+def test_openai_sdk_reads_cache_and_reasoning_counts(gateway_url: str) -> None:
+    with _openai(gateway_url).responses.stream(model="gpt-5", input=CACHED) as stream:
+        final = stream.get_final_response()
+    usage = final.usage
+    assert usage is not None
+    assert usage.input_tokens == 12 + 1800  # OpenAI's input count includes the cached part
+    assert usage.input_tokens_details.cached_tokens == 1500
+    assert usage.input_tokens_details.cache_write_tokens == 300
+    assert (usage.output_tokens, usage.output_tokens_details.reasoning_tokens) == (7, 4)
+    assert usage.total_tokens == 12 + 1800 + 7
+
+
+def test_anthropic_sdk_reads_cache_counts_from_start_and_delta(gateway_url: str) -> None:
+    with _anthropic(gateway_url).messages.stream(
+        model="claude-sonnet-4-6", max_tokens=1000, messages=[{"role": "user", "content": CACHED}]
+    ) as stream:
+        events = list(stream)
+        final = stream.get_final_message()
+    start = next(e for e in events if e.type == "message_start").message.usage
+    delta = next(e for e in events if e.type == "message_delta").usage
+    for usage in (start, delta, final.usage):
+        # Anthropic's input count leaves out what was read from or written to the cache
+        assert usage.input_tokens == 12
+        assert usage.cache_read_input_tokens == 1500
+        assert usage.cache_creation_input_tokens == 300
+    assert start.cache_creation is not None
+    assert start.cache_creation.ephemeral_5m_input_tokens == 300
+    assert (delta.output_tokens, final.usage.output_tokens) == (7, 7)
+    assert final.usage.output_tokens_details is not None
+    assert final.usage.output_tokens_details.thinking_tokens == 4
+
+
+def test_gemini_sdk_reads_cached_content_and_thoughts(gateway_url: str) -> None:
+    chunks = list(
+        _gemini(gateway_url).models.generate_content_stream(
+            model="gemini-2.5-flash", contents=CACHED
+        )
+    )
+    usage = chunks[-1].usage_metadata
+    assert usage is not None
+    assert usage.prompt_token_count == 12 + 1800  # Gemini's prompt count includes the cache
+    assert usage.cached_content_token_count == 1500
+    assert (usage.candidates_token_count, usage.thoughts_token_count) == (3, 4)
+    assert usage.total_token_count == 12 + 1800 + 3 + 4
+    assert usage.cache_tokens_details is not None
+    assert usage.cache_tokens_details[0].token_count == 1500

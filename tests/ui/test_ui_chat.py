@@ -150,7 +150,7 @@ async def test_a_cut_at_the_token_limit_never_looks_finished() -> None:
         await send(pilot, "lorem: 200")
         answer = chat(app).query_one(AnswerView)
         assert answer.state == "stopped"
-        assert "cut at the token limit" in str(answer.query_one("#meta").render())
+        assert "cut at your max_tokens (20 tokens)" in str(answer.query_one("#meta").render())
 
 
 async def test_reasoning_goes_to_its_collapsed_section_not_the_answer() -> None:

@@ -77,3 +77,11 @@ def test_a_url_without_a_host_is_refused() -> None:
 def test_split_models_drops_blanks_and_repeats() -> None:
     assert split_models(" a ,b,,a, c ") == ["a", "b", "c"]
     assert split_models("") == []
+
+
+def test_an_empty_max_tokens_leaves_the_limit_to_the_model() -> None:
+    assert FormValues.from_settings(Settings(), "nord").max_tokens == ""
+    new, errors = parse_form(form(max_tokens="  "), Settings(max_tokens=4096))
+    assert errors == {} and new is not None and new.max_tokens is None
+    again = parse_form(FormValues.from_settings(Settings(max_tokens=4096), "nord"), Settings())
+    assert again[0] is not None and again[0].max_tokens == 4096

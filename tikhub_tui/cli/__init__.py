@@ -1,4 +1,4 @@
-"""The command-line front door: `tikhub-tui [tui|ask|gateway|keys|sessions] ...`.
+"""The command-line front door: `tikhub-tui [tui|ask|gateway|keys|sessions|usage] ...`.
 
 Each sub-command lives in its own module with `add_parser(subparsers)` and `run(args) -> int`;
 modules are imported only when their command runs, so `ask` never pays for Textual.
@@ -22,6 +22,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sessions": (
         "tikhub_tui.cli.sessions",
         "list, show, search, export, import, rename and delete saved sessions",
+    ),
+    "usage": (
+        "tikhub_tui.cli.usage",
+        "tokens and cost of the saved answers, by day, model or session",
     ),
 }
 

@@ -17,7 +17,6 @@ from tikhub_tui.cli import (
     EXIT_AUTH,
     EXIT_INTERRUPTED,
     EXIT_NETWORK,
-    EXIT_OK,
     EXIT_RATE_LIMIT,
     EXIT_UPSTREAM,
     EXIT_USAGE,
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from tikhub_tui.cli.ask_session import Recorder
+    from tikhub_tui.cli.ask_usage import Meter
     from tikhub_tui.core.model import Finished, StreamEvent
 
 EXIT_CODES = {
@@ -44,7 +44,8 @@ EXIT_OUTPUT = 1
 
 EPILOG = """\
 exit codes: 0 answered (also when cut at the token limit, with a warning), 1 the answer
-could not be written to standard output, 2 usage or settings error, 3 no API key or the key
+could not be written to standard output, 2 usage or settings error (also a conversation
+too long for the model's context window: nothing is sent), 3 no API key or the key
 was rejected, 4 rate limited, 5 upstream error (error status or event, blocked prompt,
 stream ended early), 6 network error or timeout, 130 interrupted.
 
@@ -69,7 +70,12 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", "-m", help="model name (default: the one in config.toml)")
     parser.add_argument("--base-url", help="gateway root URL, may carry a path prefix")
     parser.add_argument("--system", "-s", help="system prompt")
-    parser.add_argument("--max-tokens", type=_positive_int, help="most tokens in the answer")
+    parser.add_argument(
+        "--max-tokens",
+        type=_positive_int,
+        help="most tokens in the answer (default: max_tokens in config.toml, else as many as "
+        "the model can write)",
+    )
     parser.add_argument(
         "--timeout",
         type=seconds_argument,
@@ -94,6 +100,11 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
         "--show-reasoning",
         action="store_true",
         help="print reasoning/thinking to stderr as it arrives",
+    )
+    parser.add_argument(
+        "--usage",
+        action="store_true",
+        help="print the answer's token counts and cost to stderr at the end",
     )
 
 
@@ -179,12 +190,15 @@ def run(args: argparse.Namespace) -> int:
 
 def _ask(args: argparse.Namespace) -> int:
     from tikhub_tui.cli.ask_session import SessionChoiceError, open_recorder
+    from tikhub_tui.cli.ask_usage import Meter, finish_code, fits
+    from tikhub_tui.core.catalogue import for_settings
     from tikhub_tui.core.client import ChatClient, ClientSettings, RetryNotice
     from tikhub_tui.core.errors import ApiError
-    from tikhub_tui.core.model import RequestOptions, answer_status
+    from tikhub_tui.core.model import answer_status
     from tikhub_tui.core.providers import infer_provider
     from tikhub_tui.core.secrets import KeyStoreError, resolve_key
     from tikhub_tui.core.settings import load_settings
+    from tikhub_tui.core.tokens import estimate_conversation, request_options
 
     settings, warnings = load_settings()
     for warning in warnings:
@@ -246,8 +260,14 @@ def _ask(args: argparse.Namespace) -> int:
         say(str(error))
         return EXIT_USAGE
     model, provider = recorder.model, recorder.provider
-    options = RequestOptions(max_tokens=args.max_tokens or settings.max_tokens)
-    result = Outcome()
+    catalogue = for_settings(settings)
+    info = catalogue.info(model)
+    prompt_tokens = estimate_conversation(recorder.conversation)
+    if not fits(recorder.conversation, model, provider, catalogue, args):
+        return EXIT_USAGE
+    options = request_options(args.max_tokens or settings.max_tokens, info, prompt_tokens)
+    recorder.options = options
+    result = Outcome(Meter(model, info, prompt_tokens, show=args.usage))
     try:
         with ChatClient(client_settings, key.value) as client:
             stream = client.stream(
@@ -276,13 +296,13 @@ def _ask(args: argparse.Namespace) -> int:
     if not result.printed:
         print(flush=True)  # an empty answer is still one line
     result.record(recorder, answer_status(finish=result.finish))
-    return _finish_code(result.finish)
+    return finish_code(result.finish, options)
 
 
 class Outcome:
     """What one answer did: text printed (flushed when the stream waits), usage, timings."""
 
-    def __init__(self) -> None:
+    def __init__(self, meter: Meter | None = None) -> None:
         from tikhub_tui.core.model import Usage
 
         self.started = time.monotonic()
@@ -290,6 +310,9 @@ class Outcome:
         self.printed = False
         self.finish: Finished | None = None
         self.usage = Usage()
+        self.meter = meter
+        self._texts: list[str] = []
+        self._reasonings: list[str] = []
         self._pending: list[str] = []
         self._recorder: Recorder | None = None
         self._reasoning_open = False
@@ -326,8 +349,10 @@ class Outcome:
                         self.first = time.monotonic()
                     self._end_reasoning()
                     self._pending.append(event.text)
+                    self._texts.append(event.text)
                     self.printed = True
                 elif isinstance(event, ReasoningDelta):
+                    self._reasonings.append(event.text)
                     if show_reasoning and event.text:
                         sys.stderr.write(event.text)
                         self._reasoning_open = not event.text.endswith("\n")
@@ -348,6 +373,9 @@ class Outcome:
         from tikhub_tui.core.store.records import StoreError
 
         now = time.monotonic()
+        if self.meter is not None:
+            texts = "".join(self._texts), "".join(self._reasonings)
+            self.usage = self.meter.settle(self.usage, *texts)
         try:
             recorder.finish(
                 status,
@@ -361,16 +389,3 @@ class Outcome:
             say(f"warning: the answer was not saved: {problem}")
         if recorder.warning:
             say(recorder.warning)
-
-
-def _finish_code(finish: Finished | None) -> int:
-    reason, raw = (finish.reason, finish.raw) if finish else ("stop", "")
-    if reason == "max_tokens":
-        say(
-            f"warning: the answer was cut at the token limit ({raw})",
-            "raise --max-tokens (or max_tokens in config.toml) for a longer answer",
-        )
-    elif reason == "content_filter":
-        say(f"the provider stopped the answer ({raw}): its content filter cut it")
-        return EXIT_UPSTREAM
-    return EXIT_OK

@@ -1,9 +1,10 @@
 """Saving `ask` exchanges as sessions, and continuing them (`--continue`, `--session ID`).
 
 The answer is written as it streams (batched by the store's AnswerWriter), so a killed `ask`
-leaves what had arrived, marked incomplete. A new session is recorded on a helper thread started
-as the request leaves, so saving adds nothing to the time before the request is sent, and the
-store work overlaps the wait for the first token.
+leaves what had arrived, marked incomplete. The exchange is recorded on a helper thread started
+as the request leaves, so saving adds nothing to the time before the request is sent, the
+store work overlaps the wait for the first token, and a prompt refused before sending (one
+too long for the model's context window) leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tikhub_tui.core.model import Conversation, Message, Usage
+from tikhub_tui.core.model import Conversation, Message, RequestOptions, Usage
 
 if TYPE_CHECKING:
     from tikhub_tui.core.store import Store
@@ -33,6 +34,8 @@ class Recorder:
     """The model to ask: the one given, or, continuing a session, the one it last used."""
     writer: AnswerWriter | None = None
     warning: str = ""
+    options: RequestOptions | None = None
+    """The request's options, saved with the answer (set before `start`)."""
     _thread: threading.Thread | None = field(default=None, repr=False)
 
     def start(self) -> None:
@@ -114,9 +117,14 @@ def open_recorder(
         history, (system if system_given else session_system) or None
     )
     recorder = Recorder(conversation, model, provider)
-    if save:
+    if save:  # recorded as the request leaves: a prompt refused before sending leaves no trace
         new_system = (system or "") if system_given else None
-        _record(recorder, session_id, prompt, new_system, model, provider)
+        recorder._thread = threading.Thread(
+            target=_record,
+            args=(recorder, session_id, prompt, new_system, model, provider),
+            name="record-session",
+            daemon=True,
+        )
     return recorder
 
 
@@ -139,7 +147,7 @@ def _record(
             elif system is not None:
                 store.set_system(session_id, system)  # -s while continuing: from now on
             store.add_message(session_id, "user", prompt, model=model, provider=provider)
-            answer = store.begin_answer(session_id, model, provider)
+            answer = store.begin_answer(session_id, model, provider, options=recorder.options)
             recorder.writer = store.answer_writer(answer)
     except StoreError as error:
         recorder.warning = f"warning: this answer is not saved: {error}"

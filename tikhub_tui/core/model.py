@@ -53,11 +53,30 @@ class Conversation:
         return cls(turns, system)
 
 
+LimitSource = Literal["setting", "default"]
+"""Where an answer's output limit came from: the user's max_tokens, or the model's own limit."""
+
+
 @dataclass(frozen=True, slots=True)
 class RequestOptions:
-    """Generation options every protocol understands."""
+    """Generation options every protocol understands.
 
-    max_tokens: int = 4096
+    `max_tokens` is the user's own limit (None: none set); `model_limit` is the model's output
+    limit from the catalogue, sent only by protocols that require a value (None: unknown).
+    """
+
+    max_tokens: int | None = None
+    model_limit: int | None = None
+
+    @property
+    def limit(self) -> int | None:
+        """The output limit in effect, if known: the user's, else the model's own."""
+        return self.max_tokens if self.max_tokens is not None else self.model_limit
+
+    @property
+    def limit_source(self) -> LimitSource:
+        """Whose limit cuts a long answer: the user's setting or our default."""
+        return "setting" if self.max_tokens is not None else "default"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,19 +95,42 @@ class RequestSpec:
 
 @dataclass(frozen=True, slots=True)
 class Usage:
-    """Token counts as far as the provider has told them; None means not reported (yet)."""
+    """Token counts in one shape for every protocol; None means not reported (yet).
+
+    `input_tokens` counts every prompt token the model read, cached or not (Anthropic reports
+    the uncached part alone: its decoder adds the cache counts in); `cache_read_tokens` and
+    `cache_write_tokens` are parts of it. `output_tokens` counts every generated token,
+    reasoning included (Gemini reports thoughts apart: its decoder adds them in), and
+    `reasoning_tokens` is a part of it. So cost and context need no provider rules.
+    `estimated` marks counts the client estimated because the provider never sent them.
+    """
 
     input_tokens: int | None = None
     output_tokens: int | None = None
     reasoning_tokens: int | None = None
+    cache_read_tokens: int | None = None
+    cache_write_tokens: int | None = None
+    estimated: bool = False
 
     def merged(self, newer: Usage) -> Usage:
         """The newer report wins field by field where it says something."""
+
+        def pick(new: int | None, old: int | None) -> int | None:
+            return old if new is None else new
+
         return Usage(
-            newer.input_tokens if newer.input_tokens is not None else self.input_tokens,
-            newer.output_tokens if newer.output_tokens is not None else self.output_tokens,
-            newer.reasoning_tokens if newer.reasoning_tokens is not None else self.reasoning_tokens,
+            pick(newer.input_tokens, self.input_tokens),
+            pick(newer.output_tokens, self.output_tokens),
+            pick(newer.reasoning_tokens, self.reasoning_tokens),
+            pick(newer.cache_read_tokens, self.cache_read_tokens),
+            pick(newer.cache_write_tokens, self.cache_write_tokens),
+            self.estimated or newer.estimated,
         )
+
+    @property
+    def reported(self) -> bool:
+        """Some count is known."""
+        return self.input_tokens is not None or self.output_tokens is not None
 
 
 @dataclass(frozen=True, slots=True)

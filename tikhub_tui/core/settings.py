@@ -33,8 +33,9 @@ class Settings:
     """The provider of the default model."""
     model: str = "gpt-5"
     """The model a new conversation starts with."""
-    max_tokens: int = 4096
-    """The most tokens an answer may have."""
+    max_tokens: int | None = None
+    """The most tokens an answer may have; None: as many as the model can write (its output
+    limit in the catalogue)."""
     system_prompt: str = ""
     """Sent as the system prompt with every conversation (empty: none)."""
     theme: str = "tikhub-dark"
@@ -51,9 +52,19 @@ class Settings:
     """Extra model names per provider, added to the built-in catalogue."""
     keymap: dict[str, str] = field(default_factory=dict)
     """Key bindings by binding id, e.g. `regenerate = "ctrl+g"` (F1 lists the ids)."""
+    price_factor: float = 1.0
+    """Every shipped list price is multiplied by this (a gateway's discount or markup)."""
+    catalogue: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per model: prices (per million tokens), context window and output limit, over or
+    beside the shipped catalogue, e.g. `[catalogue."gpt-5"] input = 1.0`."""
 
 
-_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float)}
+_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "int | None": (int,),
+    "float": (int, float),
+}
 _SCALARS = {
     f.name: _TYPES[str(f.type)] for f in dataclasses.fields(Settings) if str(f.type) in _TYPES
 }
@@ -94,11 +105,14 @@ def from_dict(data: dict[str, Any], path: Path) -> tuple[Settings, list[str]]:
             values[key] = _models(value, path)
         elif key == "keymap":
             values[key] = _keymap(value, path)
+        elif key == "catalogue":
+            values[key] = _catalogue(value, path)
         else:
             warnings.append(f"{path}: unknown setting `{key}` ignored")
     settings = Settings(**values)
-    for name in ("connect_timeout", "read_timeout", "max_tokens"):
-        if not 0 < getattr(settings, name) <= LARGEST[name]:
+    for name in ("connect_timeout", "read_timeout", "max_tokens", "price_factor"):
+        value = getattr(settings, name)
+        if value is not None and not 0 < value <= LARGEST[name]:
             raise SettingsError(
                 f"{path}: `{name}` must be greater than 0 and at most {LARGEST[name]:,.0f}"
             )
@@ -114,6 +128,7 @@ LARGEST: dict[str, float] = {  # the settings form checks the same bounds
     "max_tokens": 10_000_000,
     "max_retries": 100,
     "max_retry_wait": 3600.0,
+    "price_factor": 100.0,
 }
 
 
@@ -135,8 +150,21 @@ def _keymap(value: Any, path: Path) -> dict[str, str]:
     return {str(k): v for k, v in value.items()}
 
 
+def _catalogue(value: Any, path: Path) -> dict[str, dict[str, Any]]:
+    from tikhub_tui.core.catalogue import CatalogueError, built_in
+
+    if not isinstance(value, dict):
+        raise SettingsError(f'{path}: [catalogue] must hold tables, e.g. [catalogue."gpt-5"]')
+    try:
+        built_in().configured(value, 1.0)
+    except CatalogueError as error:
+        raise SettingsError(f"{path}: {error}; fix it or remove the entry") from None
+    return {str(k): dict(v) for k, v in value.items()}
+
+
 def to_dict(settings: Settings) -> dict[str, Any]:
-    return dataclasses.asdict(settings)
+    """The settings as TOML-ready data: unset values (None) are left out."""
+    return {k: v for k, v in dataclasses.asdict(settings).items() if v is not None}
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:

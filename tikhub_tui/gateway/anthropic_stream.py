@@ -32,6 +32,7 @@ class AnthropicEncoder(Encoder):
         self._index = -1
         self._open: str | None = None
         self._count = 0
+        self._thinking = 0
         self._pinged = False
         self._template = Template(lambda text: text)
 
@@ -52,15 +53,26 @@ class AnthropicEncoder(Encoder):
             "stop_reason": None,
             "stop_sequence": None,
             "usage": {
-                "input_tokens": self.parsed.input_tokens,
-                "cache_creation_input_tokens": 0,
-                "cache_read_input_tokens": 0,
-                "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
+                **self._input_usage(),
+                "cache_creation": {
+                    "ephemeral_5m_input_tokens": self.parsed.cache_write,
+                    "ephemeral_1h_input_tokens": 0,
+                },
                 "output_tokens": 1,
                 "service_tier": "standard",
             },
         }
         return self._event("message_start", {"message": message})
+
+    def _input_usage(self) -> dict[str, int]:
+        """Anthropic's input_tokens counts only what was neither read from nor written to the
+        cache; message_start and (cumulative) message_delta both carry the three counts."""
+        parsed = self.parsed
+        return {
+            "input_tokens": parsed.input_tokens - parsed.cache_read - parsed.cache_write,
+            "cache_creation_input_tokens": parsed.cache_write,
+            "cache_read_input_tokens": parsed.cache_read,
+        }
 
     def _close(self) -> bytes:
         if self._open is None:
@@ -98,6 +110,8 @@ class AnthropicEncoder(Encoder):
         kind = "thinking" if reasoning else "text"
         out = self._start(kind) if self._open != kind else b""
         self._count += 1
+        if reasoning:
+            self._thinking += 1
         if out:
             index, key = self._index, "thinking" if reasoning else "text"
             self._template = Template(
@@ -113,11 +127,14 @@ class AnthropicEncoder(Encoder):
         if ending == "stop" and self._open != "text" and self._index < 0:
             out += self._start("text")
         out += self._close()
+        thinking = (
+            {"output_tokens_details": {"thinking_tokens": self._thinking}} if self._thinking else {}
+        )
         out += self._event(
             "message_delta",
             {
                 "delta": {"stop_reason": _STOP_REASONS[ending], "stop_sequence": None},
-                "usage": {"output_tokens": self._count},
+                "usage": {**self._input_usage(), "output_tokens": self._count, **thinking},
             },
         )
         return out + self._event("message_stop", {})

@@ -15,7 +15,18 @@ from tikhub_tui.gateway import content
 MAX_WORDS = 1_000_000
 """Upper bound for lorem/code/think sizes, so one prompt cannot exhaust the machine's memory."""
 
-_NUMERIC = ("tps", "lorem", "code", "error", "fail-after", "drop-after", "think", "chunk")
+_NUMERIC = (
+    "tps",
+    "lorem",
+    "code",
+    "error",
+    "fail-after",
+    "drop-after",
+    "think",
+    "chunk",
+    "cache-read",
+    "cache-write",
+)
 _PATTERN = re.compile(
     r"(?<![\w-])(echo|" + "|".join(_NUMERIC) + r")[ \t]*:(?:[ \t]*(\d+(?:\.\d+)?)(?!\S))?",
     re.IGNORECASE,
@@ -36,6 +47,10 @@ class Directives:
     drop_after: int | None = None
     think: int | None = None
     chunk: int | None = None
+    cache_read: int | None = None
+    """Prompt tokens to report as read from the provider's cache (added to the prompt's count)."""
+    cache_write: int | None = None
+    """Prompt tokens to report as written to the cache (where the protocol reports writes)."""
 
 
 def _accept(name: str, raw: str) -> float | int | None:

@@ -51,7 +51,12 @@ class GeminiEncoder(Encoder):
         if shown[0] and answer:
             usage["candidatesTokenCount"] = answer
         usage["totalTokenCount"] = total
+        cached = self.parsed.cache_read
+        if cached:
+            usage["cachedContentTokenCount"] = cached
         usage["promptTokensDetails"] = [{"modality": "TEXT", "tokenCount": prompt}]
+        if cached:
+            usage["cacheTokensDetails"] = [{"modality": "TEXT", "tokenCount": cached}]
         if shown[1] and thoughts:
             usage["thoughtsTokenCount"] = thoughts
         part: dict[str, Any] = {"text": text, "thought": True} if reasoning else {"text": text}

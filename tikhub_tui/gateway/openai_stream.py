@@ -104,7 +104,10 @@ class OpenAIEncoder(Encoder):
         out = self._reasoning_count + self._text_count
         return {
             "input_tokens": self.parsed.input_tokens,
-            "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+            "input_tokens_details": {
+                "cached_tokens": self.parsed.cache_read,
+                "cache_write_tokens": self.parsed.cache_write,
+            },
             "output_tokens": out,
             "output_tokens_details": {"reasoning_tokens": self._reasoning_count},
             "total_tokens": self.parsed.input_tokens + out,

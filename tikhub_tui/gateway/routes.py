@@ -6,6 +6,7 @@ prefix (`http://127.0.0.1:PORT/proxy`) can be tested against the gateway unchang
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -53,7 +54,8 @@ POST /v1/messages                                          Anthropic Messages
 POST /v1beta/models/MODEL:streamGenerateContent?alt=sse    Gemini
 
 Directives in the last user message: echo: TEXT, lorem: N, code: N, think: N, tps: N,
-error: STATUS, fail-after: N, drop-after: N, chunk: N (they combine: "tps: 0 lorem: 2000").
+error: STATUS, fail-after: N, drop-after: N, chunk: N, cache-read: N, cache-write: N
+(they combine: "tps: 0 lorem: 2000").
 """
 
 
@@ -101,4 +103,12 @@ def route(req: RawRequest, number: int, default_tps: float, bench: BenchLog) -> 
     directives = parse_directives(parsed.prompt)
     if directives.error is not None:
         return provider.status_error(directives.error, parsed.model)
+    read, written = directives.cache_read or 0, directives.cache_write or 0
+    if read or written:
+        parsed = dataclasses.replace(
+            parsed,
+            input_tokens=parsed.input_tokens + read + written,
+            cache_read=read,
+            cache_write=written,
+        )
     return StreamJob(make_plan(parsed, directives, default_tps), provider.encoder(parsed, number))

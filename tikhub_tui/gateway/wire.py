@@ -45,9 +45,14 @@ class Parsed:
     prompt: str
     """The text of the last user message: where the directives live."""
     input_tokens: int
+    """Every prompt token, the cached ones (below) included."""
     max_tokens: int | None
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Protocol-specific fields echoed back in the stream (OpenAI's `instructions`, say)."""
+    cache_read: int = 0
+    """Prompt tokens reported as read from the cache (the `cache-read:` directive)."""
+    cache_write: int = 0
+    """Prompt tokens reported as written to the cache (the `cache-write:` directive)."""
 
 
 class Encoder:

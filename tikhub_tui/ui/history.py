@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from textual.widget import Widget
 
+from tikhub_tui.core.catalogue import Catalogue, ModelInfo
+from tikhub_tui.core.providers import finish_reason
 from tikhub_tui.core.store.records import StoredMessage
+from tikhub_tui.core.usage import cost_words, cut_words
 from tikhub_tui.ui.format import meta_text
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.transcript import UserMessage
@@ -17,13 +20,20 @@ STATUS_WORDS = {
 }
 
 
-def stored_meta(message: StoredMessage, *, timings: bool = True) -> str:
-    """The metrics line of a saved answer."""
+def stored_meta(
+    message: StoredMessage, *, timings: bool = True, info: ModelInfo | None = None
+) -> str:
+    """The metrics line of a saved answer; `info` (the model's catalogue entry) prices it."""
     outcome = STATUS_WORDS.get(message.status, message.status)
     if message.status == "stopped" and message.finish_reason:
-        outcome = {"max_tokens": "cut at the token limit", "cancelled": "stopped by you"}.get(
-            message.finish_reason, f"stopped ({message.finish_reason})"
-        )
+        if finish_reason(message.provider, message.finish_reason) == "max_tokens":
+            outcome = cut_words(
+                message.max_tokens, message.max_tokens_source, message.finish_reason
+            )
+        else:
+            outcome = {"max_tokens": "cut at the token limit", "cancelled": "stopped by you"}.get(
+                message.finish_reason, f"stopped ({message.finish_reason})"
+            )
     return meta_text(
         message.model,
         message.provider,
@@ -33,6 +43,7 @@ def stored_meta(message: StoredMessage, *, timings: bool = True) -> str:
         rate=_rate(message),
         duration=message.duration,
         timings=timings,
+        cost=cost_words(message.usage, info),
     )
 
 
@@ -44,8 +55,10 @@ def _rate(message: StoredMessage) -> float | None:
     return tokens / (duration - ttft)
 
 
-def widgets_for(messages: list[StoredMessage], *, timings: bool = True) -> list[Widget]:
-    """A UserMessage or AnswerView per saved message, oldest first."""
+def widgets_for(
+    messages: list[StoredMessage], *, timings: bool = True, catalogue: Catalogue | None = None
+) -> list[Widget]:
+    """A UserMessage or AnswerView per saved message, oldest first (`catalogue` prices them)."""
     widgets: list[Widget] = []
     for message in messages:
         if message.role == "user":
@@ -58,7 +71,8 @@ def widgets_for(messages: list[StoredMessage], *, timings: bool = True) -> list[
             message_id=message.id,
             reasoning=message.reasoning,
         )
-        view.stored_meta = stored_meta(message, timings=timings)
+        info = catalogue.info(message.model) if catalogue else None
+        view.stored_meta = stored_meta(message, timings=timings, info=info)
         view.stored_state = (
             "error"
             if message.status == "error"

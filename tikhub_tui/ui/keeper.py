@@ -13,7 +13,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from tikhub_tui.core.model import Conversation
+from tikhub_tui.core.model import Conversation, RequestOptions
 from tikhub_tui.core.store import Store
 from tikhub_tui.core.store.records import SessionSummary, StoredMessage, StoreError
 from tikhub_tui.core.store.writer import AnswerWriter
@@ -132,7 +132,11 @@ class Keeper:
         self.store.set_leaf(self.session_id, user_id)
         return self.store.conversation(self.session_id)
 
-    def begin_answer(self, user_id: int, model: str, provider: str) -> tuple[int, AnswerRecorder]:
+    def begin_answer(
+        self, user_id: int, model: str, provider: str, options: RequestOptions | None = None
+    ) -> tuple[int, AnswerRecorder]:
         assert self.session_id is not None
-        answer_id = self.store.begin_answer(self.session_id, model, provider, parent_id=user_id)
+        answer_id = self.store.begin_answer(
+            self.session_id, model, provider, parent_id=user_id, options=options
+        )
         return answer_id, AnswerRecorder(self.store.answer_writer(answer_id))

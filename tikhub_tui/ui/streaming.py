@@ -28,9 +28,11 @@ from tikhub_tui.core.model import (
     UsageUpdate,
     answer_status,
 )
+from tikhub_tui.core.tokens import completed_usage
 from tikhub_tui.ui.collector import COLLECTOR
 
 if TYPE_CHECKING:  # httpx loads on the first prompt, not before the first frame
+    from tikhub_tui.core.catalogue import ModelInfo
     from tikhub_tui.core.client import ChatClient, ChatStream, RetryNotice
 
 DRAIN_INTERVAL = 1 / 30
@@ -81,8 +83,16 @@ class LiveStream:
     error: ApiError | None = None
     cancelled: bool = False
     chars: int = 0
+    options: RequestOptions = field(default_factory=RequestOptions)
+    """What was asked for: its output limit, and whose it was."""
+    info: ModelInfo | None = None
+    """The model's catalogue entry (prices, limits), if it has one."""
+    prompt_tokens: int | None = None
+    """The estimate of the prompt, for when the provider never counts it."""
     _text: list[str] = field(default_factory=list)
     _reasoning: list[str] = field(default_factory=list)
+    _received: list[str] = field(default_factory=list)
+    _received_reasoning: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -125,8 +135,16 @@ class LiveStream:
         with self._lock:
             if text:
                 self._text.append(text)
+                self._received.append(text)
             if reasoning:
                 self._reasoning.append(reasoning)
+                self._received_reasoning.append(reasoning)
+
+    def complete_usage(self) -> None:
+        """Estimate the counts the provider never sent (worker thread, once it is over)."""
+        with self._lock:
+            text, reasoning = "".join(self._received), "".join(self._received_reasoning)
+        self.usage = completed_usage(self.usage, self.prompt_tokens, text, reasoning)
 
 
 class StreamStarted(Message):
@@ -179,8 +197,12 @@ class StreamController:
         options: RequestOptions,
         sink: AnswerSink,
         observer: StreamObserver | None = None,
+        *,
+        info: ModelInfo | None = None,
+        prompt_tokens: int | None = None,
     ) -> LiveStream:
-        """Begin streaming an answer into `sink`; returns at once."""
+        """Begin streaming an answer into `sink`; returns at once. `info` prices it,
+        `prompt_tokens` stands in for the prompt's count if the provider never sends one."""
         holder: list[LiveStream] = []
 
         def on_retry(notice: RetryNotice) -> None:
@@ -190,7 +212,8 @@ class StreamController:
         stream = self._client().stream(
             conversation, model, provider, options, on_retry, before_wait=batch.hand_over
         )
-        live = LiveStream(model, provider, sink, stream, observer)
+        live = LiveStream(model, provider, sink, stream, observer, options=options, info=info)
+        live.prompt_tokens = prompt_tokens
         batch.live = live
         holder.append(live)
         self._live.append(live)
@@ -300,6 +323,7 @@ class StreamController:
         finally:
             batch.hand_over()
             live.ended = time.monotonic()
+            live.complete_usage()
             if observer:
                 observer.close(live)
             post(StreamEnded(live))

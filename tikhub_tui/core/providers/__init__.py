@@ -10,6 +10,7 @@ from typing import Protocol
 from tikhub_tui.core.model import (
     PROVIDERS,
     Conversation,
+    FinishReason,
     ProviderName,
     RequestOptions,
     RequestSpec,
@@ -43,6 +44,8 @@ class Adapter(Protocol):
 
     def new_decoder(self) -> Decoder: ...
 
+    def finish_reason(self, raw: str) -> FinishReason: ...
+
 
 _PREFIXES: tuple[tuple[str, ProviderName], ...] = (
     ("gpt-", "openai"),
@@ -75,6 +78,13 @@ def adapter(provider: str) -> Adapter:
         raise UsageError(
             f"unknown provider {provider!r}; choose from {', '.join(PROVIDERS)}"
         ) from None
+
+
+def finish_reason(provider: str, raw: str) -> FinishReason | None:
+    """The neutral reason of a provider's own word for an ending, as saved with an answer;
+    None for a provider this version does not know."""
+    found = _ADAPTERS.get(provider)
+    return found.finish_reason(raw) if found else None
 
 
 _ADAPTERS: dict[str, Adapter] = {"openai": openai, "anthropic": anthropic, "gemini": gemini}

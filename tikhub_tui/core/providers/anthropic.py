@@ -32,6 +32,8 @@ from tikhub_tui.core.providers.common import (
 
 PATH = "v1/messages"
 API_VERSION = "2023-06-01"
+FALLBACK_MAX_TOKENS = 4096
+"""`max_tokens` for a model the catalogue does not know: every Claude model accepts it."""
 
 _STOP_REASONS: dict[str, FinishReason] = {
     "end_turn": "stop",
@@ -53,7 +55,7 @@ def build_request(
     """A streaming Messages request with the whole history and the system prompt apart."""
     body: dict[str, Any] = {
         "model": model,
-        "max_tokens": options.max_tokens,
+        "max_tokens": required_limit(options),
         "stream": True,
         "messages": [{"role": m.role, "content": m.text} for m in sendable(conversation)],
     }
@@ -63,11 +65,49 @@ def build_request(
     return RequestSpec("POST", join_url(base_url, PATH), headers, body)
 
 
+def required_limit(options: RequestOptions) -> int:
+    """Anthropic requires `max_tokens`: the user's, else the model's own, else a value every
+    Claude model accepts."""
+    return options.max_tokens or options.model_limit or FALLBACK_MAX_TOKENS
+
+
+_RAW_COUNTS = ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+
+
 class MessagesDecoder:
-    """Decodes one Messages stream; remembers the stop reason until `message_stop`."""
+    """Decodes one Messages stream; remembers the stop reason until `message_stop`, and the
+    counts reported so far (`message_delta` may leave out what `message_start` said)."""
 
     def __init__(self) -> None:
         self._stop_reason = ""
+        self._counts: dict[str, int] = {}
+
+    def _usage(self, usage: dict[str, Any], *, final: bool) -> list[StreamEvent]:
+        """Input and cache counts come in `message_start` and again, cumulative, in
+        `message_delta`; so does output, but `message_start`'s is a placeholder."""
+        for key in (*_RAW_COUNTS, "output_tokens") if final else _RAW_COUNTS:
+            value = as_int(usage.get(key))
+            if value is not None:
+                self._counts[key] = value
+        details = usage.get("output_tokens_details")
+        thinking = as_int(details.get("thinking_tokens")) if isinstance(details, dict) else None
+        counts = self._counts
+        uncached = counts.get("input_tokens")
+        written = counts.get("cache_creation_input_tokens")
+        read = counts.get("cache_read_input_tokens")
+        return [
+            UsageUpdate(
+                Usage(
+                    input_tokens=None
+                    if uncached is None
+                    else uncached + (written or 0) + (read or 0),
+                    output_tokens=counts.get("output_tokens"),
+                    reasoning_tokens=thinking,
+                    cache_read_tokens=read,
+                    cache_write_tokens=written,
+                )
+            )
+        ]
 
     def decode(self, event: str, data: str) -> list[StreamEvent]:
         obj = load_event(event, data)
@@ -86,21 +126,13 @@ class MessagesDecoder:
         if kind == "message_start":
             message = obj.get("message")
             usage = message.get("usage") if isinstance(message, dict) else None
-            if isinstance(usage, dict):
-                return [UsageUpdate(Usage(as_int(usage.get("input_tokens"))))]
-            return []
+            return self._usage(usage, final=False) if isinstance(usage, dict) else []
         if kind == "message_delta":
             delta = obj.get("delta")
             if isinstance(delta, dict) and isinstance(delta.get("stop_reason"), str):
                 self._stop_reason = delta["stop_reason"]
             usage = obj.get("usage")
-            if isinstance(usage, dict):
-                return [
-                    UsageUpdate(
-                        Usage(as_int(usage.get("input_tokens")), as_int(usage.get("output_tokens")))
-                    )
-                ]
-            return []
+            return self._usage(usage, final=True) if isinstance(usage, dict) else []
         if kind == "message_stop":
             raw = self._stop_reason or "end_turn"
             return [Finished(_STOP_REASONS.get(raw, "other"), raw)]
@@ -112,3 +144,8 @@ class MessagesDecoder:
 
 def new_decoder() -> MessagesDecoder:
     return MessagesDecoder()
+
+
+def finish_reason(raw: str) -> FinishReason:
+    """The neutral reason of a saved `stop_reason`."""
+    return _STOP_REASONS.get(raw, "other")

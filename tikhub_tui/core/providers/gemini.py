@@ -59,8 +59,9 @@ def build_request(
             {"role": "model" if m.role == "assistant" else "user", "parts": [{"text": m.text}]}
             for m in sendable(conversation)
         ],
-        "generationConfig": {"maxOutputTokens": options.max_tokens},
     }
+    if options.max_tokens is not None:  # else the model's own output limit applies
+        body["generationConfig"] = {"maxOutputTokens": options.max_tokens}
     if conversation.system:
         body["systemInstruction"] = {"parts": [{"text": conversation.system}]}
     path = f"v1beta/models/{quote(name, safe='')}:streamGenerateContent?alt=sse"
@@ -69,11 +70,20 @@ def build_request(
 
 
 def _usage(meta: dict[str, Any]) -> UsageUpdate:
+    """`usageMetadata`: promptTokenCount includes the cached content and the thoughts are
+    counted apart from the candidates; proto3 JSON leaves zero counts out."""
+    prompt = as_int(meta.get("promptTokenCount"))
+    tools = as_int(meta.get("toolUsePromptTokenCount"))
+    answer = as_int(meta.get("candidatesTokenCount"))
+    thoughts = as_int(meta.get("thoughtsTokenCount"))
     return UsageUpdate(
         Usage(
-            as_int(meta.get("promptTokenCount")),
-            as_int(meta.get("candidatesTokenCount")),
-            as_int(meta.get("thoughtsTokenCount")),
+            input_tokens=None if prompt is None else prompt + (tools or 0),
+            output_tokens=None
+            if answer is None and thoughts is None
+            else (answer or 0) + (thoughts or 0),
+            reasoning_tokens=thoughts,
+            cache_read_tokens=as_int(meta.get("cachedContentTokenCount")),
         )
     )
 
@@ -116,3 +126,8 @@ class GenerateContentDecoder:
 
 def new_decoder() -> GenerateContentDecoder:
     return GenerateContentDecoder()
+
+
+def finish_reason(raw: str) -> FinishReason:
+    """The neutral reason of a saved `finishReason`."""
+    return _FINISH_REASONS.get(raw, "other")

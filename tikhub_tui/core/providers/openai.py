@@ -55,20 +55,30 @@ def build_request(
         body["input"] = [{"role": m.role, "content": m.text} for m in turns]
     if conversation.system:
         body["instructions"] = conversation.system
-    body["max_output_tokens"] = options.max_tokens
+    if options.max_tokens is not None:  # else the model's own output limit applies
+        body["max_output_tokens"] = options.max_tokens
     headers = {**JSON_HEADERS, "authorization": f"Bearer {api_key}"}
     return RequestSpec("POST", join_url(base_url, PATH), headers, body)
 
 
 def _usage(response: Any) -> list[StreamEvent]:
+    """`response.usage`: input_tokens includes the cached ones, output_tokens the reasoning."""
     usage = response.get("usage") if isinstance(response, dict) else None
     if not isinstance(usage, dict):
         return []
-    details = usage.get("output_tokens_details")
-    reasoning = as_int(details.get("reasoning_tokens")) if isinstance(details, dict) else None
+    inputs = usage.get("input_tokens_details")
+    inputs = inputs if isinstance(inputs, dict) else {}
+    outputs = usage.get("output_tokens_details")
+    outputs = outputs if isinstance(outputs, dict) else {}
     return [
         UsageUpdate(
-            Usage(as_int(usage.get("input_tokens")), as_int(usage.get("output_tokens")), reasoning)
+            Usage(
+                input_tokens=as_int(usage.get("input_tokens")),
+                output_tokens=as_int(usage.get("output_tokens")),
+                reasoning_tokens=as_int(outputs.get("reasoning_tokens")),
+                cache_read_tokens=as_int(inputs.get("cached_tokens")),
+                cache_write_tokens=as_int(inputs.get("cache_write_tokens")),
+            )
         )
     ]
 
@@ -105,7 +115,7 @@ class ResponsesDecoder:
             response = obj.get("response")
             error = response.get("error") if isinstance(response, dict) else None
             message, code = error_message(error, "the response failed (no reason given)")
-            return [ErrorEvent(message, code)]
+            return [*_usage(response), ErrorEvent(message, code)]  # spent tokens still count
         if kind == "error":
             message, code = error_message(obj.get("error", obj), "the stream reported an error")
             return [ErrorEvent(message, code)]
@@ -114,3 +124,8 @@ class ResponsesDecoder:
 
 def new_decoder() -> ResponsesDecoder:
     return ResponsesDecoder()
+
+
+def finish_reason(raw: str) -> FinishReason:
+    """The neutral reason of a saved ending: `completed`, or an `incomplete_details.reason`."""
+    return "stop" if raw == "completed" else _INCOMPLETE_REASONS.get(raw, "other")

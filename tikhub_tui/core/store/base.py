@@ -48,7 +48,8 @@ _S = TypeVar("_S", bound="StoreBase")
 COLUMNS = (
     "m.id, m.session_id, m.parent_id, m.depth, m.role, m.text, m.reasoning, m.model, "
     "m.provider, m.input_tokens, m.output_tokens, m.reasoning_tokens, m.ttft, m.duration, "
-    "m.finish_reason, m.status, m.error, m.created_at"
+    "m.finish_reason, m.status, m.error, m.created_at, m.cache_read_tokens, "
+    "m.cache_write_tokens, m.usage_estimated, m.max_tokens, m.max_tokens_source"
 )
 PATH_UP = f"""
     WITH RECURSIVE path(id, n) AS (
@@ -92,13 +93,15 @@ def message_from_row(row: tuple[Any, ...]) -> StoredMessage:
         reasoning=row[6],
         model=row[7],
         provider=row[8],
-        usage=Usage(row[9], row[10], row[11]),
+        usage=Usage(row[9], row[10], row[11], row[18], row[19], bool(row[20])),
         ttft=row[12],
         duration=row[13],
         finish_reason=row[14],
         status=row[15],
         error=row[16],
         created_at=from_iso(row[17]),
+        max_tokens=row[21],
+        max_tokens_source=row[22],
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from tikhub_tui.core.model import Conversation, Message, Usage
+from tikhub_tui.core.model import Conversation, Message, RequestOptions, Usage
 from tikhub_tui.core.store import transfer
 from tikhub_tui.core.store.base import (
     ALL,
@@ -21,11 +21,11 @@ from tikhub_tui.core.store.base import (
     LEAF,
     PATH_UP,
     Leaf,
-    StoreBase,
     guarded,
     message_from_row,
 )
 from tikhub_tui.core.store.base import default_path as default_path
+from tikhub_tui.core.store.ledger import Ledger
 from tikhub_tui.core.store.records import (
     STATUSES,
     AlreadyImported,
@@ -38,6 +38,7 @@ from tikhub_tui.core.store.records import (
     StoreError,
     from_iso,
     to_iso,
+    usage_columns,
 )
 from tikhub_tui.core.store.schema import move_aside as move_aside
 from tikhub_tui.core.store.search import parse_terms
@@ -50,7 +51,8 @@ if TYPE_CHECKING:
 
 __all__ = ["LEAF", "Store", "StoreError", "default_path", "move_aside", "title_from_prompt"]
 
-class Store(StoreBase):
+
+class Store(Ledger):
     """The session database, used from one thread; open it with `Store.open()`."""
 
     # sessions ---------------------------------------------------------------------------------
@@ -116,8 +118,7 @@ class Store(StoreBase):
         """The user's latest prompts across sessions, oldest first, each once (for Up in the
         prompt after a restart)."""
         rows = self._conn.execute(  # newest first, by rowid: stops after a few hundred rows
-            "SELECT text FROM messages WHERE role = 'user' AND text != '' "
-            "ORDER BY id DESC LIMIT ?",
+            "SELECT text FROM messages WHERE role = 'user' AND text != '' ORDER BY id DESC LIMIT ?",
             (limit * 5,),
         )
         newest = list(dict.fromkeys(str(row[0]) for row in rows))[:limit]
@@ -175,6 +176,8 @@ class Store(StoreBase):
         finish_reason: str = "",
         status: str = "complete",
         error: str = "",
+        max_tokens: int | None = None,
+        max_tokens_source: str = "",
     ) -> int:
         """Add a message (by default after the current leaf) and make it the leaf."""
         if role not in ("user", "assistant"):
@@ -188,22 +191,28 @@ class Store(StoreBase):
             "reasoning": reasoning,
             "model": model,
             "provider": provider,
-            "input_tokens": usage.input_tokens,
-            "output_tokens": usage.output_tokens,
-            "reasoning_tokens": usage.reasoning_tokens,
+            **usage_columns(usage),
             "ttft": ttft,
             "duration": duration,
             "finish_reason": finish_reason,
             "status": status,
             "error": error,
+            "max_tokens": max_tokens,
+            "max_tokens_source": max_tokens_source,
         }
         with self._write() as conn:
             return self._insert(conn, session_id, parent_id, values)
 
     def begin_answer(
-        self, session_id: str, model: str, provider: str, parent_id: int | Leaf | None = LEAF
+        self,
+        session_id: str,
+        model: str,
+        provider: str,
+        parent_id: int | Leaf | None = LEAF,
+        options: RequestOptions | None = None,
     ) -> int:
-        """An empty assistant message marked incomplete, for an AnswerWriter to fill."""
+        """An empty assistant message marked incomplete, for an AnswerWriter to fill; it keeps
+        the output limit of `options` (whose it was, to say so if it cuts the answer)."""
         return self.add_message(
             session_id,
             "assistant",
@@ -212,6 +221,8 @@ class Store(StoreBase):
             model=model,
             provider=provider,
             status="incomplete",
+            max_tokens=options.limit if options else None,
+            max_tokens_source=options.limit_source if options else "",
         )
 
     def answer_writer(self, message_id: int, *, interval: float = 0.5) -> AnswerWriter:

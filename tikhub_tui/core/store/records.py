@@ -139,6 +139,52 @@ class StoredMessage:
     status: Status
     error: str
     created_at: datetime
+    max_tokens: int | None = None
+    """The output limit the answer was asked with, when known."""
+    max_tokens_source: str = ""
+    """Whose limit that was: 'setting' (the user's max_tokens) or 'default' (the model's)."""
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRecord:
+    """One answer's counts, with what `tikhub-tui usage` groups them by."""
+
+    session_id: str
+    title: str
+    deleted: bool
+    model: str
+    provider: str
+    created_at: datetime
+    usage: Usage
+
+
+USAGE_COLUMNS = (
+    "input_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "usage_estimated",
+)
+"""The message columns that hold a `Usage`, in its field order."""
+
+
+def usage_columns(usage: Usage) -> dict[str, int | None]:
+    """A usage as message column values."""
+    return dict(
+        zip(
+            USAGE_COLUMNS,
+            (
+                usage.input_tokens,
+                usage.output_tokens,
+                usage.reasoning_tokens,
+                usage.cache_read_tokens,
+                usage.cache_write_tokens,
+                int(usage.estimated),
+            ),
+            strict=True,
+        )
+    )
 
 
 def last_model(messages: list[StoredMessage]) -> StoredMessage | None:

@@ -74,7 +74,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         END""",
         "INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')",
     ),
-    # 3: substring search (Chinese and Japanese have no spaces, emoji are not words) through a
+    # 3: every usage count the protocols send, and the output limit an answer was asked with
+    (
+        "ALTER TABLE messages ADD COLUMN cache_read_tokens INTEGER",
+        "ALTER TABLE messages ADD COLUMN cache_write_tokens INTEGER",
+        "ALTER TABLE messages ADD COLUMN usage_estimated INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE messages ADD COLUMN max_tokens INTEGER",
+        "ALTER TABLE messages ADD COLUMN max_tokens_source TEXT NOT NULL DEFAULT ''",
+    ),
+    # 4: substring search (Chinese and Japanese have no spaces, emoji are not words) through a
     # trigram index beside the word index, and where an imported session came from
     (
         # detail='none': a fifth of the size of a full trigram index; the search checks the

@@ -17,11 +17,13 @@ from typing import Any
 
 from tikhub_tui.core.store.records import (
     STATUSES,
+    USAGE_COLUMNS,
     InvalidSessionData,
     Session,
     StoredMessage,
     from_iso,
     to_iso,
+    usage_columns,
 )
 from tikhub_tui.core.store.tree import Tree
 
@@ -32,16 +34,15 @@ FORMAT_VERSION = 2
 
 def row_values(message: StoredMessage) -> dict[str, Any]:
     """The message's own columns (no ids, no tree links), for copying it into another session."""
-    usage = message.usage
     return {
         "role": message.role,
         "text": message.text,
         "reasoning": message.reasoning,
         "model": message.model,
         "provider": message.provider,
-        "input_tokens": usage.input_tokens,
-        "output_tokens": usage.output_tokens,
-        "reasoning_tokens": usage.reasoning_tokens,
+        **usage_columns(message.usage),
+        "max_tokens": message.max_tokens,
+        "max_tokens_source": message.max_tokens_source,
         "ttft": message.ttft,
         "duration": message.duration,
         "finish_reason": message.finish_reason,
@@ -81,7 +82,12 @@ def to_json(session: Session, messages: list[StoredMessage], origin: str | None)
                     "input_tokens": m.usage.input_tokens,
                     "output_tokens": m.usage.output_tokens,
                     "reasoning_tokens": m.usage.reasoning_tokens,
+                    "cache_read_tokens": m.usage.cache_read_tokens,
+                    "cache_write_tokens": m.usage.cache_write_tokens,
+                    "estimated": m.usage.estimated,
                 },
+                "max_tokens": m.max_tokens,
+                "max_tokens_source": m.max_tokens_source,
                 "ttft": m.ttft,
                 "duration": m.duration,
                 "created_at": to_iso(m.created_at),
@@ -129,6 +135,13 @@ def _number(obj: dict[str, Any], key: str, where: str, *, whole: bool = False) -
     return value
 
 
+def _source(obj: dict[str, Any], where: str) -> str:
+    value = _text(obj, "max_tokens_source", where)
+    if value not in ("", "setting", "default"):
+        raise InvalidSessionData(f"{where}.max_tokens_source must be 'setting' or 'default'")
+    return value
+
+
 def _time(obj: dict[str, Any], key: str, where: str, default: str) -> str:
     value = _text(obj, key, where)
     if not value:
@@ -165,7 +178,10 @@ def _row(message: dict[str, Any], where: str, now: str) -> dict[str, Any]:
         "provider": _text(message, "provider", where),
         "input_tokens": _number(usage, "input_tokens", where + ".usage", whole=True),
         "output_tokens": _number(usage, "output_tokens", where + ".usage", whole=True),
-        "reasoning_tokens": _number(usage, "reasoning_tokens", where + ".usage", whole=True),
+        **{key: _number(usage, key, where + ".usage", whole=True) for key in USAGE_COLUMNS[2:5]},
+        "usage_estimated": int(usage.get("estimated") is True),
+        "max_tokens": _number(message, "max_tokens", where, whole=True),
+        "max_tokens_source": _source(message, where),
         "ttft": _number(message, "ttft", where),
         "duration": _number(message, "duration", where),
         "finish_reason": _text(message, "finish_reason", where),

@@ -15,7 +15,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tikhub_tui.core.model import Usage
-from tikhub_tui.core.store.records import STATUSES, Clock, StoreError, to_iso, utc_now
+from tikhub_tui.core.store.records import (
+    STATUSES,
+    Clock,
+    StoreError,
+    to_iso,
+    usage_columns,
+    utc_now,
+)
 from tikhub_tui.core.store.schema import connect, immediate, store_error
 
 
@@ -106,15 +113,16 @@ class AnswerWriter:
         with self._lock:
             conn = self._open_conn()
             self._cancel_timer()
+            counts = usage_columns(usage)
             answer: tuple[object, ...] = (self.text, self.reasoning, status, finish_reason)
-            answer += (usage.input_tokens, usage.output_tokens, usage.reasoning_tokens)
-            answer += (ttft, duration, error)
+            answer += (*counts.values(), ttft, duration, error)
+            sets = ", ".join(f"{name} = ?" for name in counts)
             try:
                 with immediate(conn):
                     conn.execute(
                         "UPDATE messages SET text = ?, reasoning = ?, status = ?, "
-                        "finish_reason = ?, input_tokens = ?, output_tokens = ?, "
-                        "reasoning_tokens = ?, ttft = ?, duration = ?, error = ? WHERE id = ?",
+                        f"finish_reason = ?, {sets}, ttft = ?, duration = ?, error = ? "
+                        "WHERE id = ?",
                         (*answer, self.message_id),
                     )
                     conn.execute(

@@ -22,12 +22,14 @@ from textual.message import Message as TextualMessage
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label
 
+from tikhub_tui.core.catalogue import ModelInfo, for_settings
 from tikhub_tui.core.errors import ApiError
 from tikhub_tui.core.files import write_private
 from tikhub_tui.core.model import Conversation, Message, RequestOptions
 from tikhub_tui.core.paths import data_dir
 from tikhub_tui.core.store import move_aside
 from tikhub_tui.core.store.records import StoreError, last_model
+from tikhub_tui.core.tokens import estimate_conversation, request_options
 from tikhub_tui.ui.format import error_hint, meta_line
 from tikhub_tui.ui.history import widgets_for
 from tikhub_tui.ui.keeper import PAGE, AnswerRecorder, Keeper
@@ -293,7 +295,9 @@ class ChatScreen(Screen[None]):
     def _mount_messages(self, messages: list, at_top: bool) -> None:  # type: ignore[type-arg]
         """Mount saved messages at the bottom (opening) or the top (scrolling up)."""
         timings = not self.tikhub.deterministic
-        widgets = widgets_for(messages, timings=timings)
+        widgets = widgets_for(
+            messages, timings=timings, catalogue=for_settings(self.tikhub.settings)
+        )
         turns: list[Turn] = []
         pending: Turn | None = None
         for widget in widgets:
@@ -415,39 +419,52 @@ class ChatScreen(Screen[None]):
         self.transcript.follow()
         self._start(turn)
 
-    def _conversation(self, turn: Turn) -> tuple[Conversation, AnswerRecorder | None]:
-        """The history to send for `turn`, and the recorder of its answer (when saving)."""
+    def _conversation(
+        self, turn: Turn, info: ModelInfo | None
+    ) -> tuple[Conversation, AnswerRecorder | None, RequestOptions, int]:
+        """The history to send for `turn`, the recorder of its answer (when saving), the
+        options to ask with (`info` has the model's limits) and the estimate of the prompt."""
         keeper = self.keeper
+        app = self.tikhub
         if keeper is not None and turn.user_id is not None:
             user_id = turn.user_id
-            app = self.tikhub
             conversation = self.guard(lambda: keeper.conversation_upto(user_id))
-            started = self.guard(lambda: keeper.begin_answer(user_id, app.model, app.provider))
-            if conversation is not None and started is not None:
-                turn.answer.message_id = started[0]
-                return conversation, started[1]
+            if conversation is not None:
+                tokens = estimate_conversation(conversation)
+                options = request_options(app.settings.max_tokens, info, tokens)
+                started = self.guard(
+                    lambda: keeper.begin_answer(user_id, app.model, app.provider, options)
+                )
+                if started is not None:
+                    turn.answer.message_id = started[0]
+                    return conversation, started[1], options, tokens
         # not saved: the history is what the transcript holds
         messages: list[Message] = []
         for earlier in self.turns[: self.turns.index(turn)]:
             messages += [Message("user", earlier.prompt), Message("assistant", earlier.answer.text)]
         messages.append(Message("user", turn.prompt))
         system = self.tikhub.settings.system_prompt or None
-        return Conversation.from_history(messages, system), None
+        conversation = Conversation.from_history(messages, system)
+        tokens = estimate_conversation(conversation)
+        return conversation, None, request_options(app.settings.max_tokens, info, tokens), tokens
 
     def _start(self, turn: Turn) -> None:
         app = self.tikhub
         answer = turn.answer
         answer.set_state("streaming")
         answer.set_meta(f"{answer.model} · {answer.provider} · waiting for the first token…")
-        conversation, recorder = self._conversation(turn)
+        info = for_settings(app.settings).info(answer.model)
+        conversation, recorder, options, tokens = self._conversation(turn, info)
         try:
             turn.live = self.controller.start(
                 conversation,
                 answer.model,
                 answer.provider,
-                RequestOptions(max_tokens=app.settings.max_tokens),
+                options,
                 answer,
                 recorder,
+                info=info,
+                prompt_tokens=tokens,
             )
         except ApiError as error:
             self._show_failure(answer, error)

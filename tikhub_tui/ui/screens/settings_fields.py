@@ -56,7 +56,10 @@ def left_column() -> ComposeResult:
             yield from field("Connect timeout (s)", Input(id="connect-timeout", type="number"))
         with Vertical():
             yield from field("Read timeout (s)", Input(id="read-timeout", type="number"))
-    yield from field("Max tokens per answer", Input(id="max-tokens", type="integer"))
+    yield from field(
+        "Max tokens per answer",
+        Input(id="max-tokens", type="integer", placeholder="empty: the model's maximum"),
+    )
 
 
 def right_column(

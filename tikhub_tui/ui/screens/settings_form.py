@@ -41,7 +41,7 @@ class FormValues:
             theme=theme,
             connect_timeout=f"{settings.connect_timeout:g}",
             read_timeout=f"{settings.read_timeout:g}",
-            max_tokens=str(settings.max_tokens),
+            max_tokens="" if settings.max_tokens is None else str(settings.max_tokens),
             system_prompt=settings.system_prompt,
             extra={p: join_models(settings.models.get(p, [])) for p in PROVIDERS},
         )
@@ -65,7 +65,7 @@ def parse_form(values: FormValues, base: Settings) -> tuple[Settings | None, dic
     """New settings from the form (fields not on it come from `base`), or errors by field id.
 
     Field ids are the widgets' ids: base-url, connect-timeout, read-timeout, max-tokens,
-    model, extra-<provider>.
+    model, extra-<provider>. An empty max-tokens means none of the user's own.
     """
     errors: dict[str, str] = {}
     base_url = values.base_url.strip()
@@ -76,7 +76,11 @@ def parse_form(values: FormValues, base: Settings) -> tuple[Settings | None, dic
     largest_connect = LARGEST["connect_timeout"]
     connect = _seconds(values.connect_timeout, "connect-timeout", errors, largest_connect)
     read = _seconds(values.read_timeout, "read-timeout", errors, LARGEST["read_timeout"])
-    max_tokens = _whole(values.max_tokens, "max-tokens", errors, LARGEST["max_tokens"])
+    max_tokens = (  # empty: no limit of the user's own, the model's applies
+        _whole(values.max_tokens, "max-tokens", errors, LARGEST["max_tokens"])
+        if values.max_tokens.strip()
+        else None
+    )
     if not values.model.strip():
         errors["model"] = "choose a model"
     models = {k: v for k, v in base.models.items() if k not in PROVIDERS}
