@@ -41,8 +41,6 @@ from tikhub_tui.core.store.records import (
     usage_columns,
 )
 from tikhub_tui.core.store.schema import move_aside as move_aside
-from tikhub_tui.core.store.search import parse_terms
-from tikhub_tui.core.store.search import search as search_store
 from tikhub_tui.core.store.text import title_from_prompt as title_from_prompt
 from tikhub_tui.core.store.tree import Tree
 
@@ -316,10 +314,12 @@ class Store(Ledger):
     def search(self, query: str, limit: int = 50, *, prefix: bool = True) -> list[SearchHit]:
         """Sessions whose title, then messages whose text, hold every word of `query` (see
         store.search); snippets are plain text with the matches marked. Never raises on input."""
-        terms = parse_terms(query, prefix=prefix)
+        from tikhub_tui.core.store import search  # its patterns compile on the first search
+
+        terms = search.parse_terms(query, prefix=prefix)
         if terms is None or limit <= 0:
             return []
-        return search_store(self._conn, terms, limit)
+        return search.search(self._conn, terms, limit)
 
     @guarded
     def tree(self, session_id: str) -> list[StoredMessage]:

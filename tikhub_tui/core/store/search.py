@@ -57,7 +57,7 @@ class Terms:
         """The words as an FTS5 query: each quoted (operators lose their meaning), all required."""
         if not self.words:
             return None
-        terms = ['"' + word.replace('"', '""') + '"' for word in self.words]
+        terms = [_quoted(word) for word in self.words]
         if self.prefix:
             terms[-1] += "*"
         return " ".join(terms)

@@ -10,8 +10,6 @@ when an older reader would misread a file.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -239,6 +237,9 @@ def from_json(data: object, now: str) -> ImportedSession:
     if not origin and data.get("id") not in (None, ""):
         origin = str(_reference(data["id"], "session.id"))
     if not origin:  # the file's own content, before any default was filled in
+        import hashlib
+        import json
+
         digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8"))
         origin = "sha256:" + digest.hexdigest()[:32]
     return ImportedSession(
