@@ -263,7 +263,7 @@ async def test_search_opens_the_session_at_the_hit() -> None:
 
 @pytest.mark.parametrize("query", ["天气", "zeppelin"])
 async def test_an_opened_search_hit_is_highlighted_in_the_transcript(query: str) -> None:
-    filler = answer_text("lorem: 1500")
+    filler = answer_text("lorem: 800")  # a few segments before the match, a few after
     answer = f"{filler}\n\nA **zeppelin** over Tokyo: 今天天气很好。\n\n{filler}"
     with stored() as store:
         found = store.create_session("Weather")
@@ -290,7 +290,9 @@ async def test_an_opened_search_hit_is_highlighted_in_the_transcript(query: str)
                 and transcript.region.contains_region(found[0].region)
             )
 
-        await wait_until(pilot, shown, "the block holding the match highlighted, on screen")
+        await wait_until(
+            pilot, shown, "the block holding the match highlighted, on screen", timeout=30
+        )
 
 
 async def test_edit_an_earlier_prompt_keeps_the_old_answers_as_a_branch() -> None:
