@@ -3,8 +3,8 @@
 Each picture is the real app at 120x40 on its embedded demo gateway, driven by Textual's Pilot,
 so the README shows what a user sees and is redrawn in seconds when the app changes. Everything
 runs in a temporary config and data directory with an in-memory keyring, so nothing of the
-user's is read or written, and timings are hidden (`deterministic=True`), so the pictures are
-the same on every machine.
+user's is read or written, and timings and cursor blink are off (the `show_timings` and
+`cursor_blink` settings), so the pictures are the same on every machine.
 
 The prompts read as a person would type them: the demo gateway is told which of its directives
 each one stands for (REPLIES), so the answers are scripted Markdown that still streams through
@@ -212,14 +212,14 @@ async def send(pilot: Pilot[None], app: TikhubApp, text: str) -> None:
         raise ShotFailed(f"no scripted reply for the prompt {text!r}")
     await ready(pilot, app)
     screen = chat(app)
-    before = len(screen.turns)
+    before = screen.chat.last_answer()
     prompt = screen.query_one(PromptArea)
     prompt.focus()
     prompt.load_text(text)
     await pilot.press("enter")
     await until(
         pilot,
-        lambda: len(screen.turns) > before and not screen.controller.busy,
+        lambda: screen.chat.last_answer() not in (None, before) and not screen.streaming,
         f"the answer to {text!r}",
     )
     await app.workers.wait_for_complete()
@@ -228,7 +228,8 @@ async def send(pilot: Pilot[None], app: TikhubApp, text: str) -> None:
     if "error:" not in directives and "drop-after:" not in directives:
         from tikhub_tui.gateway.directives import answer_text
 
-        if screen.turns[-1].answer.text != answer_text(directives):
+        answer = screen.chat.last_answer()
+        if answer is None or answer.text != answer_text(directives):
             raise ShotFailed(f"the answer to {text!r} is not the scripted one")
 
 
@@ -264,7 +265,8 @@ async def reasoning(pilot: Pilot[None], app: TikhubApp) -> None:
     from textual.widgets import Collapsible
 
     await send(pilot, app, "How many ways can 8 people sit around a round table?")
-    answer = chat(app).turns[-1].answer
+    answer = chat(app).chat.last_answer()
+    assert answer is not None
     section = answer.query_one("#reasoning", Collapsible)
     await pilot.click(section.query_one("CollapsibleTitle"))
     await until(pilot, lambda: not section.collapsed, "opening the reasoning section")
@@ -368,7 +370,8 @@ async def take(shot: Shot, out: Path, home: Path) -> None:
 
     isolate(home / shot.name)
     MemoryKeyring.clear()
-    app = TikhubApp(Settings(**shot.settings), demo=True, deterministic=True)
+    quiet = {"cursor_blink": False, "show_timings": False}
+    app = TikhubApp(Settings(**(quiet | shot.settings)), demo=True)
     async with app.run_test(size=SIZE) as pilot:
         try:
             await shot.scene(pilot, app)

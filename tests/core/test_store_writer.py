@@ -56,7 +56,7 @@ def answer() -> Iterator[tuple[Store, str, int]]:
 def test_appends_are_written_in_batches_by_time(answer: tuple[Store, str, int]) -> None:
     store, _, mid = answer
     ticker = Ticker()
-    writer = AnswerWriter(store.path, mid, interval=0.5, monotonic=ticker, background=False)
+    writer = AnswerWriter(store, mid, interval=0.5, monotonic=ticker, background=False)
     assert _saved(store.path, mid) == ("", "", "incomplete")
     for step in range(3):
         ticker.now += 0.125
@@ -79,7 +79,7 @@ def test_finish_writes_the_outcome_and_touches_the_session(
     answer: tuple[Store, str, int],
 ) -> None:
     store, sid, mid = answer
-    writer = AnswerWriter(store.path, mid, clock=lambda: LATER, background=False)
+    writer = AnswerWriter(store, mid, clock=lambda: LATER, background=False)
     writer.append("Once upon a time.", reasoning="plan the story")
     usage = Usage(11, 7, 3, cache_read_tokens=5, cache_write_tokens=2, estimated=True)
     writer.finish("stopped", "other", usage, ttft=0.42, duration=1.5)
@@ -116,14 +116,14 @@ def test_close_without_finish_keeps_the_text_marked_incomplete(
     answer: tuple[Store, str, int],
 ) -> None:
     store, _, mid = answer
-    with AnswerWriter(store.path, mid, background=False) as writer:
+    with AnswerWriter(store, mid, background=False) as writer:
         writer.append("half an ans")
     assert _saved(store.path, mid) == ("half an ans", "", "incomplete")
 
 
 def test_a_stalled_stream_is_flushed_by_the_timer(answer: tuple[Store, str, int]) -> None:
     store, _, mid = answer
-    writer = AnswerWriter(store.path, mid, interval=0.05)
+    writer = AnswerWriter(store, mid, interval=0.05)
     writer.append("first words")  # then nothing arrives for a while
     deadline = time.monotonic() + 5
     while _saved(store.path, mid)[0] != "first words" and time.monotonic() < deadline:

@@ -12,14 +12,32 @@ from textual.pilot import Pilot
 from tikhub_tui.core.settings import Settings
 from tikhub_tui.ui.app import TikhubApp
 from tikhub_tui.ui.screens.chat import ChatScreen
+from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.prompt import PromptArea
 
 SIZE = (120, 40)
 
 
+def quiet(**settings: object) -> Settings:
+    """Settings for screens that look the same on every run: no cursor blink, no timings."""
+    return Settings(cursor_blink=False, show_timings=False, **settings)  # type: ignore[arg-type]
+
+
 def demo_app(**settings: object) -> TikhubApp:
-    """The app on its embedded gateway, with timings hidden (deterministic screens)."""
-    return TikhubApp(Settings(**settings), demo=True, deterministic=True)  # type: ignore[arg-type]
+    """The app on its embedded gateway, with quiet settings (see `quiet`)."""
+    return TikhubApp(quiet(**settings), demo=True)
+
+
+def last_answer(app: object) -> AnswerView:
+    """The newest answer on the chat screen (there must be one)."""
+    answer = chat(app).chat.last_answer()  # type: ignore[arg-type]
+    assert answer is not None, "there is no answer on the chat screen"
+    return answer
+
+
+def answered(screen: ChatScreen) -> bool:
+    """An answer is on the chat screen and nothing streams any more."""
+    return screen.chat.last_answer() is not None and not screen.streaming
 
 
 def chat(app: TikhubApp) -> ChatScreen:
@@ -68,7 +86,7 @@ async def until_idle(pilot: Pilot[None], timeout: float = 30) -> None:
     assert isinstance(app, TikhubApp)
     deadline = time.monotonic() + timeout
     await pilot.pause(0.05)
-    while chat(app).controller.busy:
+    while chat(app).streaming:
         assert time.monotonic() < deadline, "the answer did not end in time"
         await pilot.pause(0.05)
     await pilot.pause(0.1)

@@ -7,7 +7,8 @@ from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from tests.ui.conftest import SIZE, Notices
+from tests.ui.conftest import SIZE, Notices, last_answer, quiet
+from tests.ui.conftest import answered as answer_done
 from tikhub_tui.core.settings import Settings
 from tikhub_tui.ui.app import TikhubApp
 from tikhub_tui.ui.keymap import effective_keys, report_bindings_clash
@@ -37,7 +38,7 @@ async def finished(pilot: Pilot[None]) -> None:
     assert isinstance(screen, ChatScreen)
     for _ in range(300):
         await pilot.pause(0.01)
-        if screen.turns and not screen.controller.busy:
+        if answer_done(screen):
             return
     raise AssertionError("the answer did not finish")
 
@@ -46,18 +47,18 @@ async def test_a_remapped_key_regenerates_and_the_old_one_does_not() -> None:
     from tikhub_tui.ui.screens.chat import ChatScreen
 
     notices = Notices()
-    app = TikhubApp(Settings(keymap={"regenerate": "ctrl+g"}), demo=True, deterministic=True)
+    app = TikhubApp(quiet(keymap={"regenerate": "ctrl+g"}), demo=True)
     async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         await answered(pilot, "tps: 0 echo: first answer")
         screen = app.screen
         assert isinstance(screen, ChatScreen)
-        first = screen.turns[-1].answer
+        first = last_answer(screen.app)
         await pilot.press("ctrl+r")
         await pilot.pause()
-        assert screen.turns[-1].answer is first, "ctrl+r is no longer regenerate"
+        assert last_answer(screen.app) is first, "ctrl+r is no longer regenerate"
         await pilot.press("ctrl+g")
         await finished(pilot)
-        second = screen.turns[-1].answer
+        second = last_answer(screen.app)
         assert second is not first and not first.is_attached
         assert second.text == "first answer"
         assert "ctrl+g" in screen.active_bindings, "the footer shows the new key"

@@ -60,7 +60,7 @@ async def test_typing_during_a_stream_draws_only_the_prompt(
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "tps: 200 lorem: 2000", wait=False)
         screen = chat(app)
-        await wait_until(pilot, lambda: screen.controller.busy, "the stream to start")
+        await wait_until(pilot, lambda: screen.streaming, "the stream to start")
         prompt = screen.query_one(PromptArea)
         shown = record_displays(app, monkeypatch)
         for key in "abc":

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.ui.conftest import SIZE
-from tikhub_tui.core.settings import Settings
+from tests.ui.conftest import SIZE, quiet
 from tikhub_tui.ui.app import TikhubApp
 
 
@@ -35,12 +34,12 @@ async def app_settled(pilot: Any) -> None:
 
 def test_first_run_without_a_key_is_demo_mode_and_says_how_to_add_one(snap_compare: Any) -> None:
     """No key anywhere: the app opens on the embedded gateway and says how to add a key."""
-    app = TikhubApp(Settings(), deterministic=True)
+    app = TikhubApp(quiet())
     assert snap_compare(app, terminal_size=SIZE, run_before=_settle)
 
 
 def test_an_error_shows_in_the_transcript(snap_compare: Any) -> None:
-    app = TikhubApp(Settings(max_retries=0), demo=True, deterministic=True)
+    app = TikhubApp(quiet(max_retries=0), demo=True)
 
     async def run_before(pilot: Any) -> None:
         await _send_and_wait(pilot, "error: 401")
@@ -49,7 +48,7 @@ def test_an_error_shows_in_the_transcript(snap_compare: Any) -> None:
 
 
 def test_help_screen_lists_every_binding(snap_compare: Any) -> None:
-    app = TikhubApp(Settings(), demo=True, deterministic=True)
+    app = TikhubApp(quiet(), demo=True)
 
     async def run_before(pilot: Any) -> None:
         await _settle(pilot)

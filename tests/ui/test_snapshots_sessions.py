@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Footer, Label
 
-from tests.ui.conftest import SIZE
+from tests.ui.conftest import SIZE, quiet
 from tests.ui.test_ui_sessions_widgets import NOW, fill_store
 from tests.ui.test_ui_sessions_widgets_search import store_search, wait_until
 from tikhub_tui.core.store import Store
@@ -36,7 +36,7 @@ class SidebarHost(App[None]):
     def __init__(self, current: str | None, screen: Screen[Any] | None = None) -> None:
         super().__init__()
         self.theme = "textual-dark"
-        self.deterministic = True
+        self.settings = quiet()
         self.current = current
         self.dialog = screen
 

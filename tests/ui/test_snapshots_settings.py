@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tikhub_tui.core.settings import Settings
+from tests.ui.conftest import quiet
 
 
 async def open_settings(pilot: Any) -> None:
@@ -29,5 +29,5 @@ def test_settings_screen(snap_compare: Any) -> None:
     from tikhub_tui.ui.app import TikhubApp
 
     # an explicit built-in theme, so the picture does not change with the bundled themes
-    app = TikhubApp(Settings(theme="textual-dark"), demo=True, deterministic=True)
+    app = TikhubApp(quiet(theme="textual-dark"), demo=True)
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_settings)

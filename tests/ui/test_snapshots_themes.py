@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tikhub_tui.core.settings import Settings
+from tests.ui.conftest import answered, last_answer, quiet
 from tikhub_tui.ui.themes import load_themes
 
 ANSWER = """\
@@ -46,11 +46,11 @@ async def finished_answer(pilot: Any) -> None:
     await pilot.press("enter")
     for _ in range(400):
         await pilot.pause(0.01)
-        if screen.turns and not screen.controller.busy:
+        if answered(screen):
             break
     await app.workers.wait_for_complete()
     await pilot.pause()
-    assert screen.turns[-1].answer.text == ANSWER
+    assert last_answer(screen.app).text == ANSWER
     app.clear_notifications()
     await pilot.pause()
 
@@ -59,5 +59,5 @@ async def finished_answer(pilot: Any) -> None:
 def test_chat_in_theme(theme: str, snap_compare: Any) -> None:
     from tikhub_tui.ui.app import TikhubApp
 
-    app = TikhubApp(Settings(theme=theme), demo=True, deterministic=True)
+    app = TikhubApp(quiet(theme=theme), demo=True)
     assert snap_compare(app, terminal_size=(120, 40), run_before=finished_answer)

@@ -11,6 +11,7 @@ from tests.ui.conftest import (
     chat,
     demo_app,
     focused_prompt,
+    last_answer,
     ready,
     send,
     until_idle,
@@ -52,11 +53,10 @@ async def test_the_whole_history_is_sent_even_across_providers() -> None:
         app.choose_model("anthropic", "claude-sonnet-4-5-20250929")
         await send(pilot, "echo: second")
         screen = chat(app)
-        live = screen.turns[-1].live
-        assert live is not None and live.provider == "anthropic"
+        assert last_answer(app).provider == "anthropic"
         assert [v.text for v in screen.query(AnswerView)] == ["first", "second"]
-        assert screen.keeper is not None
-        conversation = screen.keeper.store.conversation(screen.keeper.session_id or "")
+        assert screen.chat.session_id is not None
+        conversation = app.store.get().conversation(screen.chat.session_id)
         assert [m.text for m in conversation.messages] == [
             "echo: first", "first", "echo: second", "second"]
 
@@ -224,7 +224,7 @@ async def test_scrolled_up_during_a_stream_the_hint_says_new_text_is_coming() ->
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "tps: 20 lorem: 500", wait=False)
         screen = chat(app)
-        await wait_until(pilot, lambda: screen.controller.busy, "the stream to start")
+        await wait_until(pilot, lambda: screen.streaming, "the stream to start")
         screen.post_message(Transcript.FollowChanged(False))  # as scrolling up does
         hint = screen.query_one("#follow-hint", Label)
         await wait_until(pilot, lambda: bool(hint.display), "the hint")

@@ -9,6 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, OptionList
 
+from tests.ui.conftest import answered, last_answer
 from tests.ui.test_clipboard import payloads, tmux_server  # noqa: F401 (a fixture)
 from tests.ui.test_ui_copy_blocks import unwritable_dir  # noqa: F401 (a fixture)
 from tikhub_tui.core.settings import Settings
@@ -45,9 +46,9 @@ async def ask(pilot: Pilot[None], text: str) -> ChatScreen:
     await pilot.press("enter")
     for _ in range(500):
         await pilot.pause(0.01)
-        if screen.turns and screen.turns[-1].live and not screen.controller.busy:
+        if answered(screen):
             break
-    assert not screen.controller.busy
+    assert not screen.streaming
     # the prompt's TextArea keeps ctrl+k (delete to end of line) and ctrl+y (redo) for itself
     screen.transcript.focus()
     await pilot.pause()
@@ -70,7 +71,7 @@ async def test_pick_the_second_block_and_copy_it_exactly() -> None:
     app = TikhubApp(Settings(), demo=True)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await ask(pilot, ANSWER)
-        assert screen.turns[-1].answer.text == ANSWER
+        assert last_answer(screen.app).text == ANSWER
         picker = await open_picker(pilot)
         options = picker.query_one(OptionList)
         assert options.option_count == 2

@@ -13,6 +13,7 @@ from tests.ui.conftest import (
     chat,
     demo_app,
     focused_prompt,
+    quiet,
     ready,
     send,
     until_idle,
@@ -20,12 +21,11 @@ from tests.ui.conftest import (
 )
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.paths import data_dir
-from tikhub_tui.core.settings import Settings
 from tikhub_tui.core.store import Store
 from tikhub_tui.gateway import answer_text
 from tikhub_tui.ui.app import TikhubApp
-from tikhub_tui.ui.keeper import PAGE
-from tikhub_tui.ui.screens import chat_sessions
+from tikhub_tui.ui.screens.chat import sessions as chat_sessions
+from tikhub_tui.ui.screens.chat.conversation import PAGE
 from tikhub_tui.ui.screens.dialogs import ConfirmScreen, RenameScreen
 from tikhub_tui.ui.screens.search import SearchScreen
 from tikhub_tui.ui.widgets.answer import AnswerView
@@ -167,8 +167,8 @@ async def test_a_reopened_session_goes_on_with_its_model_unless_one_was_given(
         session = store.create_session("earlier")
         store.add_message(session, "user", "q", model="gpt-5-mini", provider="openai")
         store.add_message(session, "assistant", "a", model="gpt-5-mini", provider="openai")
-    app = TikhubApp(Settings(model="claude-x", provider="anthropic"), demo=True,
-                    deterministic=True, model_given=given)
+    app = TikhubApp(quiet(model="claude-x", provider="anthropic"), demo=True,
+                    model_given=given)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         assert [w.text for w in chat(app).query(UserMessage)] == ["q"]
@@ -226,7 +226,7 @@ async def test_a_new_session_is_listed_as_its_first_prompt_is_sent() -> None:
         await send(pilot, "tps: 20 lorem: 500", wait=False)
         sessions = chat(app).query_one(SessionList)
         await wait_until(pilot, lambda: len(sessions.session_ids) == 1, "the new session listed")
-        assert chat(app).controller.busy  # listed while its answer still streams
+        assert chat(app).streaming  # listed while its answer still streams
         chat(app).controller.cancel()
         await until_idle(pilot)
 
@@ -312,12 +312,12 @@ async def test_edit_an_earlier_prompt_keeps_the_old_answers_as_a_branch() -> Non
         await until_idle(pilot)
         assert [w.text for w in screen.query(UserMessage)] == ["echo: uno"]
         assert [a.text for a in screen.query(AnswerView)] == ["uno"]
-        keeper = screen.keeper
-        assert keeper is not None and keeper.session_id is not None
+        session_id = screen.chat.session_id
+        assert session_id is not None
         with stored() as store:
-            path = [m.text for m in store.messages(keeper.session_id)]
+            path = [m.text for m in store.messages(session_id)]
             assert path == ["echo: uno", "uno"]
-            first = store.messages(keeper.session_id)[0]
+            first = store.messages(session_id)[0]
             assert len(store.siblings(first.id)) == 2  # the old prompt and its answers remain
 
 
@@ -329,8 +329,8 @@ async def test_branch_from_a_message_makes_a_new_session() -> None:
         screen = chat(app)
         await pilot.press("ctrl+up", "up", "up")  # prompt beta -> answer alpha
         await pilot.press("b")
-        await pilot.pause()
-        assert [w.text for w in screen.query(UserMessage)] == ["echo: alpha"]
+        await wait_until(pilot, lambda: [w.text for w in screen.query(UserMessage)] == ["echo: alpha"],
+                         "the branch on screen")
         with stored() as store:
             assert len(store.list_sessions()) == 2
 
@@ -341,10 +341,10 @@ async def test_regenerate_keeps_the_old_answer_in_the_store() -> None:
         await send(pilot, "echo: again")
         await pilot.press("ctrl+r")
         await until_idle(pilot)
-        keeper = chat(app).keeper
-        assert keeper is not None and keeper.session_id
+        session_id = chat(app).chat.session_id
+        assert session_id
         with stored() as store:
-            answer = store.messages(keeper.session_id)[-1]
+            answer = store.messages(session_id)[-1]
             assert len(store.siblings(answer.id)) == 2
 
 
@@ -375,7 +375,7 @@ async def test_a_broken_sessions_file_is_reported_kept_and_can_be_moved_aside() 
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         screen = chat(app)
-        assert screen.keeper is not None and not screen.keeper.saving
+        assert app.store.problem
         await send(pilot, "echo: still works")
         assert screen.query_one(AnswerView).text == "still works"
         assert path.read_bytes() == b"garbage, not SQLite " * 50
@@ -383,8 +383,7 @@ async def test_a_broken_sessions_file_is_reported_kept_and_can_be_moved_aside() 
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
-        await pilot.pause()
-        assert screen.keeper is not None and screen.keeper.saving
+        await wait_until(pilot, lambda: not app.store.problem, "the file moved aside")
     moved = list(data_dir().glob("sessions.db.broken-*"))
     assert len(moved) == 1 and moved[0].read_bytes() == b"garbage, not SQLite " * 50
 

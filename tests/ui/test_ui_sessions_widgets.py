@@ -18,6 +18,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Footer, Input, Label
 from textual.widgets._footer import FooterKey
 
+from tests.ui.conftest import quiet
 from tikhub_tui.core.store import Store
 from tikhub_tui.core.store.records import SessionSummary
 from tikhub_tui.ui.screens.dialogs import ConfirmScreen, RenameScreen
@@ -287,7 +288,7 @@ class DialogHost(App[None]):
         super().__init__()
         self.dialog = dialog
         self.result: Any = self.NO_RESULT
-        self.deterministic = True
+        self.settings = quiet()
 
     def on_mount(self) -> None:
         self.push_screen(self.dialog, self.keep)

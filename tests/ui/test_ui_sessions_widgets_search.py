@@ -10,7 +10,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
-from tests.ui.conftest import wait_until
+from tests.ui.conftest import quiet, wait_until
 from tests.ui.test_ui_sessions_widgets import NOW, fill_store
 from tikhub_tui.core.store import Store
 from tikhub_tui.core.store.records import SearchHit, Span
@@ -36,7 +36,7 @@ class SearchHost(App[None]):
         self.search = search
         self.query_text = query
         self.result: Any = self.NO_RESULT
-        self.deterministic = True
+        self.settings = quiet()
 
     def on_mount(self) -> None:
         screen = SearchScreen(self.search, clock=lambda: NOW, query=self.query_text)

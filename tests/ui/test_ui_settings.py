@@ -16,7 +16,7 @@ from textual.widgets import Input, Label, RadioButton, Select, Static
 
 from tests.conftest import FAKE_KEY
 from tests.memory_keyring import MemoryKeyring
-from tests.ui.conftest import settle
+from tests.ui.conftest import quiet, settle
 from tikhub_tui.core import secrets
 from tikhub_tui.core.paths import config_file
 from tikhub_tui.core.secrets import backend as keyring_access
@@ -44,7 +44,7 @@ async def settings_screen(
     settings: Settings | None = None,
 ) -> AsyncIterator[tuple[Pilot[None], SettingsScreen]]:
     """The demo app with the settings screen opened by F2, its workers finished."""
-    app = TikhubApp(settings or Settings(), demo=True, deterministic=True)
+    app = TikhubApp(settings or quiet(), demo=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("f2")
@@ -259,7 +259,7 @@ async def test_a_broken_config_is_named_and_saving_repairs_it() -> None:
         assert screen.query_one("#config-notice").display
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert load_settings() == (Settings(), [])
+        assert load_settings() == (quiet(), [])
         assert not screen.query_one("#config-notice").display
 
 
@@ -333,7 +333,7 @@ async def test_a_keyring_that_never_answers_does_not_freeze_the_screen(
     monkeypatch.setenv("TIKHUB_TUI_KEYRING_TIMEOUT", "3")
     SleepyKeyring.release.clear()
     try:
-        app = TikhubApp(Settings(), demo=True, deterministic=True)
+        app = TikhubApp(quiet(), demo=True)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("f2")
             await pilot.pause()

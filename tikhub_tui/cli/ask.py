@@ -10,7 +10,6 @@ import argparse
 import os
 import stat
 import sys
-import time
 from typing import TYPE_CHECKING, TextIO
 
 from tikhub_tui.cli import (
@@ -22,14 +21,12 @@ from tikhub_tui.cli import (
     EXIT_USAGE,
     seconds_argument,
 )
+from tikhub_tui.cli.ask_attach import REFUSED, add_arguments, argument, fitter, read_all, refused
 from tikhub_tui.core.model import PROVIDERS
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from tikhub_tui.cli.ask_session import Recorder
-    from tikhub_tui.cli.ask_usage import Meter
-    from tikhub_tui.core.model import Finished, StreamEvent
+    from tikhub_tui.core.exchange import Exchange
+    from tikhub_tui.core.store.shared import SharedStore
 
 EXIT_CODES = {
     "auth": EXIT_AUTH,
@@ -44,8 +41,8 @@ EXIT_OUTPUT = 1
 
 EPILOG = """\
 exit codes: 0 answered (also when cut at the token limit, with a warning), 1 the answer
-could not be written to standard output, 2 usage or settings error (also a conversation
-too long for the model's context window: nothing is sent), 3 no API key or the key
+could not be written to standard output, 2 usage or settings error (also a file or a
+conversation the provider or model cannot take: nothing is sent), 3 no API key or the key
 was rejected, 4 rate limited, 5 upstream error (error status or event, blocked prompt,
 stream ended early), 6 network error or timeout, 130 interrupted.
 
@@ -56,7 +53,7 @@ its URL with --base-url."""
 
 
 def add_parser(parser: argparse.ArgumentParser) -> None:
-    parser.usage = "tikhub-tui ask [--provider P] [--model MODEL] [options] [PROMPT]"
+    parser.usage = "tikhub-tui ask [--provider P] [--model MODEL] [-a FILE ...] [options] [PROMPT]"
     parser.epilog = EPILOG
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument(
@@ -68,6 +65,7 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
         "--provider", choices=PROVIDERS, help="wire protocol (default: from the model name)"
     )
     parser.add_argument("--model", "-m", help="model name (default: the one in config.toml)")
+    add_arguments(parser)  # -a FILE, --name, --downscale
     parser.add_argument("--base-url", help="gateway root URL, may carry a path prefix")
     parser.add_argument("--system", "-s", help="system prompt")
     parser.add_argument(
@@ -171,12 +169,16 @@ def _not_utf8(where: str, position: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # httpx loads its unused command-line client (rich, click, pygments: ~90 ms) if installed
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     from tikhub_tui.core.errors import ApiError
     from tikhub_tui.core.providers import UsageError
     from tikhub_tui.core.settings import SettingsError
 
     try:
         return _ask(args)
+    except REFUSED as error:
+        return refused(error, args.downscale)
     except UsageError as error:
         say(str(error))
         return EXIT_USAGE
@@ -189,16 +191,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from tikhub_tui.cli.ask_session import SessionChoiceError, open_recorder
-    from tikhub_tui.cli.ask_usage import Meter, finish_code, fits
+    from tikhub_tui.cli.ask_session import SessionChoiceError, open_exchange
+    from tikhub_tui.cli.ask_usage import finish_code, fits
     from tikhub_tui.core.catalogue import for_settings
     from tikhub_tui.core.client import ChatClient, ClientSettings, RetryNotice
     from tikhub_tui.core.errors import ApiError
-    from tikhub_tui.core.model import answer_status
     from tikhub_tui.core.providers import infer_provider
     from tikhub_tui.core.secrets import KeyStoreError, resolve_key
     from tikhub_tui.core.settings import load_settings
-    from tikhub_tui.core.tokens import estimate_conversation, request_options
+    from tikhub_tui.core.store.shared import SharedStore
 
     settings, warnings = load_settings()
     for warning in warnings:
@@ -211,8 +212,9 @@ def _ask(args: argparse.Namespace) -> int:
         say("--base-url is empty", "give the gateway's URL, e.g. https://ai.tikhub.io")
         return EXIT_USAGE
     base_url = args.base_url or os.environ.get("TIKHUB_BASE_URL") or settings.base_url
+    attachments = read_all(args.attachments, args.name)
     try:
-        prompt = read_prompt(args.prompt)
+        prompt = read_prompt(args.prompt) if "-" not in args.attachments else argument(args)
     except PromptError as error:
         say(str(error), "convert it first, e.g. `iconv -f latin1 -t utf-8`")
         return EXIT_USAGE
@@ -244,43 +246,49 @@ def _ask(args: argparse.Namespace) -> int:
         max_retries=settings.max_retries,
         max_retry_wait=settings.max_retry_wait,
     )
+    catalogue = for_settings(settings)
+    store = SharedStore(scratch=False)
     try:
-        recorder = open_recorder(
+        exchange = open_exchange(
             prompt,
             args.system if args.system is not None else settings.system_prompt or None,
             model,
             provider,
+            store=store,
             save=not args.no_save,
             continue_latest=args.continue_latest,
             session=args.session,
             chosen=bool(args.model or args.provider),
             system_given=args.system is not None,
+            max_tokens=args.max_tokens or settings.max_tokens,
+            catalogue=catalogue,
+            attachments=attachments,
+            fit=fitter(args.downscale),
         )
     except SessionChoiceError as error:
+        store.close()
         say(str(error))
         return EXIT_USAGE
-    model, provider = recorder.model, recorder.provider
-    catalogue = for_settings(settings)
-    info = catalogue.info(model)
-    prompt_tokens = estimate_conversation(recorder.conversation)
-    if not fits(recorder.conversation, model, provider, catalogue, args):
+    except REFUSED:
+        store.close()
+        raise  # run() says which file and limit
+    if not fits(exchange.conversation, exchange.model, exchange.provider, catalogue, args):
+        store.close()
         return EXIT_USAGE
-    options = request_options(args.max_tokens or settings.max_tokens, info, prompt_tokens)
-    recorder.options = options
-    result = Outcome(Meter(model, info, prompt_tokens, show=args.usage))
+    output = Output(show_reasoning=args.show_reasoning)
     try:
         with ChatClient(client_settings, key.value) as client:
-            stream = client.stream(
-                recorder.conversation, model, provider, options, on_retry, before_wait=result.flush
-            )
-            recorder.start()  # records the session while the request goes out
-            result.consume(stream, recorder, show_reasoning=args.show_reasoning)
-    except ApiError as error:
-        result.record(recorder, answer_status(failure=error.kind), error=error.message)
-        raise
+            exchange.open(client, on_retry)
+            exchange.record_in_background()  # records the session while the request goes out
+            try:
+                exchange.run(output.deliver)
+            finally:
+                output.end()  # what arrived stays printed whatever happened, on its own line
+    except ApiError as error:  # the request could not be made (a bad base URL)
+        exchange.fail(error)
     except OSError as error:  # stdout cannot be written: a closed pipe, a full disk
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        result.record(recorder, answer_status(cancelled=True))
+        _finish(exchange, store, show_usage=args.usage)
         if isinstance(error, BrokenPipeError):
             return EXIT_BROKEN_PIPE  # the reader went away (`| head`): quietly, as cat does
         saved = "" if args.no_save else "; what arrived is saved in the session"
@@ -290,42 +298,51 @@ def _ask(args: argparse.Namespace) -> int:
         )
         return EXIT_OUTPUT
     except KeyboardInterrupt:
-        result.record(recorder, answer_status(cancelled=True))
-        say("interrupted; the answer above is incomplete" if result.printed else "interrupted")
+        _finish(exchange, store, show_usage=args.usage)
+        say("interrupted; the answer above is incomplete" if output.printed else "interrupted")
         return EXIT_INTERRUPTED
-    if not result.printed:
+    _finish(exchange, store, show_usage=args.usage)
+    failure = exchange.tally.error
+    if failure is not None:
+        raise failure
+    if not output.printed:
         print(flush=True)  # an empty answer is still one line
-    result.record(recorder, answer_status(finish=result.finish))
-    return finish_code(result.finish, options)
+    return finish_code(exchange.tally.finish, exchange.options)
 
 
-class Outcome:
-    """What one answer did: text printed (flushed when the stream waits), usage, timings."""
+def _finish(exchange: Exchange, store: SharedStore, *, show_usage: bool) -> None:
+    """Save the outcome (stopped, when the answer did not end by itself) and say its usage when
+    asked; a store failure is a warning, never a lost answer on screen."""
+    from tikhub_tui.cli.ask_usage import say_usage
 
-    def __init__(self, meter: Meter | None = None) -> None:
-        from tikhub_tui.core.model import Usage
+    if exchange.tally.ending is None:
+        exchange.stop()
+    exchange.finish()
+    store.close()
+    if show_usage:
+        say_usage(exchange.model, exchange.tally.usage, exchange.info)
+    if exchange.problem:
+        say(f"warning: the answer is not saved: {exchange.problem}")
 
-        self.started = time.monotonic()
-        self.first: float | None = None
+
+class Output:
+    """Where the answer goes: stdout as it arrives (flushed per network read), reasoning to
+    stderr when asked for."""
+
+    def __init__(self, *, show_reasoning: bool) -> None:
+        self.show_reasoning = show_reasoning
         self.printed = False
-        self.finish: Finished | None = None
-        self.usage = Usage()
-        self.meter = meter
-        self._texts: list[str] = []
-        self._reasonings: list[str] = []
-        self._pending: list[str] = []
-        self._recorder: Recorder | None = None
         self._reasoning_open = False
         """Reasoning was shown on stderr and its last line is not ended yet."""
 
-    def flush(self) -> None:
-        """Write what is decoded so far (called before the stream waits for the network)."""
-        if self._pending:
-            text = "".join(self._pending)
-            self._pending.clear()
-            if self._recorder is not None:
-                self._recorder.append(text)  # saved first: printing may fail (a full disk)
+    def deliver(self, text: str, reasoning: str) -> None:
+        if reasoning and self.show_reasoning:
+            sys.stderr.write(reasoning)
+            self._reasoning_open = not reasoning.endswith("\n")
+        if text:
+            self._end_reasoning()
             sys.stdout.write(text)
+            self.printed = True
         sys.stdout.flush()
         sys.stderr.flush()
 
@@ -336,56 +353,8 @@ class Outcome:
             sys.stderr.write("\n")
             sys.stderr.flush()
 
-    def consume(
-        self, stream: Iterable[StreamEvent], recorder: Recorder, *, show_reasoning: bool
-    ) -> None:
-        from tikhub_tui.core.model import Finished, ReasoningDelta, TextDelta, UsageUpdate
-
-        self._recorder = recorder
-        try:
-            for event in stream:
-                if isinstance(event, TextDelta):
-                    if self.first is None:
-                        self.first = time.monotonic()
-                    self._end_reasoning()
-                    self._pending.append(event.text)
-                    self._texts.append(event.text)
-                    self.printed = True
-                elif isinstance(event, ReasoningDelta):
-                    self._reasonings.append(event.text)
-                    if show_reasoning and event.text:
-                        sys.stderr.write(event.text)
-                        self._reasoning_open = not event.text.endswith("\n")
-                elif isinstance(event, UsageUpdate):
-                    self.usage = self.usage.merged(event.usage)
-                elif isinstance(event, Finished):
-                    self.finish = event
-        finally:
-            # what arrived stays printed whatever happened, on a line of its own
-            self._end_reasoning()
-            self.flush()
-            if self.printed:
-                sys.stdout.write("\n")
-                sys.stdout.flush()
-
-    def record(self, recorder: Recorder, status: str, error: str = "") -> None:
-        """Save the outcome; a store failure is a warning, never a lost answer on screen."""
-        from tikhub_tui.core.store.records import StoreError
-
-        now = time.monotonic()
-        if self.meter is not None:
-            texts = "".join(self._texts), "".join(self._reasonings)
-            self.usage = self.meter.settle(self.usage, *texts)
-        try:
-            recorder.finish(
-                status,
-                self.finish.raw if self.finish else "",
-                self.usage,
-                None if self.first is None else self.first - self.started,
-                now - self.started,
-                error,
-            )
-        except StoreError as problem:
-            say(f"warning: the answer was not saved: {problem}")
-        if recorder.warning:
-            say(recorder.warning)
+    def end(self) -> None:
+        self._end_reasoning()
+        if self.printed:
+            sys.stdout.write("\n")
+        sys.stdout.flush()

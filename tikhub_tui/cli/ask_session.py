@@ -1,156 +1,112 @@
-"""Saving `ask` exchanges as sessions, and continuing them (`--continue`, `--session ID`).
+"""The exchange of one `ask`: a new session, or a saved one continued (`--continue`, `--session`).
 
-The answer is written as it streams (batched by the store's AnswerWriter), so a killed `ask`
-leaves what had arrived, marked incomplete. The exchange is recorded on a helper thread started
-as the request leaves, so saving adds nothing to the time before the request is sent, the
-store work overlaps the wait for the first token, and a prompt refused before sending (one
-too long for the model's context window) leaves nothing behind.
+The answer is written as it streams (core.exchange), so a killed `ask` leaves what had arrived,
+marked incomplete. The exchange is recorded on a helper thread started as the request leaves,
+so saving adds nothing to the time before the request is sent, and a prompt refused before
+sending (too long for the model's context window) leaves nothing behind; a continued session
+is read once, and its history sent from memory.
 """
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from tikhub_tui.core.model import Conversation, Message, RequestOptions, Usage
+from tikhub_tui.core.exchange import Exchange, Prompt
+from tikhub_tui.core.model import Attachment, Conversation, Message
 
 if TYPE_CHECKING:
+    from tikhub_tui.core.catalogue import Catalogue
     from tikhub_tui.core.store import Store
-    from tikhub_tui.core.store.writer import AnswerWriter
+    from tikhub_tui.core.store.shared import SharedStore
 
 
 class SessionChoiceError(Exception):
     """`--continue`/`--session` cannot be honoured; the message says why and what to do."""
 
 
-@dataclass(eq=False)
-class Recorder:
-    """The store side of one `ask`: the history to send, and where the answer goes."""
-
-    conversation: Conversation
-    model: str = ""
-    provider: str = ""
-    """The model to ask: the one given, or, continuing a session, the one it last used."""
-    writer: AnswerWriter | None = None
-    warning: str = ""
-    options: RequestOptions | None = None
-    """The request's options, saved with the answer (set before `start`)."""
-    _thread: threading.Thread | None = field(default=None, repr=False)
-
-    def start(self) -> None:
-        """Begin recording a new session in the background (call it as the request leaves)."""
-        if self._thread is not None and self._thread.ident is None:
-            self._thread.start()
-
-    def ready(self) -> Recorder:
-        """Wait for the recording started in the background (if any)."""
-        if self._thread is not None:
-            self.start()
-            self._thread.join()
-            self._thread = None
-        return self
-
-    def append(self, text: str) -> None:
-        writer = self.ready().writer
-        if writer is not None and text:
-            writer.append(text=text)
-
-    def finish(
-        self,
-        status: str,
-        finish_reason: str = "",
-        usage: Usage | None = None,
-        ttft: float | None = None,
-        duration: float | None = None,
-        error: str = "",
-    ) -> None:
-        self.ready()
-        writer, self.writer = self.writer, None
-        if writer is not None:
-            writer.finish(status, finish_reason, usage, ttft, duration, error)
-
-
-def open_recorder(
+def open_exchange(
     prompt: str,
     system: str | None,
     model: str,
     provider: str,
     *,
+    store: SharedStore,
     save: bool,
     continue_latest: bool,
     session: str | None,
     chosen: bool = True,
     system_given: bool = True,
-) -> Recorder:
-    """The history to send and the recording of this exchange (see the module docstring).
+    max_tokens: int | None = None,
+    catalogue: Catalogue | None = None,
+    attachments: Sequence[Attachment] = (),
+    fit: Callable[[Conversation, str, str], Conversation] | None = None,
+) -> Exchange:
+    """The exchange of this `ask` (see the module docstring); `store` is opened only to
+    continue a session or, in the background, to save.
 
     Continuing a session, the model is the one the session last used unless `chosen` (given
     on the command line), and the system prompt is the session's unless `system_given` (a
-    given one becomes the session's)."""
+    given one becomes the session's). `fit(conversation, model, provider)` checks (and may
+    downscale) the attachments, the history's too, before anything is recorded or sent."""
     if not continue_latest and session is None:
-        conversation = Conversation([Message("user", prompt)], system or None)
-        recorder = Recorder(conversation, model, provider)
-        if save:
-            recorder._thread = threading.Thread(
-                target=_record,
-                args=(recorder, None, prompt, system, model, provider),
-                name="record-session",
-                daemon=True,
-            )
-        return recorder
-    from tikhub_tui.core.store import Store
+        history, files = _fitted([], prompt, attachments, system, model, provider, fit)
+        return Exchange(
+            Prompt(prompt, attachments=files),
+            history,
+            model,
+            provider,
+            system=system or "",
+            store=store if save else None,
+            max_tokens=max_tokens,
+            info=catalogue.info(model) if catalogue else None,
+        )
     from tikhub_tui.core.store.records import StoreError, last_model
 
     try:
-        with Store.open() as store:
-            session_id = _choose(store, continue_latest, session)
-            saved = store.messages(session_id)
-            session_system = store.get_session(session_id).system
+        opened = store.get()
+        session_id = _choose(opened, continue_latest, session)
+        saved = opened.messages(session_id)
+        session_system = opened.get_session(session_id).system
+        earlier = [opened.sendable_message(m) for m in saved]  # attachments read back
     except StoreError as error:
         raise SessionChoiceError(f"cannot read the sessions: {error}") from None
     used = last_model(saved)
     if not chosen and used is not None:
         model, provider = used.model, used.provider
-    history = [*(Message(m.role, m.text) for m in saved), Message("user", prompt)]
-    conversation = Conversation.from_history(
-        history, (system if system_given else session_system) or None
+    system = (system or "") if system_given else session_system
+    history, files = _fitted(earlier, prompt, attachments, system, model, provider, fit)
+    return Exchange(
+        Prompt(prompt, attachments=files),
+        history,
+        model,
+        provider,
+        system=system or "",
+        session_id=session_id,
+        store=store if save else None,
+        set_system=system_given,  # -s while continuing: from now on
+        max_tokens=max_tokens,
+        info=catalogue.info(model) if catalogue else None,
     )
-    recorder = Recorder(conversation, model, provider)
-    if save:  # recorded as the request leaves: a prompt refused before sending leaves no trace
-        new_system = (system or "") if system_given else None
-        recorder._thread = threading.Thread(
-            target=_record,
-            args=(recorder, session_id, prompt, new_system, model, provider),
-            name="record-session",
-            daemon=True,
-        )
-    return recorder
 
 
-def _record(
-    recorder: Recorder,
-    session_id: str | None,
+def _fitted(
+    history: list[Message],
     prompt: str,
+    attachments: Sequence[Attachment],
     system: str | None,
     model: str,
     provider: str,
-) -> None:
-    """Add the prompt (to a new session unless given) and an answer to fill as it streams."""
-    from tikhub_tui.core.store import Store, title_from_prompt
-    from tikhub_tui.core.store.records import StoreError
-
-    try:
-        with Store.open() as store:
-            if session_id is None:
-                session_id = store.create_session(title_from_prompt(prompt), system or "")
-            elif system is not None:
-                store.set_system(session_id, system)  # -s while continuing: from now on
-            store.add_message(session_id, "user", prompt, model=model, provider=provider)
-            answer = store.begin_answer(session_id, model, provider, options=recorder.options)
-            recorder.writer = store.answer_writer(answer)
-    except StoreError as error:
-        recorder.warning = f"warning: this answer is not saved: {error}"
+    fit: Callable[[Conversation, str, str], Conversation] | None,
+) -> tuple[list[Message], tuple[Attachment, ...]]:
+    """The history and the prompt's attachments as they will be sent, once `fit` passed them."""
+    if fit is None:
+        return history, tuple(attachments)
+    whole = Conversation.from_history(
+        [*history, Message("user", prompt, tuple(attachments))], system or None
+    )
+    sent = fit(whole, model, provider).messages
+    return sent[:-1], sent[-1].attachments
 
 
 def _choose(store: Store, continue_latest: bool, session: str | None) -> str:

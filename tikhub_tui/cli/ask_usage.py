@@ -1,5 +1,5 @@
 """What `ask` says about usage and limits: the context check before sending, the cut at the
-token limit and `--usage` after.
+token limit and `--usage` after (of the usage the exchange settled: core.exchange).
 
 Kept apart from the streaming loop in `ask.py`; both write to stderr through `ask.say`.
 """
@@ -7,7 +7,6 @@ Kept apart from the streaming loop in `ask.py`; both write to stderr through `as
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
 
 from tikhub_tui.cli import EXIT_OK, EXIT_UPSTREAM
 from tikhub_tui.cli.ask import say
@@ -39,26 +38,6 @@ def fits(
         "; or ".join(fixes),
     )
     return False
-
-
-@dataclass(frozen=True, slots=True)
-class Meter:
-    """One answer's usage as `ask` settles it: the counts the provider never sent are
-    estimated, and `--usage` (`show`) prints them with the cost."""
-
-    model: str = ""
-    info: ModelInfo | None = None
-    prompt_tokens: int | None = None
-    """The estimate of the prompt, for when the provider never counts it."""
-    show: bool = False
-
-    def settle(self, usage: Usage, text: str, reasoning: str) -> Usage:
-        from tikhub_tui.core.tokens import completed_usage
-
-        usage = completed_usage(usage, self.prompt_tokens, text, reasoning)
-        if self.show:
-            say_usage(self.model, usage, self.info)
-        return usage
 
 
 def say_usage(model: str, usage: Usage, info: ModelInfo | None) -> None:

@@ -12,6 +12,7 @@ import shutil
 import sys
 from datetime import datetime
 
+from tikhub_tui.core.attachments.text import describe
 from tikhub_tui.core.store import Store
 from tikhub_tui.core.store.records import StoredMessage
 from tikhub_tui.core.store.text import display_safe, format_age
@@ -66,6 +67,8 @@ def show(store: Store, args: argparse.Namespace) -> int:
     for message in messages:
         print()
         print(heading(message, tree.position(message)))
+        for item in message.attachments:
+            print(f"  attached: {display_safe(describe(item))}")
         if args.reasoning and message.reasoning:
             for line in display_safe(message.reasoning, keep_newlines=True).splitlines():
                 print(f"  │ {line}")
@@ -88,6 +91,9 @@ def _outline(tree: Tree, active: set[int]) -> None:
             parts.append(f"{number}/{alternatives}")
         if message.status != "complete":
             parts.append(message.status)
+        if message.attachments:
+            count = len(message.attachments)
+            parts.append(f"{count} attachment{'' if count == 1 else 's'}")
         text = " ".join(display_safe(message.text).split()) or "(no text)"
         line = f"{mark} {drawing}{' · '.join(parts)}: "
         width = (room or len(line) + PREVIEW) - len(line)

@@ -25,9 +25,10 @@ from tikhub_tui.core.model import (
     ErrorEvent,
     Finished,
     RequestOptions,
+    RequestSpec,
     StreamEvent,
 )
-from tikhub_tui.core.providers import adapter
+from tikhub_tui.core.providers import LimitExceeded, adapter
 from tikhub_tui.core.secrets import redact
 
 RETRYABLE = frozenset({429, 502, 503, 504, 529})  # 529: Anthropic is overloaded
@@ -107,11 +108,14 @@ class ChatClient:
         options: RequestOptions | None = None,
         on_retry: Callable[[RetryNotice], None] | None = None,
         before_wait: Callable[[], None] | None = None,
+        on_response: Callable[[], None] | None = None,
     ) -> ChatStream:
         """A stream to iterate (in a worker thread) for the answer to the conversation.
 
         `before_wait` is called whenever every event received so far has been yielded and the
         stream is about to wait for the network: the moment to flush output buffers.
+        `on_response` is called when the answer's response arrives (its status and headers,
+        before any event): the time to first byte.
         """
         return ChatStream(
             self,
@@ -121,6 +125,7 @@ class ChatClient:
             options or RequestOptions(),
             on_retry,
             before_wait,
+            on_response,
         )
 
     def close(self) -> None:
@@ -145,19 +150,26 @@ class ChatStream:
         options: RequestOptions,
         on_retry: Callable[[RetryNotice], None] | None,
         before_wait: Callable[[], None] | None = None,
+        on_response: Callable[[], None] | None = None,
     ) -> None:
         self._client = client
         self._before_wait = before_wait
+        self._on_response = on_response
         self._adapter = adapter(provider)
         self.provider = provider
         self.model = model
-        self._spec = self._adapter.build_request(
-            conversation,
-            model,
-            options,
-            base_url=client.settings.base_url,
-            api_key=client._key,
-        )
+        self._refused: ApiError | None = None
+        try:
+            self._spec: RequestSpec | None = self._adapter.build_request(
+                conversation,
+                model,
+                options,
+                base_url=client.settings.base_url,
+                api_key=client._key,
+            )
+        except LimitExceeded as error:  # reported where the answer would be; nothing is sent
+            self._spec = None
+            self._refused = ApiError("config", f"{error.message}; nothing was sent", hint=error.fix)
         self._on_retry = on_retry
         self._cancelled = threading.Event()
         self._response: httpx.Response | None = None
@@ -185,6 +197,8 @@ class ChatStream:
     # -- opening, with retries -------------------------------------------------------------
 
     def _open(self) -> httpx.Response:
+        if self._refused is not None:
+            raise self._refused
         settings = self._client.settings
         waited = 0.0
         while True:
@@ -194,6 +208,8 @@ class ChatStream:
             response = self._send()
             status = response.status_code
             if 200 <= status < 300:
+                if self._on_response is not None:
+                    self._on_response()
                 self._check_event_stream(response)
                 return response
             message = self._redact(body_message(self._read_body(response)))
@@ -217,11 +233,12 @@ class ChatStream:
 
     def _send(self) -> httpx.Response:
         spec = self._spec
+        assert spec is not None  # _open raised otherwise
         base = self._client.settings.base_url
         http = self._client._http
         try:
             request = http.build_request(
-                spec.method, spec.url, headers=spec.headers, json=spec.json
+                spec.method, spec.url, headers=spec.headers, content=spec.content()
             )
             response = http.send(request, stream=True)
         except httpx.ConnectTimeout:
@@ -295,6 +312,7 @@ class ChatStream:
                                 f"the provider reported an error mid-stream: {event.message}"
                                 + (f" [{event.code}]" if event.code else "")
                             ),
+                            code=event.code,
                         )
                     if isinstance(event, Finished):
                         finished = True

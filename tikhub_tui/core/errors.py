@@ -25,13 +25,21 @@ class ApiError(Exception):
     """A request that failed: `kind` for the program, `message` and `hint` for the person."""
 
     def __init__(
-        self, kind: ErrorKind, message: str, *, status: int | None = None, hint: str = ""
+        self,
+        kind: ErrorKind,
+        message: str,
+        *,
+        status: int | None = None,
+        hint: str = "",
+        code: str = "",
     ) -> None:
         super().__init__(message)
         self.kind: ErrorKind = kind
         self.message = message
         self.status = status
         self.hint = hint or HINTS[kind]
+        self.code = code
+        """The code of an error event inside the stream, as the adapter gave it ("" if none)."""
 
     def __str__(self) -> str:
         return f"{self.message} ({self.hint})"

@@ -57,6 +57,10 @@ class Settings:
     catalogue: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per model: prices (per million tokens), context window and output limit, over or
     beside the shipped catalogue, e.g. `[catalogue."gpt-5"] input = 1.0`."""
+    cursor_blink: bool = True
+    """The cursor blinks in the prompt and the text fields."""
+    show_timings: bool = True
+    """Timings under each answer: time to first token, tokens per second, duration."""
 
 
 _TYPES: dict[str, tuple[type, ...]] = {
@@ -64,6 +68,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "int": (int,),
     "int | None": (int,),
     "float": (int, float),
+    "bool": (bool,),
 }
 _SCALARS = {
     f.name: _TYPES[str(f.type)] for f in dataclasses.fields(Settings) if str(f.type) in _TYPES
@@ -95,8 +100,11 @@ def from_dict(data: dict[str, Any], path: Path) -> tuple[Settings, list[str]]:
     for key, value in data.items():
         if key in _SCALARS:
             expected = _SCALARS[key]
-            if not isinstance(value, expected) or isinstance(value, bool):
-                want = {str: "string", int: "whole number"}.get(expected[-1], "number")
+            wrong_bool = isinstance(value, bool) and bool not in expected
+            if not isinstance(value, expected) or wrong_bool:
+                want = {str: "string", int: "whole number", bool: "true or false"}.get(
+                    expected[-1], "number"
+                )
                 raise SettingsError(
                     f"{path}: `{key}` must be a {want}, not {value!r}; fix it or remove the line"
                 )

@@ -21,6 +21,7 @@ from textual.screen import Screen
 
 from tikhub_tui.core.catalogue import catalogue
 from tikhub_tui.core.settings import Settings
+from tikhub_tui.core.store.shared import SharedStore
 from tikhub_tui.ui.access import DEMO_KEY, Access, ClientCache
 from tikhub_tui.ui.collector import COLLECTOR
 
@@ -51,12 +52,10 @@ class TikhubApp(App[None]):
         demo: bool = False,
         base_url: str | None = None,
         notices: Iterable[str] = (),
-        deterministic: bool = False,
         model_given: bool = False,
+        store: SharedStore | None = None,
     ) -> None:
         super().__init__()
-        self.deterministic = deterministic
-        """Hide timings and cursor blink, for snapshots and screenshots."""
         self.model_given = model_given
         """The model was chosen on the command line: the session reopened at start keeps it."""
         self.settings = settings
@@ -69,6 +68,9 @@ class TikhubApp(App[None]):
         self.access_ready = asyncio.Event()
         self._clients = ClientCache()
         self._gateway: Gateway | None = None
+        self.store = store or SharedStore()
+        """The sessions store of the process, opened by the first screen that needs it (in a
+        worker) and shared by every screen and answer."""
 
     # -- start-up ----------------------------------------------------------------------------
 
@@ -246,8 +248,7 @@ class TikhubApp(App[None]):
         from tikhub_tui.ui.screens.chat import ChatScreen
 
         if isinstance(screen, ChatScreen):
-            keeper = screen.keeper
-            if keeper is not None and keeper.error is not None and keeper.error.can_move_aside:
+            if self.store.error is not None and self.store.error.can_move_aside:
                 yield SystemCommand(
                     "Move the broken sessions file aside",
                     "Rename it (nothing is deleted) and start a new sessions file",
@@ -268,6 +269,7 @@ class TikhubApp(App[None]):
 
     def on_unmount(self) -> None:
         COLLECTOR.restore()
+        self.store.close()
 
     async def action_quit(self) -> None:
         """Stop the streams (their answers are saved, marked stopped), then exit."""
@@ -283,9 +285,9 @@ class TikhubApp(App[None]):
 
         screens = [s for s in self.screen_stack if isinstance(s, ChatScreen)]
         for screen in screens:
-            screen.controller.cancel()
+            screen.stop_streams()
         deadline = asyncio.get_running_loop().time() + patience
-        while any(s.controller.busy for s in screens):
+        while any(s.streaming for s in screens):
             if asyncio.get_running_loop().time() > deadline:
                 break  # what arrived is in the store already; the rest is marked incomplete
             await asyncio.sleep(0.02)

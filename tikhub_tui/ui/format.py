@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from tikhub_tui.core.errors import ApiError
-from tikhub_tui.core.model import Usage
+from tikhub_tui.core.exchange import Exchange
+from tikhub_tui.core.model import RequestOptions, Usage
+from tikhub_tui.core.tally import Ending, Tally
 from tikhub_tui.core.tokens import ContextUse
 from tikhub_tui.core.usage import cost_words, cut_words, tokens_words
-from tikhub_tui.ui.streaming import LiveStream
 
 ADVICE = {
     "auth": "open Settings (F2) to set the API key, or set TIKHUB_API_KEY",
@@ -19,11 +20,14 @@ ADVICE = {
     "config": "fix it in Settings (F2)",
 }
 
-FINISH_WORDS = {
-    "stop": "finished",
-    "max_tokens": "cut at the token limit",  # said with whose limit it was: see cut_words
-    "content_filter": "stopped by the provider's content filter",
-    "other": "stopped by the provider",
+ENDING_WORDS: dict[Ending, str] = {
+    "done": "finished",
+    "token_limit": "cut at the token limit",  # said with whose limit it was: see cut_words
+    "filtered": "stopped by the provider's content filter",
+    "refused": "refused by the provider",
+    "cut_off": "incomplete",
+    "stopped": "stopped by you (Esc)",
+    "error": "failed",
 }
 
 
@@ -31,18 +35,19 @@ def error_hint(error: ApiError) -> str:
     return ADVICE.get(error.kind, error.hint)
 
 
-def meta_line(live: LiveStream, *, timings: bool = True) -> str:
-    """The metrics line of an answer that just streamed."""
+def meta_line(exchange: Exchange, now: float, *, timings: bool = True) -> str:
+    """The metrics line of an answer that just streamed (`now` ends one still streaming)."""
+    tally = exchange.tally
     return meta_text(
-        live.model,
-        live.provider,
-        live.usage,
-        ending(live),
-        ttft=live.ttft,
-        rate=live.tokens_per_second(),
-        duration=live.duration,
+        exchange.model,
+        exchange.provider,
+        tally.usage,
+        ending_words(tally, exchange.options),
+        ttft=tally.ttft,
+        rate=tally.tokens_per_second(now),
+        duration=tally.duration(now),
         timings=timings,
-        cost=cost_words(live.usage, live.info),
+        cost=cost_words(tally.usage, exchange.info),
     )
 
 
@@ -75,18 +80,21 @@ def meta_text(
     return " · ".join(parts)
 
 
-def ending(live: LiveStream) -> str:
-    if live.error is not None:
-        return "incomplete: stream ended early" if live.error.kind == "ended_early" else "failed"
-    if live.cancelled:
-        return "stopped by you (Esc)"
-    if live.finish is None:
-        return "incomplete"
-    if live.finish.reason == "max_tokens":
-        options = live.options
-        return cut_words(options.limit, options.limit_source, live.finish.raw)
-    words = FINISH_WORDS[live.finish.reason]
-    return f"{words} ({live.finish.raw})" if live.finish.reason != "stop" else words
+def ending_words(tally: Tally, options: RequestOptions | None = None) -> str:
+    """How the answer ended, in words, with the provider's own reason where it says more
+    (and, for a cut at the token limit, whose limit it was)."""
+    ending = tally.ending
+    raw = tally.finish.raw if tally.finish is not None else ""
+    if ending is None:
+        return "streaming…"
+    if ending == "cut_off":
+        if tally.error is not None:
+            return "incomplete: stream ended early"
+        return f"stopped by the provider ({raw})" if raw else ENDING_WORDS[ending]
+    if ending == "token_limit" and options is not None:
+        return cut_words(options.limit, options.limit_source, raw)
+    words = ENDING_WORDS[ending]
+    return f"{words} ({raw})" if raw and ending in ("token_limit", "filtered", "refused") else words
 
 
 def context_words(use: ContextUse) -> str:

@@ -7,6 +7,7 @@ from textual.widget import Widget
 from tikhub_tui.core.catalogue import Catalogue, ModelInfo
 from tikhub_tui.core.providers import finish_reason
 from tikhub_tui.core.store.records import StoredMessage
+from tikhub_tui.core.tally import Tally
 from tikhub_tui.core.usage import cost_words, cut_words
 from tikhub_tui.ui.format import meta_text
 from tikhub_tui.ui.widgets.answer import AnswerView
@@ -48,11 +49,11 @@ def stored_meta(
 
 
 def _rate(message: StoredMessage) -> float | None:
-    """Output tokens per second after the first token, as the line said while it streamed."""
-    tokens, ttft, duration = message.usage.output_tokens, message.ttft, message.duration
-    if not tokens or ttft is None or duration is None or duration <= ttft:
+    """Output tokens per second after the first token, as the line said while it streamed
+    (only from the provider's count: the saved row has no estimate)."""
+    if not message.usage.output_tokens or message.duration is None:
         return None
-    return tokens / (duration - ttft)
+    return Tally.saved(message.usage, message.ttft, message.duration).tokens_per_second(0.0)
 
 
 def widgets_for(

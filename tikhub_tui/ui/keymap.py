@@ -178,7 +178,7 @@ def binding_scopes(app: App[Any]) -> list[Scope]:
 
     app_bindings = [b for _, b in app._bindings]
     scopes: list[Scope] = []
-    for info in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
+    for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
         try:
             module = importlib.import_module(info.name)
         except ImportError:

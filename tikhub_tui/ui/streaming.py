@@ -1,8 +1,10 @@
 """Streams answers in thread workers and hands their text to the UI in coalesced batches.
 
-A worker thread only appends to its stream's lock-protected buffer and posts messages for rare
-events; one timer per screen (about 30 Hz) drains every live buffer into its view. This keeps
-the UI to a few updates a second whatever the token rate, and works for many streams at once.
+A worker thread runs the answer's exchange (core.exchange: the stream, the store, the metrics),
+appends its text to the stream's lock-protected buffer once per network read and posts
+messages for rare events; one timer per screen (about 30 Hz) drains every live buffer into its
+view. This keeps the UI to a few updates a second whatever the token rate, and works for many
+streams at once.
 """
 
 from __future__ import annotations
@@ -17,23 +19,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
-from tikhub_tui.core.errors import ApiError, StreamCancelled
-from tikhub_tui.core.model import (
-    Conversation,
-    Finished,
-    ReasoningDelta,
-    RequestOptions,
-    TextDelta,
-    Usage,
-    UsageUpdate,
-    answer_status,
-)
-from tikhub_tui.core.tokens import completed_usage
+from tikhub_tui.core.errors import ApiError
 from tikhub_tui.ui.collector import COLLECTOR
 
 if TYPE_CHECKING:  # httpx loads on the first prompt, not before the first frame
-    from tikhub_tui.core.catalogue import ModelInfo
-    from tikhub_tui.core.client import ChatClient, ChatStream, RetryNotice
+    from tikhub_tui.core.client import ChatClient, RetryNotice
+    from tikhub_tui.core.exchange import Exchange
+    from tikhub_tui.core.tally import Phase, Tally
 
 DRAIN_INTERVAL = 1 / 30
 """The fastest the UI takes in new text: about 30 updates a second."""
@@ -58,69 +50,29 @@ class AnswerSink(Protocol):
     def append_reasoning(self, text: str) -> None: ...
 
 
-class StreamObserver(Protocol):
-    """Told in the worker thread as text arrives and when the stream is over (the store)."""
-
-    def append(self, text: str = "", reasoning: str = "") -> None: ...
-
-    def close(self, live: LiveStream) -> None: ...
-
-
 @dataclass(eq=False)
 class LiveStream:
-    """One answer in flight: its buffers (shared with the worker) and its outcome."""
+    """One answer in flight on screen: its exchange (the stream, the store, the metrics) and
+    the buffer its worker fills and the UI drains."""
 
-    model: str
-    provider: str
+    exchange: Exchange
     sink: AnswerSink
-    stream: ChatStream
-    observer: StreamObserver | None = None
-    started: float = field(default_factory=time.monotonic)
-    first_token: float | None = None
-    ended: float | None = None
-    usage: Usage = field(default_factory=Usage)
-    finish: Finished | None = None
-    error: ApiError | None = None
-    cancelled: bool = False
-    chars: int = 0
-    options: RequestOptions = field(default_factory=RequestOptions)
-    """What was asked for: its output limit, and whose it was."""
-    info: ModelInfo | None = None
-    """The model's catalogue entry (prices, limits), if it has one."""
-    prompt_tokens: int | None = None
-    """The estimate of the prompt, for when the provider never counts it."""
     _text: list[str] = field(default_factory=list)
     _reasoning: list[str] = field(default_factory=list)
-    _received: list[str] = field(default_factory=list)
-    _received_reasoning: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
-    def status(self) -> str:
-        """streaming, or how it ended: complete / stopped / incomplete / error."""
-        if self.ended is None:
-            return "streaming"
-        return answer_status(
-            failure=self.error.kind if self.error else None,
-            cancelled=self.cancelled,
-            finish=self.finish,
-        )
+    def model(self) -> str:
+        return self.exchange.model
 
     @property
-    def ttft(self) -> float | None:
-        return None if self.first_token is None else self.first_token - self.started
+    def provider(self) -> str:
+        return self.exchange.provider
 
     @property
-    def duration(self) -> float:
-        return (self.ended or time.monotonic()) - self.started
-
-    def tokens_per_second(self) -> float | None:
-        """Output tokens over the time since the first token (the provider's count if given)."""
-        if self.first_token is None:
-            return None
-        elapsed = (self.ended or time.monotonic()) - self.first_token
-        tokens = self.usage.output_tokens or max(1, self.chars // 4)
-        return tokens / elapsed if elapsed > 0 else None
+    def tally(self) -> Tally:
+        """The answer's metrics so far (final once StreamEnded is posted)."""
+        return self.exchange.tally
 
     def take(self) -> tuple[str, str]:
         """Everything buffered since the last call (UI thread)."""
@@ -131,20 +83,12 @@ class LiveStream:
         return text, reasoning
 
     def put(self, text: str = "", reasoning: str = "") -> None:
-        """Buffer text from the worker thread."""
+        """Buffer text from the worker thread (once per network read)."""
         with self._lock:
             if text:
                 self._text.append(text)
-                self._received.append(text)
             if reasoning:
                 self._reasoning.append(reasoning)
-                self._received_reasoning.append(reasoning)
-
-    def complete_usage(self) -> None:
-        """Estimate the counts the provider never sent (worker thread, once it is over)."""
-        with self._lock:
-            text, reasoning = "".join(self._received), "".join(self._received_reasoning)
-        self.usage = completed_usage(self.usage, self.prompt_tokens, text, reasoning)
 
 
 class StreamStarted(Message):
@@ -165,7 +109,8 @@ class StreamRetrying(Message):
 
 
 class StreamEnded(Message):
-    """A stream is over (complete, stopped or failed); its buffers have been drained."""
+    """A stream is over (complete, stopped or failed) and its outcome saved; its buffers
+    have been drained."""
 
     def __init__(self, live: LiveStream) -> None:
         super().__init__()
@@ -189,51 +134,34 @@ class StreamController:
     def busy(self) -> bool:
         return bool(self._live)
 
-    def start(
-        self,
-        conversation: Conversation,
-        model: str,
-        provider: str,
-        options: RequestOptions,
-        sink: AnswerSink,
-        observer: StreamObserver | None = None,
-        *,
-        info: ModelInfo | None = None,
-        prompt_tokens: int | None = None,
-    ) -> LiveStream:
-        """Begin streaming an answer into `sink`; returns at once. `info` prices it,
-        `prompt_tokens` stands in for the prompt's count if the provider never sends one."""
+    def start(self, exchange: Exchange, sink: AnswerSink) -> LiveStream:
+        """Begin streaming the exchange's answer into `sink`; returns at once. Raises ApiError
+        when the request cannot be made (a bad base URL)."""
         holder: list[LiveStream] = []
 
         def on_retry(notice: RetryNotice) -> None:
             self._screen.post_message(StreamRetrying(holder[0], notice))
 
-        batch = _Batch()
-        stream = self._client().stream(
-            conversation, model, provider, options, on_retry, before_wait=batch.hand_over
-        )
-        live = LiveStream(model, provider, sink, stream, observer, options=options, info=info)
-        live.prompt_tokens = prompt_tokens
-        batch.live = live
+        exchange.open(self._client(), on_retry)
+        live = LiveStream(exchange, sink)
         holder.append(live)
         self._live.append(live)
         COLLECTOR.hold()
         if self._timer is None:
             self._schedule(DRAIN_INTERVAL)
         self._screen.run_worker(
-            lambda: self._run(live, batch),
+            lambda: self._run(live),
             thread=True,
             exit_on_error=False,
             group="streams",
-            description=f"{provider}:{model}",
+            description=f"{exchange.provider}:{exchange.model}",
         )
         return live
 
     def cancel(self, live: LiveStream | None = None) -> None:
         """Cancel one stream, or all of them: their sockets close at once."""
         for each in [live] if live else list(self._live):
-            each.cancelled = True
-            each.stream.cancel()
+            each.exchange.cancel()
 
     async def drain(self) -> None:
         """Move buffered text of every live stream to its view (UI thread, ~30 Hz).
@@ -296,58 +224,23 @@ class StreamController:
 
     # -- worker thread -----------------------------------------------------------------------
 
-    def _run(self, live: LiveStream, batch: _Batch) -> None:
+    def _run(self, live: LiveStream) -> None:
+        """Stream, save and fold the answer; whatever happens, the outcome is written and the
+        screen told (StreamEnded), so the UI never waits for an answer that is over."""
         post = self._screen.post_message
-        observer = live.observer
+        exchange = live.exchange
+        told: list[bool] = []
+
+        def on_phase(phase: Phase) -> None:
+            if phase in ("thinking", "answering") and not told:
+                told.append(True)
+                post(StreamStarted(live))
+
         try:
-            for event in live.stream:
-                if isinstance(event, TextDelta | ReasoningDelta):
-                    if live.first_token is None:
-                        live.first_token = time.monotonic()
-                        post(StreamStarted(live))
-                    if isinstance(event, TextDelta):
-                        live.chars += len(event.text)
-                        batch.text.append(event.text)
-                    else:
-                        batch.reasoning.append(event.text)
-                elif isinstance(event, UsageUpdate):
-                    live.usage = live.usage.merged(event.usage)
-                elif isinstance(event, Finished):
-                    live.finish = event
-        except StreamCancelled:
-            live.cancelled = True
-        except ApiError as error:
-            live.error = error
+            exchange.run(live.put, on_phase)
         except Exception as error:
-            live.error = ApiError("upstream", f"unexpected error: {type(error).__name__}: {error}")
+            why = f"unexpected error: {type(error).__name__}: {error}"
+            exchange.fail(ApiError("upstream", why))
         finally:
-            batch.hand_over()
-            live.ended = time.monotonic()
-            live.complete_usage()
-            if observer:
-                observer.close(live)
+            exchange.finish()
             post(StreamEnded(live))
-
-
-class _Batch:
-    """Deltas decoded from one network read, handed to the UI buffer and the store together.
-
-    The client calls `hand_over` whenever it is about to wait for the network, so nothing
-    waits in here while more is awaited, yet a burst of deltas costs one lock, not one each.
-    """
-
-    def __init__(self) -> None:
-        self.live: LiveStream | None = None
-        self.text: list[str] = []
-        self.reasoning: list[str] = []
-
-    def hand_over(self) -> None:
-        live = self.live
-        if live is None or not (self.text or self.reasoning):
-            return
-        text, reasoning = "".join(self.text), "".join(self.reasoning)
-        self.text.clear()
-        self.reasoning.clear()
-        live.put(text, reasoning)
-        if live.observer is not None:
-            live.observer.append(text=text, reasoning=reasoning)

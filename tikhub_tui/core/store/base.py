@@ -1,21 +1,23 @@
-"""The foundation of `Store`: the connection, write transactions and the message insert.
+"""The foundation of `Store`: the connection, its lock, write transactions and the insert.
 
-Kept apart from the public operations in `store.py` so that each file stays readable; nothing
-outside the store modules should need to import it.
+Kept apart from the public operations in `database.py` so that each file stays readable;
+nothing outside the store modules should need to import it.
 """
 
 from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.paths import data_dir
+from tikhub_tui.core.store import attached
 from tikhub_tui.core.store.records import (
     Clock,
     NoSuchMessage,
@@ -69,12 +71,14 @@ def default_path() -> Path:
 
 
 def guarded(method: Callable[Concatenate[_S, _P], _R]) -> Callable[Concatenate[_S, _P], _R]:
-    """Turn any sqlite3 failure inside a store method into a StoreError naming cause and fix."""
+    """Run a store method under the store's lock (one thread at a time on its connection),
+    and turn any sqlite3 failure in it into a StoreError naming cause and fix."""
 
     @functools.wraps(method)
     def wrapper(self: _S, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         try:
-            return method(self, *args, **kwargs)
+            with self._lock:
+                return method(self, *args, **kwargs)
         except sqlite3.Error as exc:
             raise store_error(self.path, exc) from exc
 
@@ -106,12 +110,18 @@ def message_from_row(row: tuple[Any, ...]) -> StoredMessage:
 
 
 class StoreBase:
-    """Connection, clock and id source of a store; used from the thread that opened it."""
+    """Connection, clock and id source of a store; usable from any thread, one call at a time.
+
+    A process keeps one store open and shares it (the app's screens and every answer in
+    flight, `ask` and its writer): one connection, so writers never wait on each other's
+    locks inside the process, and SQLite's own locking is left to other processes.
+    """
 
     def __init__(
         self, conn: sqlite3.Connection, path: Path, clock: Clock, new_id: Callable[[], str]
     ) -> None:
         self._conn = conn
+        self._lock = threading.RLock()
         self.path = path
         self.clock = clock
         self._new_id = new_id
@@ -126,11 +136,24 @@ class StoreBase:
     ) -> Self:
         """Open (creating, checking and migrating) the store; raises StoreError."""
         path = Path(path) if path is not None else default_path()
-        return cls(connect(path), path, clock or utc_now, new_id or new_session_id)
+        conn = connect(path, check_same_thread=False)
+        return cls(conn, path, clock or utc_now, new_id or new_session_id)
 
     def close(self) -> None:
-        """Close the connection (idempotent)."""
-        self._conn.close()
+        """Close the connection (idempotent); later calls raise StoreError."""
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def locked_write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction under the store's lock, for the store's own writers (the
+        AnswerWriter); sqlite3 failures become StoreError."""
+        with self._lock:
+            try:
+                with immediate(self._conn) as conn:
+                    yield conn
+            except sqlite3.Error as exc:
+                raise store_error(self.path, exc) from exc
 
     def __enter__(self) -> Self:
         return self
@@ -213,13 +236,14 @@ class StoreBase:
         ).fetchone()
         if row is None:
             raise NoSuchMessage(f"no message {message_id}")
-        return message_from_row(row)
+        return attached.with_attachments(self._conn, [message_from_row(row)])[0]
 
     def _path_to(self, session_id: str, message_id: int) -> list[StoredMessage]:
         message = self.get_message(message_id)
         if message.session_id != session_id:
             raise NoSuchMessage(f"message {message_id} is not in session {session_id!r}")
-        return [message_from_row(row) for row in self._conn.execute(PATH_UP, (message_id, ALL))]
+        rows = self._conn.execute(PATH_UP, (message_id, ALL))
+        return attached.with_attachments(self._conn, [message_from_row(row) for row in rows])
 
     def _copy_in(self, title: str, system: str, created_at: str, rows: list[dict[str, Any]]) -> str:
         """Create a session from a linear list of message column values, in one transaction."""
@@ -231,7 +255,10 @@ class StoreBase:
                 (session_id, title, system, created_at, self._now()),
             )
             for values in rows:
-                self._insert(conn, session_id, LEAF, dict(values), auto_title=False)
+                values = dict(values)
+                items = values.pop("attachments", ())
+                message_id = self._insert(conn, session_id, LEAF, values, auto_title=False)
+                attached.insert(conn, self.path, message_id, items, self._now())
 
         return self._new_session(fill)
 
@@ -248,7 +275,9 @@ class StoreBase:
             )
             ids: list[int] = []
             depths: list[int] = []
-            for values, parent in zip(data.rows, data.parents, strict=True):
+            for row, parent in zip(data.rows, data.parents, strict=True):
+                values = dict(row)
+                items = values.pop("attachments", ())
                 depth = 0 if parent is None else depths[parent] + 1
                 columns = ["session_id", "parent_id", "depth", *values]
                 cursor = conn.execute(
@@ -259,6 +288,7 @@ class StoreBase:
                 )
                 ids.append(int(cursor.lastrowid or 0))
                 depths.append(depth)
+                attached.insert(conn, self.path, ids[-1], items, self._now())
             leaf = None if data.leaf is None else ids[data.leaf]
             conn.execute("UPDATE sessions SET leaf_id = ? WHERE id = ?", (leaf, session_id))
 

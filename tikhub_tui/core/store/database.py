@@ -1,8 +1,8 @@
 """The session store: every conversation in one SQLite file, searchable and crash-safe.
 
-A `Store` owns one sqlite3 connection and must be used from the thread that opened it
-(sqlite3 connections are per thread); streaming answers are written from worker threads by an
-`AnswerWriter`, which has its own connection. Messages form a tree (edit-and-resend keeps the
+A `Store` owns one sqlite3 connection, used by one thread at a time under its lock, so a
+process shares one store among its threads; streaming answers are written from worker threads
+by `AnswerWriter`s through that same connection. Messages form a tree (edit-and-resend keeps the
 old answers as an earlier branch); a session's `leaf_id` picks the active path. Writes are
 short `BEGIN IMMEDIATE` transactions, so several processes can share the file (WAL mode).
 Every method raises StoreError when the database cannot be used.
@@ -10,14 +10,14 @@ Every method raises StoreError when the database cannot be used.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from tikhub_tui.core.model import Conversation, Message, RequestOptions, Usage
-from tikhub_tui.core.store import transfer
+from tikhub_tui.core.model import Attachment, Conversation, Message, RequestOptions, Usage
+from tikhub_tui.core.store import attached, blobs, transfer
 from tikhub_tui.core.store.base import (
     ALL,
-    COLUMNS,
     LEAF,
     PATH_UP,
     Leaf,
@@ -25,15 +25,14 @@ from tikhub_tui.core.store.base import (
     message_from_row,
 )
 from tikhub_tui.core.store.base import default_path as default_path
-from tikhub_tui.core.store.ledger import Ledger
 from tikhub_tui.core.store.records import (
     STATUSES,
-    AlreadyImported,
     AmbiguousSession,
     NoSuchMessage,
     NoSuchSession,
     SearchHit,
     SessionSummary,
+    StoredAttachment,
     StoredMessage,
     StoreError,
     from_iso,
@@ -43,6 +42,7 @@ from tikhub_tui.core.store.records import (
 from tikhub_tui.core.store.schema import move_aside as move_aside
 from tikhub_tui.core.store.text import title_from_prompt as title_from_prompt
 from tikhub_tui.core.store.tree import Tree
+from tikhub_tui.core.store.trees import TreeStore
 
 if TYPE_CHECKING:
     from tikhub_tui.core.store.writer import AnswerWriter
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 __all__ = ["LEAF", "Store", "StoreError", "default_path", "move_aside", "title_from_prompt"]
 
 
-class Store(Ledger):
+class Store(TreeStore):
     """The session database, used from one thread; open it with `Store.open()`."""
 
     # sessions ---------------------------------------------------------------------------------
@@ -151,9 +151,12 @@ class Store(Ledger):
         """Remove for good the sessions deleted more than `older_than` ago; returns how many."""
         cutoff = to_iso(self.clock() - older_than)
         with self._write() as conn:
-            return conn.execute(
+            purged = conn.execute(
                 "DELETE FROM sessions WHERE deleted_at IS NOT NULL AND deleted_at <= ?", (cutoff,)
             ).rowcount
+            if purged:
+                attached.collect_garbage(conn, self.path)  # their attachments go with them
+            return purged
 
     # messages ---------------------------------------------------------------------------------
 
@@ -176,8 +179,10 @@ class Store(Ledger):
         error: str = "",
         max_tokens: int | None = None,
         max_tokens_source: str = "",
+        attachments: Sequence[Attachment] = (),
     ) -> int:
-        """Add a message (by default after the current leaf) and make it the leaf."""
+        """Add a message (by default after the current leaf) and make it the leaf; its
+        attachments' bytes are kept in the data dir, one file per content hash."""
         if role not in ("user", "assistant"):
             raise ValueError(f"role must be 'user' or 'assistant', not {role!r}")
         if status not in STATUSES:
@@ -199,7 +204,9 @@ class Store(Ledger):
             "max_tokens_source": max_tokens_source,
         }
         with self._write() as conn:
-            return self._insert(conn, session_id, parent_id, values)
+            message_id = self._insert(conn, session_id, parent_id, values)
+            attached.insert(conn, self.path, message_id, attachments, self._now())
+            return message_id
 
     def begin_answer(
         self,
@@ -224,22 +231,25 @@ class Store(Ledger):
         )
 
     def answer_writer(self, message_id: int, *, interval: float = 0.5) -> AnswerWriter:
-        """An AnswerWriter for `message_id` on this store's file and clock."""
+        """An AnswerWriter for `message_id` through this store's connection, on its clock."""
         from tikhub_tui.core.store.writer import AnswerWriter
 
-        return AnswerWriter(self.path, message_id, interval=interval, clock=self.clock)
+        return AnswerWriter(self, message_id, interval=interval)
 
     @guarded
     def edit_message(self, message_id: int, text: str) -> int:
         """Edit-and-resend: a sibling of `message_id` with new text becomes the leaf.
 
-        The old message and everything after it stay as an earlier branch.
+        The old message and everything after it stay as an earlier branch; its attachments
+        go with the new text.
         """
         old = self.get_message(message_id)
         with self._write() as conn:
-            return self._insert(
+            new_id = self._insert(
                 conn, old.session_id, old.parent_id, {"role": old.role, "text": text}
             )
+            attached.insert(conn, self.path, new_id, old.attachments, self._now())
+            return new_id
 
     @guarded
     def messages(
@@ -259,7 +269,7 @@ class Store(Ledger):
         if start is None or (limit is not None and limit <= 0):
             return []
         rows = self._conn.execute(PATH_UP, (start, ALL if limit is None else limit)).fetchall()
-        return [message_from_row(row) for row in rows]
+        return attached.with_attachments(self._conn, [message_from_row(row) for row in rows])
 
     @guarded
     def set_leaf(self, session_id: str, message_id: int, *, descend: bool = False) -> int:
@@ -303,10 +313,32 @@ class Store(Ledger):
 
     @guarded
     def conversation(self, session_id: str) -> Conversation:
-        """The active path as a Conversation to send (failed turns are left out)."""
+        """The active path as a Conversation to send (failed turns are left out), with the
+        attachments' bytes read back."""
         system = self.get_session(session_id).system
-        history = [Message(m.role, m.text) for m in self.messages(session_id)]
+        history = [self.sendable_message(m) for m in self.messages(session_id)]
         return Conversation.from_history(history, system or None)
+
+    def sendable_message(self, message: StoredMessage) -> Message:
+        """A stored message as a turn to send again, its attachments read from disk."""
+        return Message(
+            message.role, message.text, tuple(self.load_attachment(a) for a in message.attachments)
+        )
+
+    def load_attachment(self, stored: StoredAttachment) -> Attachment:
+        """The attachment with its bytes, verified by hash; StoreError when the saved copy is
+        missing or damaged."""
+        data = blobs.read(self.path, stored.sha256, stored.name)
+        return Attachment(
+            stored.name,
+            stored.media_type,
+            stored.kind,
+            data,
+            stored.sha256,
+            stored.pages,
+            stored.width,
+            stored.height,
+        )
 
     # search, export, import -------------------------------------------------------------------
 
@@ -321,46 +353,8 @@ class Store(Ledger):
             return []
         return search.search(self._conn, terms, limit)
 
-    @guarded
-    def tree(self, session_id: str) -> list[StoredMessage]:
-        """Every message of the session, every branch, oldest first (parents before children)."""
-        self.get_session(session_id)
-        rows = self._conn.execute(
-            f"SELECT {COLUMNS} FROM messages m WHERE m.session_id = ? ORDER BY m.id", (session_id,)
-        )
-        return [message_from_row(row) for row in rows]
-
-    def export_json(self, session_id: str) -> dict[str, Any]:
-        """The session and its whole tree as JSON-ready data (see store.transfer for the shape)."""
-        session = self.get_session(session_id)
-        return transfer.to_json(session, self.tree(session_id), session.origin)
-
     def export_markdown(self, session_id: str) -> str:
         """The session's active branch as a readable Markdown document (naming the others)."""
         session = self.get_session(session_id)
         tree = Tree(self.tree(session_id))
         return transfer.to_markdown(session, self.messages(session_id), tree)
-
-    @guarded
-    def import_json(self, data: object, *, copy: bool = False) -> str:
-        """A new session from `export_json` data, with its whole tree and its own times.
-
-        Raises InvalidSessionData naming the field, or AlreadyImported when the session is
-        here already (imported before, or exported from this store), unless `copy`.
-        """
-        parsed = transfer.from_json(data, self._now())
-        if not copy:
-            row = self._conn.execute(
-                "SELECT id, title, deleted_at FROM sessions WHERE id = ? OR origin = ? "
-                "ORDER BY deleted_at IS NOT NULL, updated_at DESC LIMIT 1",
-                (parsed.origin, parsed.origin),
-            ).fetchone()
-            if row is not None:
-                title = row[1] or "untitled"
-                state = " (deleted: `sessions restore` brings it back)" if row[2] else ""
-                raise AlreadyImported(
-                    f"this session is already in the store as {row[0]} {title!r}{state}",
-                    row[0],
-                    row[2] is not None,
-                )
-        return self._import_tree(parsed)

@@ -2,41 +2,37 @@
 
 Text is buffered and written at least every `interval` seconds (on `append`, and by a timer when
 the stream stalls), so a killed process loses at most that last interval; the row stays marked
-`incomplete` until `finish` writes the outcome. The writer has its own connection, so the
-thread that streams never waits on the UI thread's store.
+`incomplete` until `finish` writes the outcome. Writers go through their store's one
+connection (under its lock), so six answers in flight are six writers and one connection.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tikhub_tui.core.model import Usage
-from tikhub_tui.core.store.records import (
-    STATUSES,
-    Clock,
-    StoreError,
-    to_iso,
-    usage_columns,
-    utc_now,
-)
-from tikhub_tui.core.store.schema import connect, immediate, store_error
+from tikhub_tui.core.store.records import STATUSES, Clock, StoreError, to_iso, usage_columns
+from tikhub_tui.core.store.schema import store_error
+
+if TYPE_CHECKING:
+    from tikhub_tui.core.store.base import StoreBase
 
 
 class AnswerWriter:
     """Fills one assistant message (made by `Store.begin_answer`) while its answer streams.
 
-    Use it from one thread at a time (it may be created on another); all methods raise
-    StoreError when the database cannot be written. Closing without `finish` leaves the answer
-    saved and marked incomplete.
+    Use it from one thread at a time (it may be created on another; its timer thread flushes a
+    stalled stream); all methods raise StoreError when the database cannot be written. Closing
+    without `finish` leaves the answer saved and marked incomplete. The store must stay open
+    until the writer is finished or closed.
     """
 
     def __init__(
         self,
-        path: Path,
+        store: StoreBase,
         message_id: int,
         *,
         interval: float = 0.5,
@@ -44,14 +40,15 @@ class AnswerWriter:
         monotonic: Callable[[], float] = time.monotonic,
         background: bool = True,
     ) -> None:
-        self.path = path
+        self._store = store
+        self.path = store.path
         self.message_id = message_id
         self.interval = interval
-        self._clock = clock or utc_now
+        self._clock = clock or store.clock
         self._monotonic = monotonic
         self._background = background
         self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = connect(path, check_same_thread=False)
+        self._open = True
         self._text: list[str] = []
         self._reasoning: list[str] = []
         self._dirty_text = False
@@ -75,7 +72,7 @@ class AnswerWriter:
     def append(self, text: str = "", reasoning: str = "") -> None:
         """Buffer a delta; writes the batch when `interval` has passed since the last write."""
         with self._lock:
-            self._open_conn()
+            self._check_open()
             self._raise_timer_error()
             if text:
                 self._text.append(text)
@@ -111,40 +108,37 @@ class AnswerWriter:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
         usage = usage or Usage()
         with self._lock:
-            conn = self._open_conn()
+            self._check_open()
             self._cancel_timer()
             counts = usage_columns(usage)
             answer: tuple[object, ...] = (self.text, self.reasoning, status, finish_reason)
             answer += (*counts.values(), ttft, duration, error)
             sets = ", ".join(f"{name} = ?" for name in counts)
-            try:
-                with immediate(conn):
-                    conn.execute(
-                        "UPDATE messages SET text = ?, reasoning = ?, status = ?, "
-                        f"finish_reason = ?, {sets}, ttft = ?, duration = ?, error = ? "
-                        "WHERE id = ?",
-                        (*answer, self.message_id),
-                    )
-                    conn.execute(
-                        "UPDATE sessions SET updated_at = ? WHERE id = "
-                        "(SELECT session_id FROM messages WHERE id = ?)",
-                        (to_iso(self._clock()), self.message_id),
-                    )
-            except sqlite3.Error as exc:
-                raise store_error(self.path, exc) from exc
+            with self._store.locked_write() as conn:
+                conn.execute(
+                    "UPDATE messages SET text = ?, reasoning = ?, status = ?, "
+                    f"finish_reason = ?, {sets}, ttft = ?, duration = ?, error = ? "
+                    "WHERE id = ?",
+                    (*answer, self.message_id),
+                )
+                conn.execute(
+                    "UPDATE sessions SET updated_at = ? WHERE id = "
+                    "(SELECT session_id FROM messages WHERE id = ?)",
+                    (to_iso(self._clock()), self.message_id),
+                )
             self._dirty_text = self._dirty_reasoning = False
-            self._close_locked()
+            self._open = False
 
     def close(self) -> None:
-        """Write what is buffered and close; the answer stays marked incomplete (idempotent)."""
+        """Write what is buffered and stop; the answer stays marked incomplete (idempotent)."""
         with self._lock:
-            if self._conn is None:
+            if not self._open:
                 return
             self._cancel_timer()
             try:
                 self._flush_locked()
             finally:
-                self._close_locked()
+                self._open = False
 
     def __enter__(self) -> AnswerWriter:
         return self
@@ -155,13 +149,12 @@ class AnswerWriter:
     def _dirty(self) -> bool:
         return self._dirty_text or self._dirty_reasoning
 
-    def _open_conn(self) -> sqlite3.Connection:
-        if self._conn is None:
+    def _check_open(self) -> None:
+        if not self._open:
             raise RuntimeError("this AnswerWriter is already finished or closed")
-        return self._conn
 
     def _flush_locked(self) -> None:
-        conn = self._open_conn()
+        self._check_open()
         self._cancel_timer()
         self._last_flush = self._monotonic()
         if not self._dirty():
@@ -176,14 +169,11 @@ class AnswerWriter:
             self._reasoning = [self.reasoning]
             sets.append("reasoning = ?")
             params.append(self._reasoning[0])
-        try:
-            with immediate(conn):
-                conn.execute(
-                    f"UPDATE messages SET {', '.join(sets)} WHERE id = ?",
-                    (*params, self.message_id),
-                )
-        except sqlite3.Error as exc:
-            raise store_error(self.path, exc) from exc
+        with self._store.locked_write() as conn:
+            conn.execute(
+                f"UPDATE messages SET {', '.join(sets)} WHERE id = ?",
+                (*params, self.message_id),
+            )
         self._dirty_text = self._dirty_reasoning = False
         self.flushes += 1
 
@@ -191,12 +181,12 @@ class AnswerWriter:
         with self._lock:
             if self._timer is threading.current_thread():
                 self._timer = None
-            if self._conn is None or not self._dirty():
+            if not self._open or not self._dirty():
                 return
             try:
                 self._flush_locked()
-            except StoreError as exc:  # reported by the next call on the streaming thread
-                self._timer_error = exc
+            except Exception as exc:  # reported by the next call on the streaming thread
+                self._timer_error = store_error(self.path, exc)
 
     def _raise_timer_error(self) -> None:
         error, self._timer_error = self._timer_error, None
@@ -208,7 +198,3 @@ class AnswerWriter:
             self._timer.cancel()
             self._timer = None
 
-    def _close_locked(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None

@@ -6,13 +6,21 @@ Each returns its answer through `dismiss`, so a screen pushes it with a callback
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import Any
+
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label
 
 from tikhub_tui.core.store.text import display_safe
+
+
+def blinks(app: App[Any]) -> bool:
+    """Whether text cursors blink: the app's `cursor_blink` setting (on without settings)."""
+    return bool(getattr(getattr(app, "settings", None), "cursor_blink", True))
+
 
 _DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -44,7 +52,7 @@ class RenameScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         field = self.query_one(Input)
-        field.cursor_blink = not getattr(self.app, "deterministic", False)
+        field.cursor_blink = blinks(self.app)
         field.focus()
         field.select_all()  # typing replaces the old title; an arrow key keeps it to edit
 

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from tikhub_tui.core.store.records import Clock, SearchHit, StoreError, utc_now
 from tikhub_tui.core.store.text import display_safe, format_age
+from tikhub_tui.ui.screens.dialogs import blinks
 from tikhub_tui.ui.widgets.lists import QUIET_CURSOR_BINDINGS
 
 DEBOUNCE = 0.1
@@ -145,7 +146,7 @@ class SearchScreen(ModalScreen[SearchHit | None]):
 
     def on_mount(self) -> None:
         field = self.query_one(Input)
-        field.cursor_blink = not getattr(self.app, "deterministic", False)
+        field.cursor_blink = blinks(self.app)
         field.focus()
         if self.initial_query.strip():
             self._start(self.initial_query)

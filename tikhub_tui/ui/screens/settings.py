@@ -101,7 +101,7 @@ class SettingsScreen(Screen[None]):
             self.query_one(f"#extra-{provider}", Input).value = values.extra[provider]
         prompt = self.query_one("#system-prompt", TextArea)
         prompt.text = values.system_prompt
-        blink = not self.tikhub.deterministic
+        blink = self.tikhub.settings.cursor_blink
         for widget in self.query(Input):
             widget.cursor_blink = blink
         prompt.cursor_blink = blink

@@ -16,6 +16,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Collapsible, Static
 
+from tikhub_tui.core.errors import ApiError
+from tikhub_tui.ui.format import error_hint
 from tikhub_tui.ui.segments import SegmentSplitter
 from tikhub_tui.ui.widgets.segment import Segment
 
@@ -79,7 +81,7 @@ class AnswerView(Vertical):
         """The whole answer as it arrived."""
         if len(self._parts) > 1:
             self._parts[:] = ["".join(self._parts)]
-        return self._parts[0] if self._parts else ""
+        return self._parts[0] if self._parts else self._initial
 
     @property
     def loaded(self) -> bool:
@@ -88,7 +90,7 @@ class AnswerView(Vertical):
 
     @property
     def reasoning(self) -> str:
-        return "".join(self._reasoning)
+        return "".join(self._reasoning) or self._initial_reasoning
 
     def compose(self) -> ComposeResult:
         with Collapsible(title="Reasoning", collapsed=True, id="reasoning"):
@@ -166,6 +168,11 @@ class AnswerView(Vertical):
         box = self.query_one("#error", Static)
         box.update(f"{message}\n→ {hint}" if hint else message)
         box.display = True
+
+    def show_failure(self, error: ApiError) -> None:
+        """Show why the answer failed and what to do (a cut stream keeps what arrived)."""
+        self.set_state("stopped" if error.kind == "ended_early" else "error")
+        self.show_error(error.message, error_hint(error))
 
     @property
     def has_reasoning(self) -> bool:
