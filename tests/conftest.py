@@ -9,8 +9,10 @@ first test and fails the test after which they changed.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,6 +99,43 @@ def real_dirs_untouched(request: pytest.FixtureRequest) -> Iterator[None]:
         _BEFORE.update(now)  # one failure per write, not every test after it
         pytest.fail(
             f"{request.node.nodeid} wrote outside its temp dirs: {', '.join(changed[:5])}",
+            pytrace=False,
+        )
+
+
+class ServerProblems(logging.Handler):
+    """Collects what the gateway logs at WARNING or above: an exception escaped a request.
+
+    A client closing early is logged at INFO and is not a problem; anything else a test set
+    off in the gateway fails that test instead of printing among the dots.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        detail = "".join(traceback.format_exception(*record.exc_info)) if record.exc_info else ""
+        self.found.append(f"{record.getMessage()}\n{detail}".rstrip())
+
+    def take(self) -> list[str]:
+        found, self.found = self.found, []
+        return found
+
+
+GATEWAY_PROBLEMS = ServerProblems()
+logging.getLogger("tikhub_tui.gateway").addHandler(GATEWAY_PROBLEMS)
+
+
+@pytest.fixture(autouse=True)
+def gateway_served_without_errors(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail the test during which an exception escaped a request to any embedded gateway."""
+    earlier = GATEWAY_PROBLEMS.take()  # a late thread of the test before: reported here too
+    yield
+    problems = earlier + GATEWAY_PROBLEMS.take()
+    if problems:
+        pytest.fail(
+            f"{request.node.nodeid}: the gateway failed while serving it:\n" + "\n".join(problems),
             pytrace=False,
         )
 

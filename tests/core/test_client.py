@@ -346,3 +346,15 @@ def test_cancel_from_another_thread_ends_a_blocked_read_at_once() -> None:
     assert not worker.is_alive(), "the read did not end when the stream was cancelled"
     assert text_of(seen) == "Hi"
     assert len(outcome) == 1 and isinstance(outcome[0], StreamCancelled)
+
+
+def test_an_exception_in_the_scripted_server_fails_the_test_that_set_it_off() -> None:
+    server = ScriptedServer(Reply())
+    server.replies.clear()  # the handler now fails on the first request: no reply to play
+    with (
+        pytest.raises(AssertionError, match="IndexError") as caught,
+        server,
+        pytest.raises(ApiError),
+    ):
+        collect(server.base_url, max_retries=0)
+    assert "failed while serving this test" in str(caught.value)

@@ -70,7 +70,8 @@ def test_attachment_text_never_enters_the_search_index(store: Store) -> None:
     session = store.create_session()
     store.add_message(session, "user", "summarise this", attachments=[NOTES])
     assert store.search("zanzibar") == []
-    assert [hit.session_id for hit in store.search("summarise")] == [session]
+    hits = store.search("summarise")  # the title (from the prompt) and the prompt
+    assert [(hit.session_id, hit.role) for hit in hits] == [(session, "title"), (session, "user")]
 
 
 def test_conversation_reads_the_bytes_back(store: Store) -> None:

@@ -4,7 +4,8 @@ A long answer rendered as one Markdown widget costs more with every block (each 
 re-parses, each layout visits every block widget). Cut into segments of a few KB, only the
 segments near the viewport need real Markdown widgets. A cut is made only where Markdown means
 the same on both sides: after a blank line that ends a block other than a list, or inside a
-long code fence, which is closed before the cut and reopened after it. A single line too long
+long code fence after a line of code (a renderer drops the blank lines that end a fence), the
+fence closed before the cut and reopened after it. A single line too long
 for one segment (a megabyte paragraph, a minified line of code) is cut too: prose before a
 word, code anywhere; it then shows as two lines, the price of never rendering it whole.
 """
@@ -49,7 +50,7 @@ class SegmentSplitter:
 
     `feed` returns `(sealed, added)`: for each `(text, cut)` of `sealed`, append `text` to the
     open segment and seal it (a new one opens; `cut` says where the cut went through); then
-    append `added` to the open segment. Whatever the text, no segment gets much more than
+    append `added` to the open segment; at the end, append what `finish` returns. Whatever the text, no segment gets much more than
     `long_line` characters of one line, and each character is looked at a bounded number of
     times (a line of megabytes costs no more per character than short ones).
     """
@@ -66,6 +67,7 @@ class SegmentSplitter:
     _fence: str = ""
     _fence_opener: str = ""
     _fence_lines: int = 0
+    _fence_blank: bool = False
     _after_blank: bool = False
     _in_list: bool = False
     _reopen: str = ""
@@ -95,30 +97,21 @@ class SegmentSplitter:
         self._size = 0
         self._seg_line = 0
 
+    def finish(self) -> str:
+        """The end of the stream: text still waiting after a cut inside a fence, to append to
+        the open segment ("" when it is only blank lines, which a renderer drops anyway)."""
+        held, self._held = self._held, None
+        if held is None or not held.strip():
+            return ""
+        reopen, self._reopen = self._reopen, ""
+        return reopen + held
+
     def _take(self, text: str, start: int, end: int) -> int:
         """Take `text[start:end]` (a line or the start of one) or the part of it before a cut;
         return where the next call starts."""
         complete = text[end - 1] == "\n"
-        if self._held is None and not self._line_len and self._reopen:
-            # a line right after a cut inside a fence: it may be the fence's real end
-            if text[start] in "`~" and end - start <= self.long_line:
-                self._held = ""
-            else:
-                self._emit(self._reopen)
-                self._reopen = ""
-        if self._held is not None:
-            piece = text[start:end]
-            if len(self._held) + len(piece) > self.long_line:
-                # too long for the fence's closing line: an ordinary line of the reopened fence
-                held, self._held = self._held, None
-                self._emit(self._reopen)
-                self._reopen = ""
-                self._grow(held)
-                return start
-            self._held += piece
-            if complete:
-                self._release_held()
-            return end
+        if self._reopen and not self._line_len:
+            return self._hold(text, start, end, complete)
         cut = self._long_line_cut(text, start, end)
         if cut is not None:
             self._grow(text[start:cut])
@@ -178,24 +171,46 @@ class SegmentSplitter:
         else:
             self._seal("line")
 
-    def _release_held(self) -> None:
-        line = self._held or ""
+    def _hold(self, text: str, start: int, end: int, complete: bool) -> int:
+        """After a cut inside a fence, lines wait before the fence is reopened: blank ones (a
+        reopened fence holding only them would show as an empty box, as a renderer drops the
+        blank lines that end a fence) and what may be the fence's own closing line (then
+        nothing needs reopening). What waits is bounded by `long_line`."""
+        held = (self._held or "") + text[start:end]
+        if len(held) > self.long_line:
+            # too much to be blank lines and a closing line: lines of the reopened fence
+            self._release(self._held or "")
+            return start
+        line = held[held.rfind("\n", 0, len(held) - 1) + 1 :]
+        if not line.strip() or (not complete and line.lstrip()[:1] in ("`", "~")):
+            self._held = held
+            return end
         self._held = None
-        if _closes(line, self._fence):
-            # the fence was already closed before the cut: this closing line is not needed
+        if complete and _closes(line, self._fence):
+            # the fence was already closed before the cut: neither it nor its blank lines
+            # at the end (which a renderer drops) need a segment of their own
             self._reopen = ""
             self._fence = ""
             self._after_blank = False
-            return
+            return end
+        self._release(held)
+        return end
+
+    def _release(self, held: str) -> None:
+        """Reopen the fence and take the lines that waited."""
+        self._held = None
         self._emit(self._reopen)
         self._reopen = ""
-        self._emit(line)
-        self._observe(line[:-1], blank=not line.strip(), long=False)
-        self._maybe_cut()
+        for part in held.splitlines(keepends=True):
+            position = 0
+            while position < len(part):
+                position = self._take(part, position, len(part))
 
     def _maybe_cut(self) -> None:
         if self._fence:
-            if self._fence_lines >= self.fence_lines:
+            # never right after a blank line: a renderer drops blank lines at the end of a
+            # fence, so the closed first half would lose it (the cut waits for a code line)
+            if self._fence_lines >= self.fence_lines and not self._fence_blank:
                 self._emit(self._fence + "\n")
                 self._seal("fence")
                 self._reopen = self._fence_opener + "\n"
@@ -210,6 +225,7 @@ class SegmentSplitter:
                 self._fence = ""
             else:
                 self._fence_lines += 1
+                self._fence_blank = blank
             self._after_blank = False
             return
         match = None if long else _FENCE.match(line)

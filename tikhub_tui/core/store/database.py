@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tikhub_tui.core.model import Attachment, Conversation, Message, RequestOptions, Usage
 from tikhub_tui.core.store import attached, blobs, transfer
@@ -25,7 +25,6 @@ from tikhub_tui.core.store.base import (
     message_from_row,
 )
 from tikhub_tui.core.store.base import default_path as default_path
-from tikhub_tui.core.store.ledger import Ledger
 from tikhub_tui.core.store.records import (
     STATUSES,
     AmbiguousSession,
@@ -41,26 +40,17 @@ from tikhub_tui.core.store.records import (
     usage_columns,
 )
 from tikhub_tui.core.store.schema import move_aside as move_aside
-from tikhub_tui.core.store.text import fts_query, parse_snippet
 from tikhub_tui.core.store.text import title_from_prompt as title_from_prompt
+from tikhub_tui.core.store.tree import Tree
+from tikhub_tui.core.store.trees import TreeStore
 
 if TYPE_CHECKING:
     from tikhub_tui.core.store.writer import AnswerWriter
 
 __all__ = ["LEAF", "Store", "StoreError", "default_path", "move_aside", "title_from_prompt"]
 
-_SEARCH = """
-    SELECT m.session_id, s.title, m.id, m.role, m.created_at,
-           snippet(messages_fts, 0, char(57344), char(57345), '…', 16), bm25(messages_fts)
-    FROM messages_fts
-    JOIN messages m ON m.id = messages_fts.rowid
-    JOIN sessions s ON s.id = m.session_id
-    WHERE messages_fts MATCH ? AND s.deleted_at IS NULL
-    ORDER BY rank LIMIT ?
-"""
 
-
-class Store(Ledger):
+class Store(TreeStore):
     """The session database, used from one thread; open it with `Store.open()`."""
 
     # sessions ---------------------------------------------------------------------------------
@@ -354,25 +344,17 @@ class Store(Ledger):
 
     @guarded
     def search(self, query: str, limit: int = 50, *, prefix: bool = True) -> list[SearchHit]:
-        """Messages matching every word of `query`, best first (bm25); never raises on input."""
-        match = fts_query(query, prefix=prefix)
-        if match is None or limit <= 0:
-            return []
-        return [
-            SearchHit(r[0], r[1], r[2], r[3], from_iso(r[4]), parse_snippet(r[5]), r[6])
-            for r in self._conn.execute(_SEARCH, (match, limit))
-        ]
+        """Sessions whose title, then messages whose text, hold every word of `query` (see
+        store.search); snippets are plain text with the matches marked. Never raises on input."""
+        from tikhub_tui.core.store import search  # its patterns compile on the first search
 
-    def export_json(self, session_id: str) -> dict[str, Any]:
-        """The session and its active path as JSON-ready data (see store.transfer for the shape)."""
-        return transfer.to_json(self.get_session(session_id), self.messages(session_id))
+        terms = search.parse_terms(query, prefix=prefix)
+        if terms is None or limit <= 0:
+            return []
+        return search.search(self._conn, terms, limit)
 
     def export_markdown(self, session_id: str) -> str:
-        """The session and its active path as a readable Markdown document."""
-        return transfer.to_markdown(self.get_session(session_id), self.messages(session_id))
-
-    @guarded
-    def import_json(self, data: object) -> str:
-        """A new session from `export_json` data; raises InvalidSessionData naming the field."""
-        parsed = transfer.from_json(data, self._now())
-        return self._copy_in(parsed.title, parsed.system, parsed.created_at, parsed.rows)
+        """The session's active branch as a readable Markdown document (naming the others)."""
+        session = self.get_session(session_id)
+        tree = Tree(self.tree(session_id))
+        return transfer.to_markdown(session, self.messages(session_id), tree)

@@ -1,7 +1,7 @@
-"""Text helpers of the session store: ids, titles, ages, search queries and snippets.
+"""Text helpers of the session store: ids, titles, ages and display-safe text.
 
-Pure functions, shared by the store, the CLI and the UI, so all three title, age and mark
-search matches the same way.
+Pure functions, shared by the store, the CLI and the UI, so all three title, age and clean
+text the same way.
 """
 
 from __future__ import annotations
@@ -12,16 +12,11 @@ from datetime import datetime
 from typing import Any
 
 from tikhub_tui.core.secrets.redact import redact
-from tikhub_tui.core.store.records import Span
 from tikhub_tui.core.untrusted import for_terminal, valid_utf8
 
 ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 """Crockford base32 in lower case: URL-safe, no look-alike letters (i, l, o, u)."""
 ID_LENGTH = 10
-
-MATCH_START = "\ue000"
-MATCH_END = "\ue001"
-"""Private-use characters that FTS5 `snippet()` puts around matches; split out by the store."""
 
 _SPACES = re.compile(r"\s+")
 
@@ -66,32 +61,6 @@ def writable(values: dict[str, Any]) -> dict[str, Any]:
     if clean.get("error"):
         clean["error"] = redact(clean["error"])
     return clean
-
-
-def fts_query(text: str, *, prefix: bool = True) -> str | None:
-    """Turn what a user typed into a safe FTS5 query: every word a quoted term, all required.
-
-    Operators, quotes, stars and dashes lose their meaning, so no input can raise; the last word
-    matches as a prefix when `prefix` (live search while typing) and it has two characters or
-    more (a one-letter prefix matches nearly everything, slowly). None when nothing is left.
-    """
-    words = display_safe(text).split()
-    if not words:
-        return None
-    terms = ['"' + word.replace('"', '""') + '"' for word in words]
-    if prefix and len(words[-1]) >= 2:
-        terms[-1] += "*"
-    return " ".join(terms)
-
-
-def parse_snippet(raw: str) -> tuple[Span, ...]:
-    """Split an FTS5 snippet marked with MATCH_START/MATCH_END into display-safe spans."""
-    spans: list[Span] = []
-    for index, chunk in enumerate(re.split(f"[{MATCH_START}{MATCH_END}]", raw)):
-        text = _SPACES.sub(" ", display_safe(chunk))
-        if text:
-            spans.append(Span(text, index % 2 == 1))
-    return tuple(spans)
 
 
 def format_age(then: datetime, now: datetime) -> str:

@@ -87,6 +87,11 @@ class AnswerView(Vertical):
         return self._parts[0] if self._parts else self._initial
 
     @property
+    def loaded(self) -> bool:
+        """The text given at creation is in the segments (that happens on mount)."""
+        return not self._initial
+
+    @property
     def reasoning(self) -> str:
         return "".join(self._reasoning) or self._initial_reasoning
 
@@ -181,6 +186,9 @@ class AnswerView(Vertical):
 
     def seal(self) -> None:
         """The stream is over: the last segment gets no more text."""
+        rest = self._splitter.finish()
+        if rest:
+            self._segments[-1].append(rest)
         self._segments[-1].seal()
         self.call_next(self._segments[-1].show)
         self.post_message(self.Changed())

@@ -210,8 +210,8 @@ class ChatScreen(Screen[None]):
             target = await self.chat.reveal(event.at_message)
         if target is None:
             transcript.follow()
-        else:
-            self.call_after_refresh(target.scroll_visible, top=True, animate=False)
+        else:  # highlighted (where the search found it) once mounted
+            self.call_after_refresh(transcript.show_found, target, event.found)
         self.query_one(SessionList).current = event.session_id
         if event.session_id is None:
             self.sessions.refresh(None)
