@@ -50,9 +50,10 @@ class SegmentSplitter:
 
     `feed` returns `(sealed, added)`: for each `(text, cut)` of `sealed`, append `text` to the
     open segment and seal it (a new one opens; `cut` says where the cut went through); then
-    append `added` to the open segment; at the end, append what `finish` returns. Whatever the text, no segment gets much more than
-    `long_line` characters of one line, and each character is looked at a bounded number of
-    times (a line of megabytes costs no more per character than short ones).
+    append `added` to the open segment; at the end, append what `finish` returns. Whatever the
+    text, no segment gets much more than `long_line` characters of one line, and each character
+    is looked at a bounded number of times (a line of megabytes costs no more per character
+    than short ones).
     """
 
     segment_chars: int = SEGMENT_CHARS

@@ -231,7 +231,8 @@ def from_json(data: object, now: str) -> ImportedSession:
             parent = _reference(message["parent"], f"{where}.parent")
             if parent not in index_of:
                 raise InvalidSessionData(
-                    f"{where}.parent is {_shown(parent)}, which is not the id of a message before it"
+                    f"{where}.parent is {_shown(parent)}, "
+                    "which is not the id of a message before it"
                 )
             parents.append(index_of[parent])
         if message.get("id") is not None:
