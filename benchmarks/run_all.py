@@ -16,6 +16,7 @@ BENCHMARKS = [
     "bench_markdown.py",
     "bench_store.py",
     "bench_sessions.py",
+    "bench_race_stats.py",
 ]
 
 
