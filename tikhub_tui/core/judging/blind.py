@@ -103,18 +103,18 @@ class NameMask:
         """The line names a model family or a maker."""
         return self._names.search(_normal(line)) is not None
 
-    def mask(self, text: str) -> Masked:
-        """`text` with each naming line replaced by HIDDEN, its Markdown frame kept (quote,
-        list and heading marks, table cells, code fences), so the answer still renders."""
+    def mask(self, text: str, placeholder: str = HIDDEN) -> Masked:
+        """`text` with each naming line replaced by `placeholder`, its Markdown frame kept
+        (quote, list and heading marks, table cells, code fences), so the answer still renders."""
         lines = text.split("\n")
         hidden = tuple(index for index, line in enumerate(lines) if self.names_one(line))
         for index in hidden:
-            lines[index] = hide_line(lines[index])
+            lines[index] = hide_line(lines[index], placeholder)
         return Masked("\n".join(lines), hidden)
 
 
-def hide_line(line: str) -> str:
-    """One line replaced by HIDDEN in the same Markdown frame."""
+def hide_line(line: str, placeholder: str = HIDDEN) -> str:
+    """One line replaced by `placeholder` in the same Markdown frame."""
     fence = _FENCE.match(line)
     if fence:
         return fence.group(1)
@@ -123,7 +123,7 @@ def hide_line(line: str) -> str:
         cells = stripped.strip("|").split("|")
         return "|" + "|".join(CELL for _ in cells) + "|"
     lead = _LEAD.match(line)
-    return (lead.group(0) if lead else "") + HIDDEN
+    return (lead.group(0) if lead else "") + placeholder
 
 
 class BlindStream:
