@@ -109,3 +109,15 @@ def test_each_side_is_its_answer_line_by_line(left: list[str], right: list[str])
         assert numbers == list(range(1, len(numbers) + 1))
     same = "\n".join(left).removesuffix("\n") == "\n".join(right).removesuffix("\n")
     assert diff.identical == same
+
+
+def test_an_insertion_is_marked_at_word_boundaries() -> None:
+    # difflib alone matches the first backtick and marks "` with `reverse=True"
+    row = diff_answers("Use `sorted()` when you need it", "Use `sorted()` with `reverse=True` when you need it").rows[0]
+    assert row.right == (
+        Piece("Use `sorted()`"),
+        Piece(" with `reverse=True`", True),
+        Piece(" when you need it"),
+    )
+    removed = diff_answers("a b b c", "a b c").rows[0]
+    assert removed.left == (Piece("a"), Piece(" b", True), Piece(" b c"))

@@ -75,21 +75,49 @@ def _words(left: str, right: str) -> tuple[Line, Line]:
     if max(len(left), len(right)) > MAX_WORDS_LINE:
         return (Piece(left, True),), (Piece(right, True),)
     a, b = _TOKENS.findall(left), _TOKENS.findall(right)
-    ours: list[Piece] = []
-    theirs: list[Piece] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if i2 > i1:
-            _append(ours, "".join(a[i1:i2]), op != "equal")
-        if j2 > j1:
-            _append(theirs, "".join(b[j1:j2]), op != "equal")
-    return tuple(ours), tuple(theirs)
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    marked_a, marked_b = [False] * len(a), [False] * len(b)
+    for k, (op, i1, i2, j1, j2) in enumerate(ops):
+        if op == "equal":
+            continue
+        around = 0 < k < len(ops) - 1 and ops[k - 1][0] == ops[k + 1][0] == "equal"
+        if op == "insert" and around:
+            j1, j2 = _slid(b, j1, j2, ops[k - 1][3], ops[k + 1][4])
+        elif op == "delete" and around:
+            i1, i2 = _slid(a, i1, i2, ops[k - 1][1], ops[k + 1][2])
+        marked_a[i1:i2] = [True] * (i2 - i1)
+        marked_b[j1:j2] = [True] * (j2 - j1)
+    return _pieces(a, marked_a), _pieces(b, marked_b)
 
 
-def _append(pieces: list[Piece], text: str, changed: bool) -> None:
-    if pieces and pieces[-1].changed == changed:
-        pieces[-1] = Piece(pieces[-1].text + text, changed)
-    else:
-        pieces.append(Piece(text, changed))
+def _slid(tokens: list[str], start: int, end: int, low: int, high: int) -> tuple[int, int]:
+    """Where an inserted (or deleted) run of tokens reads best among the equal tokens around it
+    (`low` to `high`): difflib may put ` with x` as `` ` with x``; slid to a word boundary."""
+
+    def score(s: int, e: int) -> int:
+        starts = s == 0 or tokens[s].isspace() or tokens[s - 1].isspace()
+        ends = e == len(tokens) or tokens[e - 1].isspace() or tokens[e].isspace()
+        return int(starts) + int(ends)
+
+    while start > low and tokens[start - 1] == tokens[end - 1]:
+        start, end = start - 1, end - 1
+    best = (score(start, end), start, end)
+    while end < high and tokens[end] == tokens[start]:
+        start, end = start + 1, end + 1
+        if score(start, end) > best[0]:
+            best = (score(start, end), start, end)
+    return best[1], best[2]
+
+
+def _pieces(tokens: list[str], marked: list[bool]) -> Line:
+    """Tokens joined into runs of the same mark."""
+    pieces: list[Piece] = []
+    for token, changed in zip(tokens, marked, strict=True):
+        if pieces and pieces[-1].changed == changed:
+            pieces[-1] = Piece(pieces[-1].text + token, changed)
+        else:
+            pieces.append(Piece(token, changed))
+    return tuple(pieces)
 
 
 def _likeness(left: str, right: str) -> float:
