@@ -60,6 +60,11 @@ class Standings:
         """Races with an answer of a chosen model."""
         self.votes = self.other_votes = 0
 
+    @property
+    def models(self) -> list[str]:
+        """The models added so far (only chosen ones are)."""
+        return list(self._models)
+
     def kept(self, model: str) -> bool:
         """The model is in the chosen set (or no set was chosen)."""
         keep = self._keeps.get(model)
