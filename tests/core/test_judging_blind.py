@@ -81,7 +81,7 @@ def dressed(draw: st.DrawFn) -> str:
 safe_line = st.lists(st.sampled_from(SAFE), min_size=0, max_size=12).map(" ".join)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(dressed(), st.sampled_from(TEMPLATES), st.lists(safe_line, max_size=4), st.lists(safe_line, max_size=4))
 def test_a_line_naming_a_model_is_hidden_and_nothing_else(
     name: str, template: str, before: list[str], after: list[str]

@@ -57,6 +57,11 @@ def _spelled(term: str) -> str:
     return _SEPARATOR.join(re.escape(char) for char in term)
 
 
+def _short(family: str) -> str:
+    """`o3` as written, or with one space, dash or dot (`o-3`): more would match `O(3)`."""
+    return rf"{re.escape(family[0])}[ \-_.]?{re.escape(family[1:])}(?![^\W_])"
+
+
 def name_terms(models: Iterable[str], providers: Iterable[str] = MAKERS) -> list[str]:
     """The regex alternatives for the whole class: each model family (`gpt`, `claude`,
     `gemini`, `o3`…), tier names followed by a version (`Opus 4`), makers and products."""
@@ -77,7 +82,7 @@ def name_terms(models: Iterable[str], providers: Iterable[str] = MAKERS) -> list
     makers = {word.lower() for provider in providers for word in MAKERS.get(provider, ())}
     makers.update(provider.lower() for provider in providers if len(provider) >= 4)
     words = [
-        *(rf"{_spelled(f)}s?(?![^\W\d_])" if len(f) > 2 else rf"{f}(?![^\W_])" for f in families),
+        *(rf"{_spelled(f)}s?(?![^\W\d_])" if len(f) > 2 else _short(f) for f in families),
         *(rf"{_spelled(tier)}{_SEPARATOR}\d" for tier in tiers - families),
         *(rf"{_spelled(maker)}s?(?![^\W\d_])" for maker in makers - families),
     ]
