@@ -84,3 +84,17 @@ def test_votes_round_trip_through_the_store(vote: Vote, blind: bool) -> None:
 )
 def test_anything_else_in_the_store_is_no_vote(stored: object) -> None:
     assert Vote.decode(stored, blind=True) is None
+
+
+def test_one_key_is_a_vote() -> None:
+    from tikhub_tui.core.judging.votes import vote_from_keys
+
+    seats = (1, 0)  # blind: pane 1 sits first, under A
+    assert vote_from_keys("a", seats, blind=True) == Vote.pick(1)
+    assert vote_from_keys("B", seats, blind=True) == Vote.pick(0)
+    assert vote_from_keys("t", seats, blind=True) == Vote.tie()
+    assert vote_from_keys("x", seats, blind=False) == Vote.bad(blind=False)
+    # more panes: the best, then optionally the next ones in order
+    assert vote_from_keys("cab", (0, 1, 2, 3), blind=True) == Vote.pick(2, 0, 1)
+    for keys in ["", "c", "aa", "z", "tx", "a t"]:
+        assert vote_from_keys(keys, seats, blind=True) is None

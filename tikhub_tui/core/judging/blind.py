@@ -15,7 +15,9 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-LABELS = "ABCDEF"
+from tikhub_tui.core.judging.votes import LABELS as PANE_KEYS
+
+LABELS = PANE_KEYS.upper()
 MAKERS: Mapping[str, tuple[str, ...]] = {
     "openai": ("OpenAI", "ChatGPT"),
     "anthropic": ("Anthropic",),

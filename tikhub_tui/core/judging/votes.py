@@ -78,6 +78,25 @@ class Vote:
         return cls("tie" if match.group(2) else "bad", (), blind)
 
 
+TIE_KEY = "t"
+BAD_KEY = "x"
+LABELS = "abcdef"
+
+
+def vote_from_keys(keys: str, seats: Sequence[int], *, blind: bool) -> Vote | None:
+    """The vote that keys typed on a race stand for: a pane's label (`a`–`f`, in the order the
+    panes sit, `seats[k]` the pane under the k-th label) picks it as the best, more labels rank
+    the next ones; `t` is a tie and `x` all bad ("both bad"). None for anything else."""
+    typed = keys.strip().lower()
+    if typed in (TIE_KEY, BAD_KEY):
+        return Vote("tie" if typed == TIE_KEY else "bad", (), blind)
+    places = [LABELS.find(key) for key in typed]
+    if not places or any(not 0 <= place < len(seats) for place in places):
+        return None
+    vote = Vote.pick(*(seats[place] for place in places), blind=blind)
+    return None if vote.problem(len(seats)) else vote
+
+
 class Outcome(NamedTuple):
     """One pairwise result: `first` scored `score` against `second` (1 won, 0.5 tied)."""
 
