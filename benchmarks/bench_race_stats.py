@@ -129,6 +129,16 @@ def stats_once(path: Path) -> tuple[float, float, int, int]:
     return wall * 1000, cpu * 1000, board.races, len(board.rows)
 
 
+def reference_ms() -> float:
+    """CPU milliseconds of a fixed pure-Python loop: how fast this machine runs right now (on a
+    shared machine the other results scale with it)."""
+    began = time.process_time()
+    total = 0
+    for number in range(1_000_000):
+        total += number
+    return (time.process_time() - began) * 1000
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--races", type=int, default=10_000)
@@ -137,6 +147,7 @@ def main() -> int:
     built_in()  # the catalogue is read once per process, as the command would
     ok = True
     print(f"{args.races:,} races; median of {args.runs} runs (open, read, rate, table, JSON)")
+    print(f"reference loop (1,000,000 additions): {reference_ms():.0f} ms of CPU")
     print(f"{'layout':<12} {'median':>8} {'slowest':>8} {'CPU':>8}  goal < {GOAL_MS:.0f} ms")
     with tempfile.TemporaryDirectory() as tmp:
         for shape in ("narrow", "wide+index", "wide"):
@@ -154,6 +165,7 @@ def main() -> int:
                 f"{shape:<12} {median:>6.0f} ms {max(times):>6.0f} ms "
                 f"{statistics.median(cpus):>5.0f} ms  ({models} models)"
             )
+    print(f"reference loop again: {reference_ms():.0f} ms of CPU")
     return 0 if ok else 1
 
 

@@ -157,3 +157,13 @@ def test_sql_prices_equal_core_cost(
     board = store_leaderboard(store([row], []), built_in())
     expected = cost(Usage(prompt, out, None, read, written), built_in().info(model))
     assert board.rows[0].cost == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_race_of_more_panes_than_a_race_has_loses_its_votes() -> None:
+    answers = [
+        ("r", JAN.format(1), pane, f"m{pane}", "openai", 1.0, 2.0, 1, 1, 0, 0, 0, 0, "complete")
+        for pane in range(12)
+    ]
+    board = store_leaderboard(store(answers, [("r", 1, "pick:0")]), built_in())
+    assert board.races == 1 and len(board.rows) == 12
+    assert all(row.rating is None for row in board.rows)

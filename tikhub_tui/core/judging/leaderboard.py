@@ -55,7 +55,8 @@ class Standings:
         self._keeps: dict[str, bool] = {}
         self._blind = self.wanted.votes == "blind"
         self._models: dict[str, _Model] = {}
-        self._pairs = Pairs()
+        self._met: dict[tuple[str, str], list[int]] = {}
+        """Per (first, second) as the votes named them: first's wins, ties, ties both bad."""
         self.races = 0
         """Races with an answer of a chosen model."""
         self.votes = self.other_votes = 0
@@ -119,7 +120,7 @@ class Standings:
 
     def add_votes(self, votes: Iterable[Vote], names: Sequence[str]) -> None:
         """The votes on one race whose panes hold the models `names`, in pane order."""
-        everyone, kept, pairs, models = self._chosen is None, self.kept, self._pairs, self._models
+        everyone, kept, met = self._chosen is None, self.kept, self._met
         for vote in votes:
             if vote.blind != self._blind:
                 self.other_votes += 1
@@ -130,20 +131,26 @@ class Standings:
                 first, second = names[a], names[b]
                 if first == second or not (everyone or (kept(first) and kept(second))):
                     continue
-                pairs.add(first, second, score)
-                one = (models.get(first) or self._model(first)).record
-                two = (models.get(second) or self._model(second)).record
+                record = met.get((first, second))
+                if record is None:
+                    record = met[first, second] = [0, 0, 0]
                 if score == 0.5:
-                    one[2] += 1
-                    two[2] += 1
-                    one[3] += bad
-                    two[3] += bad
+                    record[1] += 1
+                    record[2] += bad
                 else:
-                    one[0] += 1
-                    two[1] += 1
+                    record[0] += 1
 
     def result(self) -> Leaderboard:
-        ratings = fit(self._pairs)
+        pairs = Pairs()
+        for (first, second), (wins, ties, bad) in self._met.items():
+            pairs.add(first, second, wins + ties / 2, wins + ties)
+            one, two = self._model(first).record, self._model(second).record
+            one[0] += wins
+            two[1] += wins
+            for record in (one, two):
+                record[2] += ties
+                record[3] += bad
+        ratings = fit(pairs)
         rows = [tally.row(model, ratings.get(model)) for model, tally in self._models.items()]
         # ratings equal by symmetry may differ in the last bits: rank them on 6 decimals
         rows.sort(key=lambda r: (r.rating is None, -round(r.rating or 0.0, 6), -r.races, r.model))

@@ -51,14 +51,14 @@ class Pairs:
         self.wins: dict[str, float] = defaultdict(float)
         self.games: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
 
-    def add(self, first: str, second: str, score: float) -> None:
-        """`first` scored `score` (1 won, 0.5 tied, 0 lost) against `second`."""
+    def add(self, first: str, second: str, score: float, games: float = 1.0) -> None:
+        """`first` scored `score` (1 a win, 0.5 a tie each) against `second` over `games`."""
         if first == second:
             return
         self.wins[first] += score
-        self.wins[second] += 1.0 - score
-        self.games[first][second] += 1.0
-        self.games[second][first] += 1.0
+        self.wins[second] += games - score
+        self.games[first][second] += games
+        self.games[second][first] += games
 
 
 def bradley_terry(results: Iterable[Outcome], *, prior: float = PRIOR_TIES) -> dict[str, float]:

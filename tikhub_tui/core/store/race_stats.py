@@ -17,7 +17,7 @@ from tikhub_tui.core.catalogue import Catalogue, Prices
 from tikhub_tui.core.cost import PER
 from tikhub_tui.core.judging.board import Leaderboard, StatsFilter
 from tikhub_tui.core.judging.leaderboard import Standings
-from tikhub_tui.core.judging.votes import Vote
+from tikhub_tui.core.judging.votes import MAX_PANES, Vote
 from tikhub_tui.core.store.records import to_iso
 
 CONTRACT = """
@@ -101,6 +101,7 @@ SELECT count(DISTINCT race_id) FROM race_answers
 WHERE created_at >= ? AND created_at < ? AND (? OR model IN (SELECT value FROM json_each(?)))
 """
 _END_OF_TIME = "9999"
+_PANE_MARKS = tuple(f"{pane}\x1f" for pane in range(MAX_PANES))
 Rates = tuple[float, float, float, float]
 
 
@@ -137,17 +138,21 @@ def _vote(text: object, blind: bool) -> Vote | None:
 
 def _numbers(joined: str | None) -> list[float]:
     """The numbers of a comma-joined column (SQLite wrote them: the guards let only numbers in)."""
-    return [float(value) for value in joined.split(",")] if joined else []
+    return list(map(float, joined.split(","))) if joined else []
 
 
-@functools.lru_cache(maxsize=4096)
 def _names(joined: str, count: int) -> tuple[str, ...] | None:
-    """A race's `count` models in pane order, from `pane US model RS pane US model` (panes
-    are one digit, so sorting the parts sorts the panes); None unless the panes are exactly 0
-    to count-1 (a name holding the separators: its votes are then left out)."""
-    parts = sorted(joined.split("\x1e"))
-    if len(parts) != count or any(part[:2] != f"{pane}\x1f" for pane, part in enumerate(parts)):
+    """A race's `count` models in pane order, from `pane US model RS pane US model` (the
+    race index hands them over in pane order; panes are one digit, so sorting the parts sorts
+    them otherwise); None unless the panes are exactly 0 to count-1 (a name holding the
+    separators: its votes are then left out)."""
+    parts = joined.split("\x1e")
+    if len(parts) != count or count > MAX_PANES:
         return None
+    if any(part[:2] != _PANE_MARKS[pane] for pane, part in enumerate(parts)):
+        parts.sort()
+        if any(part[:2] != _PANE_MARKS[pane] for pane, part in enumerate(parts)):
+            return None
     return tuple(part[2:] for part in parts)
 
 
