@@ -4,7 +4,7 @@ The query asks the store for two relations, `race_answers` and `race_votes` (CON
 which the race's own tables provide as they are or through views; so the leaderboard depends
 on the columns it needs, not on how a race is laid out. SQLite checks, prices and groups the
 rows (10,000 races are about 35,000 answers), so Python handles one row per model and one per
-race and vote.
+vote.
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def store_leaderboard(
     clauses, prices = _prices(conn, bounds, catalogue)
     for row in conn.execute(_PER_MODEL.replace("{prices}", clauses), (*prices, *bounds)):
         metrics = (_numbers(row[5]), _numbers(row[6]), _numbers(row[7]))
-        standings.add_model(str(row[0]), row[1] or "", (row[2], row[3], row[4] or 0), metrics)
+        standings.add_model(str(row[0]), str(row[1] or ""), (row[2], row[3], row[4] or 0), metrics)
     everyone = wanted.models is None
     kept = json.dumps(standings.models)
     standings.races = conn.execute(_RACE_COUNT, (*bounds, everyone, kept)).fetchone()[0]
