@@ -68,17 +68,20 @@ _WRITTEN = f"""(CASE WHEN cache_write_tokens BETWEEN 0 AND input_tokens - {_READ
                      ELSE 0 END)"""
 _PER_MODEL = f"""
 SELECT model, max(provider), count(DISTINCT race_id), count(*), sum(status = 'error'),
-       group_concat(CASE WHEN {_NUMBER.format("ttft")} THEN ttft END),
+       group_concat(CASE WHEN {_NUMBER.format("ttft")} THEN CAST(ttft * 1e6 AS INTEGER) END),
        group_concat(CASE WHEN {_NUMBER.format("ttft")} AND {_NUMBER.format("duration")}
                           AND output_tokens BETWEEN 1 AND 1e12 AND duration > ttft
-                         THEN output_tokens * 1.0 / (duration - ttft) END),
-       group_concat(CASE WHEN {_USAGE} THEN CASE model {{prices}} END END)
+                         THEN CAST(output_tokens * 1e3 / (duration - ttft) AS INTEGER) END),
+       group_concat(CASE WHEN {_USAGE} THEN CAST(round(1e12 * CASE model {{prices}} END)
+                                                  AS INTEGER) END)
 FROM (SELECT *, {_READ} AS rr, {_WRITTEN} AS ww FROM race_answers
       WHERE created_at >= ? AND created_at < ?)
 GROUP BY model
 """
-"""Per model: its totals, and every answer's time to first token, tokens per second and cost,
-each a comma-joined column: one row per model instead of one per answer."""
+"""Per model: its totals, and every answer's time to first token (in microseconds), tokens
+per second (in thousandths) and cost (in millionths of a millionth of a dollar), each a
+comma-joined column: one row per model instead of one per answer. Whole numbers, because
+SQLite writes them several times faster than fractions."""
 _PRICE = """WHEN ? THEN CASE WHEN input_tokens > ?
     THEN (input_tokens - rr - ww) * ? + rr * ? + ww * ? + output_tokens * ?
     ELSE (input_tokens - rr - ww) * ? + rr * ? + ww * ? + output_tokens * ? END"""
@@ -88,8 +91,7 @@ _MODELS = "SELECT DISTINCT model FROM race_answers WHERE created_at >= ? AND cre
 _VOTES = """
 SELECT v.blind, v.vote, n.panes, n.names
 FROM race_votes v JOIN (
-    SELECT race_id, count(*) AS panes,
-           group_concat(pane || char(31) || model, char(30)) AS names
+    SELECT race_id, count(*) AS panes, group_concat(pane || ? || model, ?) AS names
     FROM race_answers
     WHERE created_at >= ? AND created_at < ? AND race_id IN (SELECT race_id FROM race_votes)
     GROUP BY race_id
@@ -101,7 +103,9 @@ SELECT count(DISTINCT race_id) FROM race_answers
 WHERE created_at >= ? AND created_at < ? AND (? OR model IN (SELECT value FROM json_each(?)))
 """
 _END_OF_TIME = "9999"
-_PANE_MARKS = tuple(f"{pane}\x1f" for pane in range(MAX_PANES))
+_UNIT, _RECORD = "\x1f", "\x1e"
+"""Between a pane and its model, and between panes, in a race's list of models."""
+_PANE_MARKS = tuple(f"{pane}{_UNIT}" for pane in range(MAX_PANES))
 Rates = tuple[float, float, float, float]
 
 
@@ -136,9 +140,10 @@ def _vote(text: object, blind: bool) -> Vote | None:
     return Vote.decode(text, blind=blind)
 
 
-def _numbers(joined: str | None) -> list[float]:
-    """The numbers of a comma-joined column (SQLite wrote them: the guards let only numbers in)."""
-    return list(map(float, joined.split(","))) if joined else []
+def _numbers(joined: str | None, scale: float) -> list[float]:
+    """The whole numbers of a comma-joined column (SQLite wrote them: the guards let only
+    numbers in), divided by `scale`."""
+    return [value / scale for value in map(int, joined.split(","))] if joined else []
 
 
 def _names(joined: str, count: int) -> tuple[str, ...] | None:
@@ -146,7 +151,7 @@ def _names(joined: str, count: int) -> tuple[str, ...] | None:
     race index hands them over in pane order; panes are one digit, so sorting the parts sorts
     them otherwise); None unless the panes are exactly 0 to count-1 (a name holding the
     separators: its votes are then left out)."""
-    parts = joined.split("\x1e")
+    parts = joined.split(_RECORD)
     if len(parts) != count or count > MAX_PANES:
         return None
     if any(part[:2] != _PANE_MARKS[pane] for pane, part in enumerate(parts)):
@@ -169,12 +174,12 @@ def store_leaderboard(
     bounds = (since, to_iso(wanted.until) if wanted.until else _END_OF_TIME)
     clauses, prices = _prices(conn, bounds, catalogue)
     for row in conn.execute(_PER_MODEL.replace("{prices}", clauses), (*prices, *bounds)):
-        metrics = (_numbers(row[5]), _numbers(row[6]), _numbers(row[7]))
+        metrics = (_numbers(row[5], 1e6), _numbers(row[6], 1e3), _numbers(row[7], 1e12))
         standings.add_model(str(row[0]), str(row[1] or ""), (row[2], row[3], row[4] or 0), metrics)
     everyone = wanted.models is None
     kept = json.dumps(standings.models)
     standings.races = conn.execute(_RACE_COUNT, (*bounds, everyone, kept)).fetchone()[0]
-    for blind, text, count, joined in conn.execute(_VOTES, bounds):
+    for blind, text, count, joined in conn.execute(_VOTES, (_UNIT, _RECORD, *bounds)):
         vote = _vote(text, bool(blind))
         names = _names(str(joined), count) if vote is not None else None
         if vote is None or names is None:
