@@ -21,6 +21,7 @@ from tikhub_tui.cli import (
     EXIT_USAGE,
     seconds_argument,
 )
+from tikhub_tui.cli.ask_attach import REFUSED, add_arguments, argument, fitter, read_all, refused
 from tikhub_tui.core.model import PROVIDERS
 
 if TYPE_CHECKING:
@@ -40,8 +41,8 @@ EXIT_OUTPUT = 1
 
 EPILOG = """\
 exit codes: 0 answered (also when cut at the token limit, with a warning), 1 the answer
-could not be written to standard output, 2 usage or settings error (also a conversation
-too long for the model's context window: nothing is sent), 3 no API key or the key
+could not be written to standard output, 2 usage or settings error (also a file or a
+conversation the provider or model cannot take: nothing is sent), 3 no API key or the key
 was rejected, 4 rate limited, 5 upstream error (error status or event, blocked prompt,
 stream ended early), 6 network error or timeout, 130 interrupted.
 
@@ -52,7 +53,7 @@ its URL with --base-url."""
 
 
 def add_parser(parser: argparse.ArgumentParser) -> None:
-    parser.usage = "tikhub-tui ask [--provider P] [--model MODEL] [options] [PROMPT]"
+    parser.usage = "tikhub-tui ask [--provider P] [--model MODEL] [-a FILE ...] [options] [PROMPT]"
     parser.epilog = EPILOG
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument(
@@ -64,6 +65,7 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
         "--provider", choices=PROVIDERS, help="wire protocol (default: from the model name)"
     )
     parser.add_argument("--model", "-m", help="model name (default: the one in config.toml)")
+    add_arguments(parser)  # -a FILE, --name, --downscale
     parser.add_argument("--base-url", help="gateway root URL, may carry a path prefix")
     parser.add_argument("--system", "-s", help="system prompt")
     parser.add_argument(
@@ -167,12 +169,16 @@ def _not_utf8(where: str, position: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # httpx loads its unused command-line client (rich, click, pygments: ~90 ms) if installed
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     from tikhub_tui.core.errors import ApiError
     from tikhub_tui.core.providers import UsageError
     from tikhub_tui.core.settings import SettingsError
 
     try:
         return _ask(args)
+    except REFUSED as error:
+        return refused(error, args.downscale)
     except UsageError as error:
         say(str(error))
         return EXIT_USAGE
@@ -206,8 +212,9 @@ def _ask(args: argparse.Namespace) -> int:
         say("--base-url is empty", "give the gateway's URL, e.g. https://ai.tikhub.io")
         return EXIT_USAGE
     base_url = args.base_url or os.environ.get("TIKHUB_BASE_URL") or settings.base_url
+    attachments = read_all(args.attachments, args.name)
     try:
-        prompt = read_prompt(args.prompt)
+        prompt = read_prompt(args.prompt) if "-" not in args.attachments else argument(args)
     except PromptError as error:
         say(str(error), "convert it first, e.g. `iconv -f latin1 -t utf-8`")
         return EXIT_USAGE
@@ -255,11 +262,16 @@ def _ask(args: argparse.Namespace) -> int:
             system_given=args.system is not None,
             max_tokens=args.max_tokens or settings.max_tokens,
             catalogue=catalogue,
+            attachments=attachments,
+            fit=fitter(args.downscale),
         )
     except SessionChoiceError as error:
         store.close()
         say(str(error))
         return EXIT_USAGE
+    except REFUSED:
+        store.close()
+        raise  # run() says which file and limit
     if not fits(exchange.conversation, exchange.model, exchange.provider, catalogue, args):
         store.close()
         return EXIT_USAGE

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tikhub_tui.cli import EXIT_OK, EXIT_USAGE
+from tikhub_tui.core.attachments.text import describe
 from tikhub_tui.core.store import Store, default_path, move_aside
 from tikhub_tui.core.store.records import (
     InvalidSessionData,
@@ -187,6 +188,8 @@ def _show(store: Store, args: argparse.Namespace) -> int:
     for message in messages:
         print()
         print(_heading(message))
+        for item in message.attachments:
+            print(f"  attached: {display_safe(describe(item))}")
         if args.reasoning and message.reasoning:
             for line in display_safe(message.reasoning, keep_newlines=True).splitlines():
                 print(f"  │ {line}")

@@ -25,9 +25,10 @@ from tikhub_tui.core.model import (
     ErrorEvent,
     Finished,
     RequestOptions,
+    RequestSpec,
     StreamEvent,
 )
-from tikhub_tui.core.providers import adapter
+from tikhub_tui.core.providers import LimitExceeded, adapter
 from tikhub_tui.core.secrets import redact
 
 RETRYABLE = frozenset({429, 502, 503, 504, 529})  # 529: Anthropic is overloaded
@@ -157,13 +158,18 @@ class ChatStream:
         self._adapter = adapter(provider)
         self.provider = provider
         self.model = model
-        self._spec = self._adapter.build_request(
-            conversation,
-            model,
-            options,
-            base_url=client.settings.base_url,
-            api_key=client._key,
-        )
+        self._refused: ApiError | None = None
+        try:
+            self._spec: RequestSpec | None = self._adapter.build_request(
+                conversation,
+                model,
+                options,
+                base_url=client.settings.base_url,
+                api_key=client._key,
+            )
+        except LimitExceeded as error:  # reported where the answer would be; nothing is sent
+            self._spec = None
+            self._refused = ApiError("config", f"{error.message}; nothing was sent", hint=error.fix)
         self._on_retry = on_retry
         self._cancelled = threading.Event()
         self._response: httpx.Response | None = None
@@ -191,6 +197,8 @@ class ChatStream:
     # -- opening, with retries -------------------------------------------------------------
 
     def _open(self) -> httpx.Response:
+        if self._refused is not None:
+            raise self._refused
         settings = self._client.settings
         waited = 0.0
         while True:
@@ -225,11 +233,12 @@ class ChatStream:
 
     def _send(self) -> httpx.Response:
         spec = self._spec
+        assert spec is not None  # _open raised otherwise
         base = self._client.settings.base_url
         http = self._client._http
         try:
             request = http.build_request(
-                spec.method, spec.url, headers=spec.headers, json=spec.json
+                spec.method, spec.url, headers=spec.headers, content=spec.content()
             )
             response = http.send(request, stream=True)
         except httpx.ConnectTimeout:

@@ -25,8 +25,9 @@ from tikhub_tui.gateway.routes import StreamJob, route
 from tikhub_tui.gateway.stream import ChunkedWriter, StreamAborted, StreamStats, play
 from tikhub_tui.gateway.wire import RawRequest, Reply
 
-MAX_BODY = 32 * 1024 * 1024
-"""Largest request body read; bigger ones get 413 (no real conversation comes close)."""
+MAX_BODY = 128 * 1024 * 1024
+"""Largest request body read (above Gemini's 100 MB, so each protocol answers its own limit in
+its own words); bigger ones get a plain 413."""
 
 
 def is_loopback(host: str) -> bool:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
-from tikhub_tui.core.model import Conversation, ErrorEvent, Message
+from tikhub_tui.core.model import Attachment, Base64Text, Conversation, ErrorEvent, Message
 
 JSON_HEADERS = {"content-type": "application/json", "accept": "text/event-stream"}
 
@@ -32,7 +33,18 @@ def load_event(event: str, data: str) -> dict[str, Any] | ErrorEvent | None:
 
 def sendable(conversation: Conversation) -> list[Message]:
     """The turns worth sending: empty turns (a failed or cancelled answer) are left out."""
-    return [m for m in conversation.messages if m.text.strip()]
+    return [m for m in conversation.messages if m.text.strip() or m.attachments]
+
+
+def encoded(attachment: Attachment) -> Base64Text:
+    """The attachment's bytes in base64, as every protocol carries binary data in JSON."""
+    return Base64Text.of(base64.b64encode(attachment.data))
+
+
+def data_url(attachment: Attachment) -> Base64Text:
+    """A `data:` URL of the attachment (OpenAI's image and file parts take these)."""
+    head = f"data:{attachment.media_type};base64,".encode("ascii", "replace")
+    return Base64Text.of(head + base64.b64encode(attachment.data))
 
 
 def as_int(value: Any) -> int | None:

@@ -17,6 +17,7 @@ from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.paths import data_dir
+from tikhub_tui.core.store import attached
 from tikhub_tui.core.store.records import (
     Clock,
     NoSuchMessage,
@@ -232,13 +233,14 @@ class StoreBase:
         ).fetchone()
         if row is None:
             raise NoSuchMessage(f"no message {message_id}")
-        return message_from_row(row)
+        return attached.with_attachments(self._conn, [message_from_row(row)])[0]
 
     def _path_to(self, session_id: str, message_id: int) -> list[StoredMessage]:
         message = self.get_message(message_id)
         if message.session_id != session_id:
             raise NoSuchMessage(f"message {message_id} is not in session {session_id!r}")
-        return [message_from_row(row) for row in self._conn.execute(PATH_UP, (message_id, ALL))]
+        rows = self._conn.execute(PATH_UP, (message_id, ALL))
+        return attached.with_attachments(self._conn, [message_from_row(row) for row in rows])
 
     def _copy_in(self, title: str, system: str, created_at: str, rows: list[dict[str, Any]]) -> str:
         """Create a session from a linear list of message column values, in one transaction."""
@@ -252,7 +254,10 @@ class StoreBase:
                         (session_id, title, system, created_at, self._now()),
                     )
                     for values in rows:
-                        self._insert(conn, session_id, LEAF, dict(values), auto_title=False)
+                        values = dict(values)
+                        items = values.pop("attachments", ())
+                        message_id = self._insert(conn, session_id, LEAF, values, auto_title=False)
+                        attached.insert(conn, self.path, message_id, items, self._now())
                 return session_id
             except sqlite3.IntegrityError as exc:
                 if "sessions.id" not in str(exc):

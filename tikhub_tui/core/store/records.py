@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from tikhub_tui.core.model import Role, Usage
+from tikhub_tui.core.model import AttachmentKind, Role, Usage
 
 Status = Literal["complete", "stopped", "incomplete", "error"]
 STATUSES: tuple[Status, ...] = ("complete", "stopped", "incomplete", "error")
@@ -107,6 +107,21 @@ class Session:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredAttachment:
+    """What a message had attached: the file's name and facts; the bytes stay on disk until
+    `Store.load_attachment` reads them."""
+
+    name: str
+    media_type: str
+    kind: AttachmentKind
+    size: int
+    sha256: str
+    pages: int | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StoredMessage:
     """One saved message; messages form a tree through `parent_id`."""
 
@@ -131,6 +146,8 @@ class StoredMessage:
     """The output limit the answer was asked with, when known."""
     max_tokens_source: str = ""
     """Whose limit that was: 'setting' (the user's max_tokens) or 'default' (the model's)."""
+    attachments: tuple[StoredAttachment, ...] = ()
+    """Files sent with this (user) message, in the order they were attached."""
 
 
 @dataclass(frozen=True, slots=True)

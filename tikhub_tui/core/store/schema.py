@@ -82,6 +82,28 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE messages ADD COLUMN max_tokens INTEGER",
         "ALTER TABLE messages ADD COLUMN max_tokens_source TEXT NOT NULL DEFAULT ''",
     ),
+    # 4: attachments: their bytes are files named by hash (blobs.py); rows say who has which
+    (
+        """CREATE TABLE attachments (
+            sha256     TEXT PRIMARY KEY,
+            size       INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE message_attachments (
+            message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            position   INTEGER NOT NULL,
+            sha256     TEXT NOT NULL REFERENCES attachments(sha256),
+            name       TEXT NOT NULL,
+            media_type TEXT NOT NULL,
+            kind       TEXT NOT NULL CHECK (kind IN ('text', 'image', 'pdf')),
+            size       INTEGER NOT NULL,
+            pages      INTEGER,
+            width      INTEGER,
+            height     INTEGER,
+            PRIMARY KEY (message_id, position)
+        )""",
+        "CREATE INDEX message_attachments_hash ON message_attachments(sha256)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

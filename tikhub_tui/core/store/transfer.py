@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tikhub_tui.core.attachments.text import describe
 from tikhub_tui.core.store.records import (
     STATUSES,
     USAGE_COLUMNS,
@@ -41,6 +42,7 @@ def row_values(message: StoredMessage) -> dict[str, Any]:
         "status": message.status,
         "error": message.error,
         "created_at": to_iso(message.created_at),
+        "attachments": message.attachments,
     }
 
 
@@ -231,6 +233,8 @@ def to_markdown(session: Session, messages: list[StoredMessage]) -> str:
                 "",
             ]
         lines += [message.text.rstrip() or "*(no text)*", ""]
+        if message.attachments:
+            lines += [*(f"- attached: {describe(item)}" for item in message.attachments), ""]
         if message.role == "assistant" and (note := _usage_line(message)):
             lines += [f"*{note}*", ""]
     return "\n".join(lines).rstrip() + "\n"
