@@ -17,6 +17,7 @@ BENCHMARKS = [
     "bench_store.py",
     "bench_sessions.py",
     "bench_hostile.py",
+    "bench_race_stats.py",
     "bench_attach.py",
 ]
 
