@@ -138,10 +138,10 @@ async def test_save_the_chosen_block_then_refuse_to_replace_without_a_second_ent
         await pilot.pause()
         again = app.screen
         assert isinstance(again, SaveTextScreen)
-        dialog.query_one("#path", Input).value = str(target)
+        again.query_one("#path", Input).value = str(target)
         await pilot.press("enter")
         await pilot.pause()
-        problem = str(dialog.query_one("#problem", Label).render())
+        problem = str(again.query_one("#problem", Label).render())
         assert f"{target} exists: Enter again replaces it." in problem
         assert target.read_text() == "keep me\n"
         await pilot.press("enter")

@@ -19,6 +19,26 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", help="gateway root URL (default: config.toml)")
 
 
+def _upgrade_store() -> None:
+    """Bring an older session store up to date before the screen is taken over, saying so:
+    a big one takes seconds, which the app would spend frozen on a blank screen."""
+    import sys
+
+    from tikhub_tui.core.store import Store, StoreError, default_path
+    from tikhub_tui.core.store.schema import needs_migration
+
+    path = default_path()
+    if not needs_migration(path):
+        return
+    print(f"tikhub-tui: updating {path} for this version (once)…", end="", file=sys.stderr)
+    try:
+        Store.open(path).close()
+    except StoreError:
+        print(" failed; the app says why.", file=sys.stderr)
+    else:
+        print(" done.", file=sys.stderr, flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
     import sys
 
@@ -49,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"tikhub-tui: {error}")
             return 2
     base_url = args.base_url or os.environ.get("TIKHUB_BASE_URL") or None
+    _upgrade_store()
 
     from tikhub_tui.ui.app import TikhubApp
 

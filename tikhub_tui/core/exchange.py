@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from tikhub_tui.core.errors import ApiError, StreamCancelled
-from tikhub_tui.core.model import Conversation, Message, ReasoningDelta, TextDelta
+from tikhub_tui.core.model import Attachment, Conversation, Message, ReasoningDelta, TextDelta
 from tikhub_tui.core.tally import Cancelled, Failed, Phase, Responded, Tally
 from tikhub_tui.core.tokens import completed_usage, estimate_conversation, request_options
 
@@ -50,6 +50,8 @@ class Prompt:
     after: int | None = None
     """The saved message it follows (None: the session's current leaf); what the caller sent
     as history ends there, whatever another process added to the session meanwhile."""
+    attachments: tuple[Attachment, ...] = ()
+    """Files sent with the prompt, in each protocol's own shape; stored with it."""
 
 
 class Exchange:
@@ -76,7 +78,7 @@ class Exchange:
         self.provider = provider
         self.system = system
         self.conversation = Conversation.from_history(
-            [*history, Message("user", prompt.text)], system or None
+            [*history, Message("user", prompt.text, prompt.attachments)], system or None
         )
         """What is sent: the history given and the prompt, in memory (nothing read back)."""
         self.info = info
@@ -178,6 +180,7 @@ class Exchange:
                     parent_id=LEAF if prompt.after is None else prompt.after,
                     model=self.model,
                     provider=self.provider,
+                    attachments=prompt.attachments,
                 )
         return store.begin_answer(
             self.session_id, self.model, self.provider, self.prompt_id, options=self.options

@@ -22,6 +22,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -229,6 +230,28 @@ class TikhubApp(App[None]):
         self.chosen = ModelChoice(provider, model)
         if say:
             self.notify(f"Next prompts go to {model} ({provider}).", markup=False, timeout=3)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual's notification, for every notice of the app: what it says is redacted of
+        any key and shown, never obeyed, by the terminal (its errors quote servers and files)."""
+        from tikhub_tui.core.secrets import redact
+        from tikhub_tui.core.untrusted import for_terminal
+
+        super().notify(
+            for_terminal(redact(message)),
+            title=for_terminal(redact(title)),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def copy_text(self, text: str, what: str, filename: str = "answer.md") -> bool:
         """Put text on the clipboard with OSC 52 (works over SSH) and say what was copied.

@@ -69,6 +69,8 @@ class ChatConversation:
         """Saved messages above the transcript, oldest first, mounted as the user scrolls up."""
         self.live: dict[AnswerView, LiveStream] = {}
         """The answers streaming now, by their view."""
+        self.unsaved = ""
+        """Why the last answer could not be saved ("" once one is again): NOT SAVING shows."""
 
     # -- what is on screen -------------------------------------------------------------------
 
@@ -114,10 +116,11 @@ class ChatConversation:
         system: str,
         title: str,
         at_message: int | None = None,
+        found: str = "",
     ) -> None:
         """Replace what is on screen with a session: its newest page mounted (or as far back
-        as `at_message`, which is then scrolled to the top), the rest kept to mount as the
-        user scrolls up."""
+        as `at_message`, which is then highlighted where a search `found` its text), the rest
+        kept to mount as the user scrolls up."""
         self.session_id, self.system, self.title = session_id, system, title
         transcript = self.transcript
         await transcript.remove_children()
@@ -126,8 +129,8 @@ class ChatConversation:
         target = None if at_message is None else await self.reveal(at_message)
         if target is None:
             transcript.follow()
-        else:
-            transcript.call_after_refresh(target.scroll_visible, top=True, animate=False)
+        else:  # highlighted (where the search found it) once mounted
+            transcript.call_after_refresh(transcript.show_found, target, found)
 
     async def mount_earlier(self, *, at_least: int = PAGE) -> None:
         """Mount the newest `at_least` messages not mounted yet above the others (a page
@@ -212,12 +215,17 @@ class ChatConversation:
             self.session_id = exchange.session_id
         return new
 
-    def ended(self, live: LiveStream, *, timings: bool) -> None:
-        """An answer's stream is over: its ids and its outcome on screen."""
-        self.adopt(live.exchange)
+    def ended(self, live: LiveStream, *, timings: bool) -> str:
+        """An answer's stream is over: its ids and its outcome on screen; why it could not be
+        saved ("" if it was)."""
+        exchange = live.exchange
+        self.adopt(exchange)
         if isinstance(live.sink, AnswerView):
             self.live.pop(live.sink, None)
-            live.sink.show_outcome(live.exchange, timings=timings)
+            live.sink.show_outcome(exchange, timings=timings)
+        if exchange.saving or exchange.problem:
+            self.unsaved = exchange.problem  # NOT SAVING until an answer is saved again
+        return exchange.problem
 
     def prompt_of(self, answer: AnswerView) -> UserMessage | None:
         """The prompt an answer answers (the one above it)."""

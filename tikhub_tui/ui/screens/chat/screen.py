@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header
 
 from tikhub_tui.core.exchange import Prompt
 from tikhub_tui.core.store.records import last_model
+from tikhub_tui.core.store.text import display_safe
 from tikhub_tui.ui.screens.chat.conversation import ChatConversation
 from tikhub_tui.ui.screens.chat.draft import keep_draft, kept_draft
 from tikhub_tui.ui.screens.chat.keys import BINDINGS, key_tables
@@ -36,6 +37,7 @@ from tikhub_tui.ui.widgets.transcript import Transcript, UserMessage
 if TYPE_CHECKING:
     from tikhub_tui.core.client import ChatClient
     from tikhub_tui.ui.app import TikhubApp
+
 
 class ChatScreen(Screen[None]):
     """The main screen."""
@@ -127,11 +129,12 @@ class ChatScreen(Screen[None]):
     def refresh_status(self) -> None:
         app = self.tikhub
         streaming = " · streaming (Esc stops)" if self.streaming else ""
-        saving = " · NOT SAVING" if app.store.problem else ""
+        unsaved = self.conversation is not None and self.conversation.unsaved
+        saving = " · NOT SAVING" if app.store.problem or unsaved else ""
         line = f"{app.model} · {app.provider} · {app.access_label()}{saving}{streaming}"
         self.query_one(ChatPane).show_status(line, streaming=self.streaming)
         title = self.conversation.title if self.conversation else ""
-        self.title = title or "New conversation"
+        self.title = display_safe(title) or "New conversation"  # escapes shown, not obeyed
         self.refresh_bindings()  # the footer shows Esc Stop only while something streams
 
     def _show_choice(self) -> None:
@@ -168,6 +171,7 @@ class ChatScreen(Screen[None]):
             system=system,
             title=event.title,
             at_message=event.at_message,
+            found=event.found,
         )
         used = last_model(event.messages)
         if event.adopt_model and used is not None:
@@ -274,10 +278,10 @@ class ChatScreen(Screen[None]):
     async def on_stream_controller_ended(self, event: StreamController.Ended) -> None:
         live = event.live
         await self.controller.finished(live)
-        self.chat.ended(live, timings=self.timings)
-        problem = live.exchange.problem
+        problem = self.chat.ended(live, timings=self.timings)
         if problem:
-            self.notify(f"The answer could not be saved: {problem}", severity="error", markup=False)
+            saying = f"The answer could not be saved: {problem} It stays on screen until you quit."
+            self.notify(saying, severity="error", markup=False, timeout=15)
         self.refresh_status()
         self.sessions.refresh(self.chat.session_id)
 

@@ -63,6 +63,8 @@ class ChatSessions:
         title: str = ""
         at_message: int | None = None
         adopt_model: bool = True
+        found: str = ""
+        """What a search found in `at_message` (highlighted there)."""
         at_start: bool = False
         """The last session, reopened at start: shown only if nothing was said meanwhile."""
 
@@ -122,6 +124,7 @@ class ChatSessions:
         session_id: str,
         at_message: int | None = None,
         adopt: bool = True,
+        found: str = "",
         at_start: bool = False,
     ) -> None:
         if at_message is not None and all(m.id != at_message for m in store.messages(session_id)):
@@ -129,7 +132,14 @@ class ChatSessions:
         session = store.get_session(session_id)
         messages = store.messages(session_id)
         opened = self.Opened(
-            session_id, messages, session.system, session.title, at_message, adopt, at_start
+            session_id,
+            messages,
+            session.system,
+            session.title,
+            at_message,
+            adopt_model=adopt,
+            found=found,
+            at_start=at_start,
         )
         self.screen.post_message(opened)
         self._list(store, session_id)
@@ -165,15 +175,19 @@ class ChatSessions:
     def refresh(self, current: str | None) -> None:
         self._run(lambda store: self._list(store, current), "Listing the sessions")
 
-    def open(self, session_id: str, at_message: int | None = None) -> None:
-        self._run(lambda store: self._open(store, session_id, at_message), "Opening the session")
+    def open(self, session_id: str, at_message: int | None = None, found: str = "") -> None:
+        self._run(
+            lambda store: self._open(store, session_id, at_message, found=found),
+            "Opening the session",
+        )
 
     def search(self) -> None:
         store = self.store
 
-        def opened(hit: tuple[str, int] | None) -> None:
+        def opened(hit: SearchHit | None) -> None:
             if hit is not None:
-                self.open(hit[0], at_message=hit[1])
+                found = next((span.text for span in hit.spans if span.match), "")
+                self.open(hit.session_id, at_message=hit.message_id, found=found)
 
         def search(query: str) -> list[SearchHit]:  # in the search screen's worker
             return store.get().search(query)
