@@ -165,6 +165,9 @@ class ChatScreen(Screen[None]):
         if self.streaming or (event.at_start and said):
             return  # an answer began meanwhile: it keeps the screen
         system = event.system if event.session_id else self.tikhub.settings.system_prompt
+        used = last_model(event.messages)
+        if event.adopt_model and used is not None:
+            self.tikhub.choose_model(used.provider, used.model, say=False)
         await self.chat.show(
             event.session_id,
             event.messages,
@@ -173,9 +176,6 @@ class ChatScreen(Screen[None]):
             at_message=event.at_message,
             found=event.found,
         )
-        used = last_model(event.messages)
-        if event.adopt_model and used is not None:
-            self.tikhub.choose_model(used.provider, used.model, say=False)
         self.query_one(SessionList).current = event.session_id
         if event.session_id is None:
             self.sessions.refresh(None)
