@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Collapsible, Static
 
 from tikhub_tui.core.errors import ApiError
+from tikhub_tui.core.model import Usage
 from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.format import error_hint
 from tikhub_tui.ui.segments import SegmentSplitter
@@ -78,6 +79,8 @@ class AnswerView(Vertical):
         """The metrics line of a saved answer, shown when it is mounted."""
         self.stored_state: State = "complete"
         self.stored_error = ""
+        self.usage: Usage | None = None
+        """The provider's counts once the answer is over (the context line starts from them)."""
 
     @property
     def text(self) -> str:

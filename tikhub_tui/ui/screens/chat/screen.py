@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from textual import events
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,8 +29,10 @@ from tikhub_tui.ui.format import meta_line
 from tikhub_tui.ui.screens.chat.conversation import ChatConversation
 from tikhub_tui.ui.screens.chat.draft import keep_draft, kept_draft
 from tikhub_tui.ui.screens.chat.sessions import ChatSessions
+from tikhub_tui.ui.screens.chat.usage import ChatUsage, SessionTotal
 from tikhub_tui.ui.streaming import StreamController, StreamEnded, StreamRetrying, StreamStarted
 from tikhub_tui.ui.widgets.answer import AnswerView
+from tikhub_tui.ui.widgets.context_line import ContextLine
 from tikhub_tui.ui.widgets.prompt import PromptArea
 from tikhub_tui.ui.widgets.sessions import SessionList
 from tikhub_tui.ui.widgets.sidebar import ModelTree, Sidebar
@@ -86,6 +88,7 @@ class ChatScreen(Screen[None]):
         super().__init__()
         self.controller = StreamController(self, self._client)
         self.sessions = ChatSessions(self, self.tikhub.store)
+        self.usage = ChatUsage(self)
         self.conversation: ChatConversation | None = None
         self._editing: UserMessage | None = None
         self.settled = asyncio.Event()
@@ -124,6 +127,7 @@ class ChatScreen(Screen[None]):
                     id="prompt",
                     placeholder="Ask anything — Enter sends, Ctrl+J new line, Up recalls",
                 )
+                yield ContextLine(id="context")
                 yield Label("", id="status", markup=False)
         yield Footer()
 
@@ -177,6 +181,8 @@ class ChatScreen(Screen[None]):
         self.title = display_safe(title) or "New conversation"  # escapes shown, not obeyed
         self.refresh_bindings()  # the footer shows Esc Stop only while something streams
         self._show_follow_hint()
+        if self.conversation is not None:
+            self.usage.show()
 
     def refresh_models(self, models: dict[str, list[str]]) -> None:
         """Show the catalogue again (extra model names may have been saved in Settings)."""
@@ -215,6 +221,7 @@ class ChatScreen(Screen[None]):
         self.query_one(SessionList).current = event.session_id
         if event.session_id is None:
             self.sessions.refresh(None)
+        self.usage.count(event.session_id)
         self.refresh_status()
 
     def on_chat_sessions_listed(self, event: ChatSessions.Listed) -> None:
@@ -281,6 +288,10 @@ class ChatScreen(Screen[None]):
             self.notify("An answer is still streaming: Esc stops it.", severity="warning")
             return
         await self.tikhub.access_ready.wait()
+        refused = self.usage.refusal(event.text, self._editing)
+        if refused:  # nothing is sent: the prompt stays to shorten, or to send elsewhere
+            self.notify(refused, title="Too long", severity="error", timeout=20, markup=False)
+            return
         event.prompt.clear()
         edited = self._editing
         if edited is not None:
@@ -342,6 +353,7 @@ class ChatScreen(Screen[None]):
             if tally.error is not None:
                 view.show_failure(tally.error)
             view.set_meta(meta_line(live.exchange, time.monotonic(), timings=self.timings))
+            view.usage = live.tally.usage
         problem = live.exchange.problem
         if problem:
             self.notify(
@@ -354,6 +366,14 @@ class ChatScreen(Screen[None]):
             self._unsaved = problem  # NOT SAVING until an answer is saved again
         self.refresh_status()
         self.sessions.refresh(self.chat.session_id)
+        self.usage.count(self.chat.session_id)
+
+    def on_session_total_totalled(self, event: SessionTotal.Totalled) -> None:
+        self.usage.counted(event)
+
+    @on(PromptArea.Changed, "#prompt")
+    def _draft_changed(self, event: PromptArea.Changed) -> None:
+        self.usage.typed(event.text_area.text)
 
     # -- actions -----------------------------------------------------------------------------
 
