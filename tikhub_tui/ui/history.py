@@ -63,7 +63,7 @@ def widgets_for(
     widgets: list[Widget] = []
     for message in messages:
         if message.role == "user":
-            widgets.append(UserMessage(message.text, message.id))
+            widgets.append(UserMessage(message.text, message.id, message.attachments))
             continue
         view = AnswerView(
             message.model,

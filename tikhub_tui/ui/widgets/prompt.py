@@ -2,10 +2,14 @@
 
 TextArea inserts a newline for Enter inside its own key handler, so sending is intercepted
 here. Ctrl+J works in every terminal; Shift+Enter and Alt+Enter also insert a newline where
-the terminal can send them. Up in an empty prompt recalls the previous prompt.
+the terminal can send them. Up in an empty prompt recalls the previous prompt. Tab after
+`@` completes a file's path; a paste of nothing but file paths attaches the files.
 """
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 from textual import events
 from textual.message import Message
@@ -13,8 +17,11 @@ from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult
 
 from tikhub_tui.core.untrusted import for_terminal
+from tikhub_tui.ui.attach_paths import complete, pasted_paths
 
 NEWLINE_KEYS = frozenset({"ctrl+j", "shift+enter", "alt+enter", "ctrl+enter"})
+AT_WORD = re.compile(r"(?<!\S)@\S*$")
+"""`@` and the start of a path, just before the cursor: Tab completes it."""
 
 
 class PromptArea(TextArea):
@@ -46,7 +53,41 @@ class PromptArea(TextArea):
         self.sent: list[str] = []
         self._recall = 0
 
+    class PathsPasted(Message):
+        """A paste that was nothing but paths of files (a file dropped on the terminal)."""
+
+        def __init__(self, prompt: PromptArea, paths: list[Path]) -> None:
+            super().__init__()
+            self.prompt = prompt
+            self.paths = paths
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        """Paths of files pasted (or dropped) are attached, not typed; other text is typed
+        (by TextArea's own handler, next)."""
+        paths = pasted_paths(event.text, Path.cwd())
+        if paths:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.PathsPasted(self, paths))
+
+    def _complete_path(self) -> bool:
+        """Tab after `@` and the start of a path: the path completed as far as it goes."""
+        row, column = self.cursor_location
+        before = self.document.get_line(row)[:column]
+        word = AT_WORD.search(before)
+        if word is None:
+            return False
+        done = complete(word.group(0), Path.cwd())
+        if done is None or done == word.group(0):
+            return False
+        self.replace(done, (row, word.start()), (row, column))
+        return True
+
     async def _on_key(self, event: events.Key) -> None:
+        if event.key == "tab" and self._complete_path():
+            event.stop()
+            event.prevent_default()
+            return
         if event.key == "enter":
             event.stop()
             event.prevent_default()

@@ -28,10 +28,12 @@ from tikhub_tui.core.store.text import display_safe
 from tikhub_tui.ui.format import meta_line
 from tikhub_tui.ui.screens.chat.conversation import ChatConversation
 from tikhub_tui.ui.screens.chat.draft import keep_draft, kept_draft
+from tikhub_tui.ui.screens.chat.files import ChatFiles
 from tikhub_tui.ui.screens.chat.sessions import ChatSessions
 from tikhub_tui.ui.screens.chat.usage import ChatUsage, SessionTotal
 from tikhub_tui.ui.streaming import StreamController, StreamEnded, StreamRetrying, StreamStarted
 from tikhub_tui.ui.widgets.answer import AnswerView
+from tikhub_tui.ui.widgets.attachments import AttachmentChips
 from tikhub_tui.ui.widgets.context_line import ContextLine
 from tikhub_tui.ui.widgets.prompt import PromptArea
 from tikhub_tui.ui.widgets.sessions import SessionList
@@ -71,6 +73,7 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+o", "focus_sessions", "Sessions", id="focus-sessions"),
         Binding("ctrl+up", "select_messages", "Select messages", id="select-messages", show=False),
         Binding("ctrl+end", "follow", "Follow", id="follow", show=False),
+        Binding("f4", "attach", "Attach", id="attach"),
         Binding("pageup", "page_up", "Page up", id="page-up", show=False, priority=True),
         Binding("pagedown", "page_down", "Page down", id="page-down", show=False, priority=True),
     ]
@@ -89,6 +92,7 @@ class ChatScreen(Screen[None]):
         self.controller = StreamController(self, self._client)
         self.sessions = ChatSessions(self, self.tikhub.store)
         self.usage = ChatUsage(self)
+        self.files = ChatFiles(self)
         self.conversation: ChatConversation | None = None
         self._editing: UserMessage | None = None
         self.settled = asyncio.Event()
@@ -123,6 +127,7 @@ class ChatScreen(Screen[None]):
                 yield Transcript(id="transcript")
                 yield Label("↓ new text below — Ctrl+End to follow", id="follow-hint")
                 yield Label("", id="editing", markup=False)
+                yield AttachmentChips(id="attachments")
                 yield PromptArea(
                     id="prompt",
                     placeholder="Ask anything — Enter sends, Ctrl+J new line, Up recalls",
@@ -288,19 +293,27 @@ class ChatScreen(Screen[None]):
             self.notify("An answer is still streaming: Esc stops it.", severity="warning")
             return
         await self.tikhub.access_ready.wait()
-        refused = self.usage.refusal(event.text, self._editing)
+        edited, text = self._editing, event.text
+        if edited is None and not await self.files.attach_named(text):
+            return  # an @path could not be attached: said why; the prompt stays
+        self._draft_changed()  # the line counts the files just attached
+        files = self.files.chips.items if edited is None else edited.attachments
+        refused = self.usage.refusal(text, edited)
         if refused:  # nothing is sent: the prompt stays to shorten, or to send elsewhere
             self.notify(refused, title="Too long", severity="error", timeout=20, markup=False)
             return
+        ready = await self.files.ready(text, edited, files)
+        if ready is None:
+            return  # a file breaks the protocol's limits: said why; the prompt stays
         event.prompt.clear()
-        edited = self._editing
+        self.files.chips.clear()
         if edited is not None:
             self._stop_editing()
             await self.chat.drop_from(edited)  # the old prompt and its answers: a branch now
-            prompt = Prompt(event.text, replaces=edited.message_id)
+            prompt = Prompt(text, replaces=edited.message_id, attachments=ready)
         else:
-            prompt = Prompt(event.text)
-        await self._begin(prompt, UserMessage(event.text))
+            prompt = Prompt(text, attachments=ready)
+        await self._begin(prompt, UserMessage(text, attachments=ready))
 
     async def _begin(self, prompt: Prompt, user: UserMessage) -> None:
         app = self.tikhub
@@ -372,8 +385,18 @@ class ChatScreen(Screen[None]):
         self.usage.counted(event)
 
     @on(PromptArea.Changed, "#prompt")
-    def _draft_changed(self, event: PromptArea.Changed) -> None:
-        self.usage.typed(event.text_area.text)
+    @on(AttachmentChips.Changed)
+    def _draft_changed(self) -> None:
+        self.usage.typed(self.query_one(PromptArea).text, self.files.chips.tokens)
+
+    def on_prompt_area_paths_pasted(self, event: PromptArea.PathsPasted) -> None:
+        self.run_worker(self.files.attach(event.paths), group="attach")
+
+    def on_attachment_chips_left(self) -> None:
+        self.query_one(PromptArea).focus()
+
+    def action_attach(self) -> None:
+        self.files.pick()
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -400,10 +423,13 @@ class ChatScreen(Screen[None]):
         user = self.chat.last_prompt()
         if self.streaming or user is None:
             return
+        files = await self.files.ready(user.text, user, user.attachments)
+        if files is None:
+            return
         answer = self.chat.last_answer()
         if answer is not None and self.chat.prompt_of(answer) is user:
             await answer.remove()
-        await self._begin(Prompt(user.text, saved_id=user.message_id), user)
+        await self._begin(Prompt(user.text, saved_id=user.message_id, attachments=files), user)
 
     def action_edit_prompt(self, user: UserMessage | None = None) -> None:
         """Load a prompt (the last one by default) into the prompt box to edit and resend."""

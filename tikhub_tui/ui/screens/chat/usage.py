@@ -166,8 +166,9 @@ class ChatUsage:
         if self.total.take(event, self.screen.chat.session_id):
             self.show()
 
-    def typed(self, draft: str) -> None:
-        self.line.set_draft(draft)
+    def typed(self, draft: str, files: int = 0) -> None:
+        """The draft changed (or its files, of about `files` tokens)."""
+        self.line.set_draft(draft, files)
 
     def refusal(self, text: str, editing: object | None) -> str:
         """Why `text` cannot be sent to the model in use ("" when it fits): the line's own
