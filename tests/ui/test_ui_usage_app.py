@@ -35,7 +35,7 @@ async def test_the_running_total_and_the_context_line_live_and_reopened() -> Non
         await ready(pilot)
         screen = chat(app)
         assert screen.sub_title is None  # a new session has nothing to add up
-        assert context(app) == "context 0% (~0 of 400,000 tokens)"
+        assert context(app) == "context window 400,000 tokens"  # nothing said yet
         await send(pilot, "echo: hi")  # 2 in / 1 out: $0.0000125
         await send(pilot, CACHED)
         # the second prompt is 1,511 tokens (1,500 cached) with the history, 7 out: 1,518

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from rich.text import Text, TextType
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -30,6 +31,14 @@ class FilteredTree(DirectoryTree):
     ICON_FILE = "  "
 
     needle = ""
+
+    def process_label(self, label: TextType) -> Text:
+        """A name as text, its control characters shown (a file name can hold escapes); the
+        root as its folder's name."""
+        plain = label.plain if isinstance(label, Text) else str(label)
+        if plain.startswith("/"):
+            plain = (Path(plain).name or "/") + "/"
+        return Text(for_terminal(plain), no_wrap=True)
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         needle = self.needle.lower()
@@ -74,7 +83,7 @@ class AttachScreen(ModalScreen[Path | None]):
                 "Enter attaches · Esc cancels",
                 classes="question",
             )
-            yield Input(placeholder=f"{for_terminal(str(self.root))}/…", id="filter")
+            yield Input(placeholder="part of a name, or a path: docs/, ~/Downloads/…", id="filter")
             yield FilteredTree(self.root, id="files")
             yield Label("", classes="problem", markup=False)
         yield Footer()

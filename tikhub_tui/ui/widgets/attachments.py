@@ -43,7 +43,7 @@ class AttachmentChips(Static, can_focus=True):
     """The files attached to the prompt being written; hidden while there are none."""
 
     DEFAULT_CSS = """
-    AttachmentChips { display: none; height: auto; margin: 0 1; padding: 0 1; }
+    AttachmentChips { display: none; width: 1fr; height: auto; margin: 0 1; padding: 0 1; }
     AttachmentChips.-some { display: block; }
     AttachmentChips:focus { background: $boost; }
     """
@@ -106,20 +106,38 @@ class AttachmentChips(Static, can_focus=True):
         self.post_message(self.Left())
 
     def on_focus(self) -> None:
-        self._show()
+        self.call_later(self._draw)  # `has_focus` is set once the focus event is through
 
     def on_blur(self) -> None:
-        self._show()
+        self.call_later(self._draw)
+
+    def on_resize(self) -> None:
+        self._draw()
 
     def _show(self) -> None:
-        self.set_class(bool(self.items), "-some")
-        line = Text()
-        for index, item in enumerate(self.items):
-            chosen = index == self.chosen and self.has_focus
-            if index:
-                line.append("  ")
-            line.append(f" {chip_words(item)} ", style="bold reverse" if chosen else "reverse dim")
-        hint = " Del removes · Esc back" if self.has_focus else " Shift+Tab: remove files"
-        line.append(hint, style="dim italic")
-        self.update(line)
+        self._draw()
         self.post_message(self.Changed(self))
+
+    def _draw(self) -> None:
+        """The chips, each whole on a line (a long one cut short), then the keys."""
+        self.set_class(bool(self.items), "-some")
+        width = max(self.content_size.width, 20)
+        focused = self.has_focus
+        pieces = [f" {chip_words(item)} " for item in self.items]
+        hint = "Del removes · ←→ choose · Esc back" if focused else "Shift+Tab: remove files"
+        text, used = Text(), 0
+        for index, piece in enumerate([*pieces, hint]):
+            if len(piece) > width:
+                piece = piece[: width - 2] + "… "
+            gap = 2 if used else 0
+            if used and used + gap + len(piece) > width:
+                text.append("\n")
+                used, gap = 0, 0
+            text.append(" " * gap)
+            if index == len(pieces):
+                style = "dim italic"
+            else:
+                style = "bold reverse" if focused and index == self.chosen else "reverse dim"
+            text.append(piece, style=style)
+            used += gap + len(piece)
+        self.update(text)

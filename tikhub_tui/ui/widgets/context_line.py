@@ -54,7 +54,12 @@ class ContextLine(Static):
 
     def _show(self) -> None:
         use = self.use
-        self.update("" if use is None else context_words(use))
+        if use is None:
+            self.update("")
+        elif not use.tokens and use.window:  # nothing said or typed yet
+            self.update(f"context window {use.window:,} tokens")
+        else:
+            self.update(context_words(use))
         over = use is not None and not use.fits
         share = use.share if use is not None else None
         self.set_class(over, "-over")
