@@ -182,3 +182,29 @@ async def test_the_picker_filters_as_you_type_and_attaches_the_chosen_file(
         await pilot.press(*"docs/report.pdf", "enter")
         await wait_until(pilot, lambda: len(chips(app).items) == 1, "the chip")
         assert chips(app).items[0].sha256 == PDF.sha256
+
+
+async def test_an_image_over_a_limit_is_downscaled_only_when_the_user_agrees(
+    files: Path,
+) -> None:
+    from tikhub_tui.ui.screens.dialogs import ConfirmScreen
+
+    (files / "wide.png").write_bytes(png(8200, 20))  # Anthropic: 8,000 px a side at most
+    notices = Notices()
+    app = demo_app(model="claude-sonnet-4-5", provider="anthropic")
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
+        await focused_prompt(pilot)
+        app.post_message(events.Paste("wide.png"))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: bool(notices.about("wide.png: Not sent")), "the refusal")
+        assert chips(app).items == []
+        app.post_message(events.Paste("wide.png"))
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: len(chips(app).items) == 1, "the smaller copy")
+        smaller = chips(app).items[0]
+        assert smaller.width is not None and smaller.width <= 8000
+        assert (files / "wide.png").read_bytes() == png(8200, 20)  # the file is unchanged
+        assert notices.about("downscaled from 8200x20")
+        assert any(c.title == "Attach" for c in app.get_system_commands(chat(app)))  # palette

@@ -20,6 +20,7 @@ from tikhub_tui.core.providers import LimitExceeded, check_limits
 from tikhub_tui.core.store.records import StoredAttachment, StoreError
 from tikhub_tui.ui.attach_paths import at_paths
 from tikhub_tui.ui.screens.attach import AttachScreen
+from tikhub_tui.ui.screens.dialogs import ConfirmScreen
 from tikhub_tui.ui.widgets.attachments import AttachmentChips
 
 if TYPE_CHECKING:
@@ -48,15 +49,22 @@ def limit_words(error: LimitExceeded, model: str) -> str:
     return f"Not sent: {error.message} ({model}). {error.fix[:1].upper()}{error.fix[1:]}."
 
 
-def check(conversation: Conversation, model: str, provider: str) -> str:
-    """ "" when the conversation's files are within the protocol's limits; else why not."""
+def broken(conversation: Conversation, model: str, provider: str) -> Exception | None:
+    """The limit of the protocol the conversation's files break (LimitExceeded), or a file
+    that cannot go at all (AttachmentError); None when all is well."""
     try:
         check_limits(conversation, model, provider)
-    except LimitExceeded as error:
+    except (LimitExceeded, AttachmentError) as error:
+        return error
+    return None
+
+
+def check(conversation: Conversation, model: str, provider: str) -> str:
+    """Why the conversation's files break the protocol's limits; empty when they do not."""
+    error = broken(conversation, model, provider)
+    if isinstance(error, LimitExceeded):
         return limit_words(error, model)
-    except AttachmentError as error:
-        return f"Not sent: {error}"
-    return ""
+    return "" if error is None else f"Not sent: {error}"
 
 
 def alone(items: Sequence[Attachment]) -> Conversation:
@@ -114,13 +122,53 @@ class ChatFiles:
             self._refuse(problem)
         app = self.screen.tikhub
         for item in made:
-            refused = check(alone([*self.chips.items, item]), app.model, app.provider)
-            if refused:
-                self._refuse(f"{item.name}: {refused.removeprefix('Not sent: ')}")
-                problems.append(refused)
-            else:
+            error = broken(alone([*self.chips.items, item]), app.model, app.provider)
+            if error is None:
                 self.chips.add(item)
+                continue
+            problems.append(str(error))
+            if isinstance(error, LimitExceeded) and item.sha256 in error.shrink:
+                self._offer_downscale(item, error, *error.shrink[item.sha256])
+            else:
+                words = limit_words(error, app.model) if isinstance(error, LimitExceeded) else ""
+                self._refuse(f"{item.name}: {(words or str(error)).removeprefix('Not sent: ')}")
         return not problems
+
+    def _offer_downscale(
+        self, item: Attachment, error: LimitExceeded, side: int, size: int
+    ) -> None:
+        """Ask before shrinking an image to fit (never done silently); the smaller copy joins
+        the chips, the file on disk stays as it is."""
+        question = (
+            f"{item.name}: {error.message}. Attach a smaller copy (at most {side:,} px a side, "
+            "made with Pillow)? The file itself is not changed."
+        )
+
+        async def shrink() -> None:
+            from tikhub_tui.core.attachments.shrink import downscale
+            from tikhub_tui.core.attachments.text import human_size
+
+            try:
+                smaller = await asyncio.to_thread(downscale, item, side, size)
+            except AttachmentError as problem:
+                self._refuse(str(problem))
+                return
+            self.chips.add(smaller)
+            self.screen.notify(
+                f"Attached {smaller.name} downscaled from {item.width}x{item.height} "
+                f"({human_size(item.size)}) to {smaller.width}x{smaller.height} "
+                f"({human_size(smaller.size)}).",
+                markup=False,
+            )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.screen.run_worker(shrink(), group="attach")
+            else:
+                self._refuse(f"{item.name}: {limit_words(error, self.screen.tikhub.model)}")
+
+        dialog = ConfirmScreen(question, "Downscale", destructive=False)
+        self.screen.app.push_screen(dialog, answered)
 
     async def attach_named(self, text: str) -> bool:
         """Attach the files a prompt names as `@path` (not attached yet); False when one
