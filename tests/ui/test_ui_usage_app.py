@@ -25,6 +25,10 @@ CACHED = "think: 4 cache-read: 1500 echo: from the cache"
 """8 words and 1,500 cached tokens in, 4 reasoning and 3 answer tokens out (see test_ui_usage)."""
 
 
+def status(app: object) -> str:
+    return str(chat(app).query_one("#status").render())  # type: ignore[arg-type]
+
+
 def context(app: object) -> str:
     return str(chat(app).query_one(ContextLine).render())  # type: ignore[arg-type]
 
@@ -34,14 +38,14 @@ async def test_the_running_total_and_the_context_line_live_and_reopened() -> Non
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         screen = chat(app)
-        assert screen.sub_title is None  # a new session has nothing to add up
+        assert "session" not in status(app)  # a new session has nothing to add up
         assert context(app) == "context window 400,000 tokens"  # nothing said yet
         await send(pilot, "echo: hi")  # 2 in / 1 out: $0.0000125
         await send(pilot, CACHED)
         # the second prompt is 1,511 tokens (1,500 cached) with the history, 7 out: 1,518
-        total = "2 answers · 1,521 tokens · $0.0003"  # $0.0000125 + $0.00027125
-        await wait_until(pilot, lambda: "2 answers" in (screen.sub_title or ""), "the total")
-        assert screen.sub_title == f"DEMO · local gateway · {total}"
+        total = "1,521 tokens, $0.0003"  # $0.0000125 + $0.00027125
+        await wait_until(pilot, lambda: "1,521" in status(app), "the total")
+        assert status(app) == f"gpt-5 · openai · DEMO: local gateway · session: {total}"
         # the provider's count of the last answer: its prompt and itself
         assert context(app) == "context 0% (1,518 of 400,000 tokens)"
         await focused_prompt(pilot)
@@ -49,14 +53,13 @@ async def test_the_running_total_and_the_context_line_live_and_reopened() -> Non
         assert context(app) == "context 0% (~1,523 of 400,000 tokens)"
         await pilot.press("ctrl+n")
         await wait_until(pilot, lambda: screen.chat.session_id is None, "a new session")
-        await pilot.pause()
-        assert screen.sub_title is None
+        await wait_until(pilot, lambda: "session" not in status(app), "no total")
     again = demo_app()
     async with again.run_test(size=SIZE) as pilot:
         await ready(pilot)
         screen = chat(again)
-        await wait_until(pilot, lambda: bool(screen.sub_title), "the reopened total")
-        assert screen.sub_title == f"DEMO · local gateway · {total}"
+        await wait_until(pilot, lambda: "session" in status(again), "the reopened total")
+        assert status(again).endswith(f" · session: {total}")
         assert context(again).startswith("context 0% (~1,523 of")  # the draft came back too
 
 

@@ -68,7 +68,9 @@ class AttachScreen(ModalScreen[Path | None]):
     AttachScreen > Vertical { width: 90%; max-width: 100; height: 90%; background: $panel;
         border: round $accent; padding: 0 1; }
     AttachScreen .question { width: 100%; height: auto; margin: 0 0 1 0; }
-    AttachScreen FilteredTree { height: 1fr; background: $panel; }
+    AttachScreen FilteredTree { height: 1fr; background: $panel; border: round $border-blurred;
+        border-title-color: $text-muted; }
+    AttachScreen FilteredTree:focus { border: round $border; }
     AttachScreen .problem { color: $text-error; height: auto; }
     """
 
@@ -92,6 +94,16 @@ class AttachScreen(ModalScreen[Path | None]):
         field = self.query_one(Input)
         field.cursor_blink = blinks(self.app)
         field.focus()
+        tree = self.query_one(FilteredTree)
+        tree.show_root = False  # the folder's entries at the top; its name is on the border
+        self._show_folder(self.root)
+
+    def _show_folder(self, folder: Path) -> None:
+        """The folder's name on the tree's border (its path when outside the first one)."""
+        inside = folder == self.root or folder.is_relative_to(self.root)
+        name = f"{folder.name or folder}/" if inside else str(folder)
+        name = name if len(name) <= 60 else "…" + name[-59:]
+        self.query_one(FilteredTree).border_title = for_terminal(name)
 
     async def on_input_changed(self, event: Input.Changed) -> None:
         self.query_one(".problem", Label).update("")
@@ -102,6 +114,7 @@ class AttachScreen(ModalScreen[Path | None]):
             tree.needle = ""
             if Path(tree.path) != folder:
                 tree.path = folder
+                self._show_folder(folder)
             return
         tree.needle = typed
         await tree.reload()
@@ -132,7 +145,10 @@ class AttachScreen(ModalScreen[Path | None]):
         self.dismiss(Path(event.path))
 
     def action_tree(self) -> None:
-        self.query_one(FilteredTree).focus()
+        tree = self.query_one(FilteredTree)
+        tree.focus()
+        if tree.cursor_line < 0:
+            tree.cursor_line = 0
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -180,6 +180,7 @@ class ChatScreen(Screen[None]):
         saving = " · NOT SAVING" if app.store.problem or self._unsaved else ""
         self.query_one("#status", Label).update(
             f"{app.model} · {app.provider} · {app.access_label()}{saving}{streaming}"
+            + ("" if self.streaming else self.usage.status())  # the total once it is one
         )
         self.query_one(ModelTree).mark(app.provider, app.model)
         title = self.conversation.title if self.conversation else ""

@@ -1,5 +1,6 @@
-"""The chat screen's usage: the session's running total (tokens and cost, in the header), how
-full the model's context window is, and the refusal of a prompt that cannot fit.
+"""The chat screen's usage: the session's running total (tokens and cost, on the status line
+under the prompt: always in view, where a narrow header would cut it off), how full the
+model's context window is, and the refusal of a prompt that cannot fit.
 
 The total is added up from the store in a thread worker: every answer of the session, on every
 branch (their tokens were spent), each priced by its own model. The context's share comes from
@@ -128,10 +129,13 @@ class SessionTotal:
         return True
 
     def words(self, current: str | None) -> str:
-        """`3 answers · 12.4k tokens · $0.041`; "" before the session's first answer."""
-        if self.session_id != current or not self.total.answers:
+        """`12.4k tokens, $0.041`: short enough for the status line of an 80-column terminal
+        ("" before the session's first answer)."""
+        total = self.total
+        if self.session_id != current or not total.answers:
             return ""
-        return total_words(self.total)
+        _, tokens, cost = total_words(total).split(" · ")  # one wording of the total
+        return f"{tokens}, {cost}"
 
 
 class ChatUsage:
@@ -150,13 +154,17 @@ class ChatUsage:
         return self.screen.query_one(ContextLine)
 
     def show(self) -> None:
-        """The header's total and the context line, for the conversation and model now."""
+        """The context line, for the conversation and model now."""
         screen, app = self.screen, self.screen.tikhub
-        total = self.total.words(screen.chat.session_id)
-        base = app.sub_title
-        screen.sub_title = f"{base} · {total}" if base and total else (total or None)
         info = self.catalogue().info(app.model)
         self.line.set_base(conversation_use(screen.chat, info))
+
+    def status(self) -> str:
+        """The running total for the status line: ` · session: 12.4k tokens, $0.041` (""
+        before the session's first answer)."""
+        chat = self.screen.conversation
+        total = self.total.words(chat.session_id) if chat is not None else ""
+        return f" · session: {total}" if total else ""
 
     def count(self, session_id: str | None) -> None:
         """Add the session's answers up again (an answer ended, a session opened)."""
@@ -164,7 +172,7 @@ class ChatUsage:
 
     def counted(self, event: SessionTotal.Totalled) -> None:
         if self.total.take(event, self.screen.chat.session_id):
-            self.show()
+            self.screen.refresh_status()
 
     def typed(self, draft: str, files: int = 0) -> None:
         """The draft changed (or its files, of about `files` tokens)."""
