@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.widgets import Label
 
 from tests.attachment_files import image, pdf, png
 from tests.ui.conftest import (
@@ -24,6 +25,7 @@ from tests.ui.conftest import (
 )
 from tikhub_tui.core.attachments.sniff import from_bytes
 from tikhub_tui.ui.screens.attach import AttachScreen
+from tikhub_tui.ui.screens.dialogs import ConfirmScreen
 from tikhub_tui.ui.widgets.attachments import AttachmentChips
 from tikhub_tui.ui.widgets.context_line import ContextLine
 from tikhub_tui.ui.widgets.transcript import UserMessage
@@ -102,6 +104,9 @@ async def test_a_file_over_a_limit_is_refused_before_anything_is_sent(files: Pat
         prompt = await focused_prompt(pilot)
         prompt.load_text("what moves? @moving.gif")
         await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the offer")
+        assert "a still PNG of its first frame" in str(app.screen.query_one(Label).render())
+        await pilot.press("n")  # no: nothing attached, nothing sent
         await wait_until(pilot, lambda: bool(notices.about("moving.gif")), "the refusal")
         assert "GIF" in notices.about("moving.gif")[0]
         assert chips(app).items == [] and prompt.text == "what moves? @moving.gif"
@@ -187,8 +192,6 @@ async def test_the_picker_filters_as_you_type_and_attaches_the_chosen_file(
 async def test_an_image_over_a_limit_is_downscaled_only_when_the_user_agrees(
     files: Path,
 ) -> None:
-    from tikhub_tui.ui.screens.dialogs import ConfirmScreen
-
     (files / "wide.png").write_bytes(png(8200, 20))  # Anthropic: 8,000 px a side at most
     notices = Notices()
     app = demo_app(model="claude-sonnet-4-5", provider="anthropic")

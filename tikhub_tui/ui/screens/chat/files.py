@@ -139,9 +139,14 @@ class ChatFiles:
     ) -> None:
         """Ask before shrinking an image to fit (never done silently); the smaller copy joins
         the chips, the file on disk stays as it is."""
+        copy = (
+            "a still PNG of its first frame"
+            if item.media_type == "image/gif"
+            else f"a smaller copy (at most {side:,} px a side)"
+        )
         question = (
-            f"{item.name}: {error.message}. Attach a smaller copy (at most {side:,} px a side, "
-            "made with Pillow)? The file itself is not changed."
+            f"{item.name}: {error.message}. Attach {copy} instead, made with Pillow? "
+            "The file itself is not changed."
         )
 
         async def shrink() -> None:
