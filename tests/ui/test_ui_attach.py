@@ -211,3 +211,20 @@ async def test_an_image_over_a_limit_is_downscaled_only_when_the_user_agrees(
         assert (files / "wide.png").read_bytes() == png(8200, 20)  # the file is unchanged
         assert notices.about("downscaled from 8200x20")
         assert any(c.title == "Attach" for c in app.get_system_commands(chat(app)))  # palette
+
+
+async def test_a_file_name_with_escapes_never_reaches_the_terminal(files: Path) -> None:
+    import shlex
+
+    name = "evil\x1b]52;c;aGk=\x07\x1b[2J.txt"
+    (files / name).write_text("hello\n")
+    app = demo_app(model="gpt-4o")
+    async with app.run_test(size=SIZE) as pilot:
+        await focused_prompt(pilot)
+        app.post_message(events.Paste(shlex.quote(str(files / name))))
+        await wait_until(pilot, lambda: len(chips(app).items) == 1, "the chip")
+        shown = str(chips(app).render())  # the name's controls are dropped when attached
+        assert "\x1b" not in shown and "\x07" not in shown and "evil]52;c;aGk=" in shown
+        await send(pilot, "echo: ok")
+        listed = str(chat(app).query(UserMessage).last().render())
+        assert "\x1b" not in listed and "attached evil]52;c;aGk=[2J.txt" in listed

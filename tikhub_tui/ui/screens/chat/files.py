@@ -18,6 +18,7 @@ from tikhub_tui.core.attachments import AttachmentError
 from tikhub_tui.core.model import Attachment, Conversation, Message
 from tikhub_tui.core.providers import LimitExceeded, check_limits
 from tikhub_tui.core.store.records import StoredAttachment, StoreError
+from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.attach_paths import at_paths
 from tikhub_tui.ui.screens.attach import AttachScreen
 from tikhub_tui.ui.screens.dialogs import ConfirmScreen
@@ -103,7 +104,10 @@ class ChatFiles:
         return self.screen.query_one(AttachmentChips)
 
     def _refuse(self, words: str, title: str = "Not attached") -> None:
-        self.screen.notify(words, title=title, severity="error", timeout=20, markup=False)
+        """Say why (a file's name can hold escapes: shown, never obeyed)."""
+        self.screen.notify(
+            for_terminal(words), title=title, severity="error", timeout=20, markup=False
+        )
 
     def pick(self) -> None:
         """The file picker; the chosen file joins the chips."""
@@ -145,7 +149,7 @@ class ChatFiles:
             else f"a smaller copy (at most {side:,} px a side)"
         )
         question = (
-            f"{item.name}: {error.message}. Attach {copy} instead, made with Pillow? "
+            f"{for_terminal(item.name)}: {error.message}. Attach {copy} instead, made with Pillow? "
             "The file itself is not changed."
         )
 
@@ -160,7 +164,7 @@ class ChatFiles:
                 return
             self.chips.add(smaller)
             self.screen.notify(
-                f"Attached {smaller.name} downscaled from {item.width}x{item.height} "
+                f"Attached {for_terminal(smaller.name)} downscaled from {item.width}x{item.height} "
                 f"({human_size(item.size)}) to {smaller.width}x{smaller.height} "
                 f"({human_size(smaller.size)}).",
                 markup=False,
