@@ -37,7 +37,8 @@ def seeded(store: Store) -> str:
 def exported(tmp_path: Path) -> dict[str, Any]:
     with Store.open(tmp_path / "a" / "sessions.db") as store:
         data = store.export_json(seeded(store))
-    return json.loads(json.dumps(data))  # as a file would carry it
+    carried: dict[str, Any] = json.loads(json.dumps(data))  # as a file would carry it
+    return carried
 
 
 def imported(tmp_path: Path, data: object, name: str = "b") -> Store:
@@ -157,7 +158,7 @@ def test_sizes_are_checked_before_decoding_and_each_file_is_decoded_once(
 ) -> None:
     data = exported(tmp_path)
     decoded: list[str] = []
-    sniff = transfer_files.from_bytes
+    sniff = from_bytes
 
     def counting(raw: bytes, name: str) -> Any:
         decoded.append(name)

@@ -9,9 +9,11 @@ the terminal can send them. Up in an empty prompt recalls the previous prompt. T
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import events
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult
@@ -19,9 +21,19 @@ from textual.widgets.text_area import Edit, EditResult
 from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.attach_paths import complete, pasted_paths
 
+SEND_KEY = "enter"
 NEWLINE_KEYS = frozenset({"ctrl+j", "shift+enter", "alt+enter", "ctrl+enter"})
 AT_WORD = re.compile(r"(?<!\S)@\S*$")
 """`@` and the start of a path, just before the cursor: Tab completes it."""
+RECALL_KEYS = ("up", "down")
+KEYS = (
+    Binding(SEND_KEY, "send", "Send the prompt"),
+    Binding("ctrl+j", "newline", "New line (also Shift+Enter where the terminal sends it)"),
+    Binding(",".join(RECALL_KEYS), "recall", "Recall earlier prompts (in an empty prompt)"),
+    Binding("tab", "complete", "Complete the path after @ (else: the next widget)"),
+)
+"""The prompt's own keys, as its key handler reads them: for the help screen and the keymap
+check (they are not bindings: TextArea would take Enter first)."""
 
 
 class PromptArea(TextArea):
@@ -33,13 +45,12 @@ class PromptArea(TextArea):
     PromptArea:focus { border: tall $border; }
     """
 
+    @dataclass
     class Submitted(Message):
         """The user pressed Enter on a non-empty prompt."""
 
-        def __init__(self, prompt: PromptArea, text: str) -> None:
-            super().__init__()
-            self.prompt = prompt
-            self.text = text
+        prompt: PromptArea
+        text: str
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(
@@ -88,7 +99,7 @@ class PromptArea(TextArea):
             event.stop()
             event.prevent_default()
             return
-        if event.key == "enter":
+        if event.key == SEND_KEY:
             event.stop()
             event.prevent_default()
             text = self.text
@@ -102,12 +113,12 @@ class PromptArea(TextArea):
             event.prevent_default()
             self.insert("\n")
             return
-        if event.key == "up" and self._can_recall(-1):
+        if event.key == RECALL_KEYS[0] and self._can_recall(-1):
             event.stop()
             event.prevent_default()
             self._recall_step(-1)
             return
-        if event.key == "down" and self._recall < len(self.sent) and self._recalled():
+        if event.key == RECALL_KEYS[1] and self._recall < len(self.sent) and self._recalled():
             event.stop()
             event.prevent_default()
             self._recall_step(1)
