@@ -6,7 +6,7 @@ reads the same everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from tikhub_tui.core.cost import money
 from tikhub_tui.core.judging.board import Leaderboard, ModelStats, Spread
@@ -19,6 +19,8 @@ HEADER = (
 RIGHT = frozenset({0, 2, 3, 4, 5, 6, 7, 8})
 """Columns aligned right (numbers)."""
 NONE = "—"
+SWITCHES: Mapping[str, str] = {"blind": "--blind", "sighted": "--sighted", "all": "--all-votes"}
+"""How `race stats` is asked for each set of votes (the stats screen names its keys)."""
 MIN_MODEL = 12
 
 
@@ -47,18 +49,21 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
-def notes(board: Leaderboard) -> list[str]:
+def notes(board: Leaderboard, switches: Mapping[str, str] = SWITCHES) -> list[str]:
     """What the ratings come from, and how to see the votes left out."""
-    kind, other = board.filter.votes, "sighted" if board.filter.votes == "blind" else "blind"
+    kind = {"blind": "blind ", "sighted": "sighted ", "all": ""}[board.filter.votes]
+    counted = _plural(board.votes, kind + "vote")
     lines = [
-        f"Ratings: Bradley–Terry over {_plural(board.votes, kind + ' vote')}, on the Elo scale "
+        f"Ratings: Bradley–Terry over {counted}"
+        f"{' (blind and sighted together)' if not kind else ''}, on the Elo scale "
         f"({BASE:g} = the average, {SCALE:g} points = 10-to-1 odds); "
-        f"{NONE} = no {kind} vote yet. W-L-T: wins, losses, ties (both bad is a tie)."
+        f"{NONE} = no {kind}vote yet. W-L-T: wins, losses, ties (both bad is a tie)."
     ]
     if board.other_votes:
+        other = "sighted" if board.filter.votes == "blind" else "blind"
         lines.append(
             f"{_plural(board.other_votes, other + ' vote')} not counted: "
-            f"--{other} rates those instead."
+            f"{switches[other]} rates those instead, {switches['all']} both together."
         )
     if any(row.priced_answers < row.answers for row in board.rows):
         lines.append(f"COST/ANS: median over answers with a price; {NONE} when none has one.")
@@ -69,7 +74,9 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
-def table_lines(board: Leaderboard, width: int | None = None) -> list[str]:
+def table_lines(
+    board: Leaderboard, width: int | None = None, switches: Mapping[str, str] = SWITCHES
+) -> list[str]:
     """The table, aligned, then its notes; the model column is cut to fit `width` if given."""
     if not board.rows:
         return [f"No races{_range_words(board)}: race some models first (`tikhub-tui race`)."]
@@ -88,7 +95,7 @@ def table_lines(board: Leaderboard, width: int | None = None) -> list[str]:
             for col, cell in enumerate(row)
         ]
         lines.append("  ".join(parts).rstrip())
-    return [*lines, "", *notes(board)]
+    return [*lines, "", *notes(board, switches)]
 
 
 def _range_words(board: Leaderboard) -> str:

@@ -13,10 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
 
+from tikhub_tui.core.catalogue import Catalogue
+from tikhub_tui.core.judging.board import Leaderboard, StatsFilter
 from tikhub_tui.core.judging.judge import MODES, JudgeMode
+from tikhub_tui.core.judging.leaderboard import Standings
 from tikhub_tui.core.judging.votes import MAX_PANES, Vote
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.store.base import StoreBase, guarded
+from tikhub_tui.core.store.race_stats import store_leaderboard
 from tikhub_tui.core.store.records import STATUSES, from_iso
 from tikhub_tui.core.store.text import writable
 
@@ -170,3 +174,14 @@ class JudgingLedger(StoreBase):
             (race_id,),
         ).fetchall()
         return [_judgement(row) for row in rows]
+
+    @guarded
+    def leaderboard(self, catalogue: Catalogue, wanted: StatsFilter | None = None) -> Leaderboard:
+        """The personal leaderboard of the races stored (see race_stats); a store that holds
+        no race tables yet has none."""
+        found = self._conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name IN ('race_answers', 'race_votes')"
+        ).fetchone()[0]
+        if found < 2:
+            return Standings(wanted).result()
+        return store_leaderboard(self._conn, catalogue, wanted)
