@@ -20,7 +20,7 @@ RIGHT = frozenset({0, 2, 3, 4, 5, 6, 7, 8})
 """Columns aligned right (numbers)."""
 NONE = "—"
 SWITCHES: Mapping[str, str] = {"blind": "--blind", "sighted": "--sighted", "all": "--all-votes"}
-"""How `race stats` is asked for each set of votes (the stats screen names its keys)."""
+"""How `race stats` is asked for each set of votes."""
 MIN_MODEL = 12
 
 
@@ -49,7 +49,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
-def notes(board: Leaderboard, switches: Mapping[str, str] = SWITCHES) -> list[str]:
+def notes(board: Leaderboard, hint: str | None = None) -> list[str]:
     """What the ratings come from, and how to see the votes left out."""
     kind = {"blind": "blind ", "sighted": "sighted ", "all": ""}[board.filter.votes]
     counted = _plural(board.votes, kind + "vote")
@@ -61,10 +61,8 @@ def notes(board: Leaderboard, switches: Mapping[str, str] = SWITCHES) -> list[st
     ]
     if board.other_votes:
         other = "sighted" if board.filter.votes == "blind" else "blind"
-        lines.append(
-            f"{_plural(board.other_votes, other + ' vote')} not counted: "
-            f"{switches[other]} rates those instead, {switches['all']} both together."
-        )
+        hint = hint or f"{SWITCHES[other]} rates those instead, {SWITCHES['all']} both together."
+        lines.append(f"{_plural(board.other_votes, other + ' vote')} not counted: {hint}")
     if any(row.priced_answers < row.answers for row in board.rows):
         lines.append(f"COST/ANS: median over answers with a price; {NONE} when none has one.")
     return lines
@@ -74,9 +72,7 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
-def table_lines(
-    board: Leaderboard, width: int | None = None, switches: Mapping[str, str] = SWITCHES
-) -> list[str]:
+def table_lines(board: Leaderboard, width: int | None = None) -> list[str]:
     """The table, aligned, then its notes; the model column is cut to fit `width` if given."""
     if not board.rows:
         return [f"No races{_range_words(board)}: race some models first (`tikhub-tui race`)."]
@@ -95,7 +91,7 @@ def table_lines(
             for col, cell in enumerate(row)
         ]
         lines.append("  ".join(parts).rstrip())
-    return [*lines, "", *notes(board, switches)]
+    return [*lines, "", *notes(board)]
 
 
 def _range_words(board: Leaderboard) -> str:

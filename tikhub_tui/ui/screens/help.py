@@ -61,6 +61,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         from tikhub_tui.ui.screens.chat import ChatScreen
+        from tikhub_tui.ui.screens.race_stats import StatsScreen
         from tikhub_tui.ui.widgets.sessions import SessionList
         from tikhub_tui.ui.widgets.transcript import Transcript
 
@@ -81,6 +82,8 @@ class HelpScreen(ModalScreen[None]):
             yield self._table(own, "sessions")  # not the cursor keys every list has
             yield Label("App", classes="title")
             yield self._table(self.app.BINDINGS, "app")
+            yield Label("Leaderboard (F4)", classes="title")
+            yield self._table(StatsScreen.BINDINGS, "leaderboard")
 
     def _table(self, bindings: Sequence[BindingType], name: str) -> DataTable[str]:
         table: DataTable[str] = DataTable(show_cursor=False, zebra_stripes=True, id=name)
