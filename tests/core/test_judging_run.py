@@ -109,12 +109,14 @@ def test_judgements_are_saved_with_the_race_and_adopted_as_a_vote(store: Store) 
 
 
 def test_votes_keep_their_blindness_and_unreadable_rows_are_left_out(store: Store) -> None:
-    store.add_vote(1, Vote.pick(1))
+    row = store.add_vote(1, Vote.pick(1))
     store.add_vote(1, Vote.tie(blind=False))
+    store.amend_vote(row, Vote.pick(1, 0))  # the ranking goes on after the first key
+    store.amend_vote(row, Vote.pick(1, 0))
     store.add_vote(2, Vote.bad())
     with sqlite3.connect(store.path) as conn:
         conn.execute("INSERT INTO race_votes VALUES (1, 1, 'pick:9,9'), (1, 0, 42)")
-    assert store.race_votes(1) == [Vote.pick(1), Vote.tie(blind=False)]
+    assert store.race_votes(1) == [Vote.pick(1, 0), Vote.tie(blind=False)]
     assert store.race_votes(2) == [Vote.bad()]
 
 

@@ -111,13 +111,20 @@ class JudgingLedger(StoreBase):
     """Votes and judgements of races: written and read from worker threads."""
 
     @guarded
-    def add_vote(self, race_id: int, vote: Vote) -> None:
-        """Store one vote on a race (its blindness in its own column)."""
+    def add_vote(self, race_id: int, vote: Vote) -> int:
+        """Store one vote on a race (its blindness in its own column); returns its row."""
         with self._write() as conn:
-            conn.execute(
+            cursor = conn.execute(
                 "INSERT INTO race_votes (race_id, blind, vote) VALUES (?, ?, ?)",
                 (race_id, int(vote.blind), vote.encode()),
             )
+        return int(cursor.lastrowid or 0)
+
+    @guarded
+    def amend_vote(self, row: int, vote: Vote) -> None:
+        """Replace a vote just cast (a pick ranked further), keeping its blindness."""
+        with self._write() as conn:
+            conn.execute("UPDATE race_votes SET vote = ? WHERE rowid = ?", (vote.encode(), row))
 
     @guarded
     def race_votes(self, race_id: int) -> list[Vote]:
