@@ -21,7 +21,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
 from tikhub_tui.core.judging.board import Leaderboard, StatsFilter, VoteSet
-from tikhub_tui.core.judging.stats_words import HEADER, RIGHT, cells, notes, table_lines
+from tikhub_tui.core.judging.stats_words import (
+    HEADER,
+    MIN_MODEL,
+    RIGHT,
+    cells,
+    notes,
+    table_lines,
+)
 from tikhub_tui.core.store.records import Clock, StoreError, utc_now
 from tikhub_tui.core.store.text import display_safe
 
@@ -42,6 +49,8 @@ SPANS: tuple[tuple[timedelta | None, str], ...] = (
     (timedelta(days=1), "the last 24 hours"),
 )
 HINT = "v changes the votes counted."
+COMPACT = 100
+"""Columns below which the table shows medians only (the p90s are in `race stats`)."""
 ModelSets = Sequence[tuple[str, frozenset[str]]]
 """Named model sets the `m` key cycles through (after "all models")."""
 
@@ -139,17 +148,31 @@ class StatsScreen(Screen[None]):
             notes_label.update(f"The races could not be read: {display_safe(event.error)}")
             return
         self.board = board = event.board
-        rows = [HEADER, *(cells(row, rank) for rank, row in enumerate(board.rows, 1))]
-        widths = [max(len(row[col]) for row in rows) for col in range(len(HEADER))]
-        table: DataTable[Text] = self.query_one(DataTable)
-        table.clear(columns=True)
-        table.add_columns(*(Text(_aligned(c, i, widths)) for i, c in enumerate(HEADER)))
-        for row in rows[1:]:
-            table.add_row(*(Text(_aligned(c, i, widths)) for i, c in enumerate(row)))
+        self._fill(board)
         races = f"{board.races:,} race" + ("" if board.races == 1 else "s")
         self.query_one("#stats-filter", Label).update(f"{self._filter_words()} · {races}")
         words = notes(board, HINT) if board.rows else table_lines(board)
         notes_label.update("\n".join(words))
+
+    def on_resize(self) -> None:
+        if self.board is not None:
+            self._fill(self.board)
+
+    def _fill(self, board: Leaderboard) -> None:
+        """The table; below COMPACT columns the speeds lose their p90 so the row fits."""
+        rows = [HEADER, *(cells(row, rank) for rank, row in enumerate(board.rows, 1))]
+        if self.size.width < COMPACT:
+            rows = [tuple(_median(cell, col) for col, cell in enumerate(row)) for row in rows]
+        widths = [max(len(row[col]) for row in rows) for col in range(len(HEADER))]
+        table: DataTable[Text] = self.query_one(DataTable)
+        spare = self.size.width - 4 - sum(w + 2 * table.cell_padding for w in widths)
+        if spare < 0:  # model names are cut to fit (the whole name is in `race stats`)
+            widths[1] = max(MIN_MODEL, widths[1] + spare)
+            rows = [(*row[:1], _cut(row[1], widths[1]), *row[2:]) for row in rows]
+        table.clear(columns=True)
+        table.add_columns(*(Text(_aligned(c, i, widths)) for i, c in enumerate(rows[0])))
+        for row in rows[1:]:
+            table.add_row(*(Text(_aligned(c, i, widths)) for i, c in enumerate(row)))
 
     def action_next_votes(self) -> None:
         self._votes = (self._votes + 1) % len(VOTES)
@@ -168,6 +191,20 @@ class StatsScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss()
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _median(cell: str, column: int) -> str:
+    """A speed column's median alone (`0.68 / 0.90 s` -> `0.68 s`, `TTFT p50/p90` -> `TTFT p50`)."""
+    if column not in (5, 6):
+        return cell
+    if cell.endswith("p50/p90"):
+        return cell.removesuffix("/p90")
+    median, _, rest = cell.partition(" / ")
+    return median + (" s" if rest.endswith(" s") else "")
 
 
 def _aligned(cell: str, column: int, widths: list[int]) -> str:
