@@ -105,19 +105,20 @@ def test_judgements_are_saved_with_the_race_and_adopted_as_a_vote(store: Store) 
     assert fused.text == "fused\ufffd" and fused.status == "stopped"
     store.adopt_judgement(first, Vote.pick(2, 0, blind=True))
     assert store.judgements(4)[0].adopted
-    assert store.race_votes(4) == [Vote.pick(2, 0, blind=True)]
+    assert store.race_votes(4, 1) == [Vote.pick(2, 0, blind=True)]
+    assert store.race_votes(4, 2) == []
 
 
 def test_votes_keep_their_blindness_and_unreadable_rows_are_left_out(store: Store) -> None:
-    row = store.add_vote(1, Vote.pick(1))
-    store.add_vote(1, Vote.tie(blind=False))
+    row = store.add_vote(1, 1, Vote.pick(1))
+    store.add_vote(1, 1, Vote.tie(blind=False))
     store.amend_vote(row, Vote.pick(1, 0))  # the ranking goes on after the first key
-    store.amend_vote(row, Vote.pick(1, 0))
-    store.add_vote(2, Vote.bad())
+    store.add_vote(1, 2, Vote.bad())
     with sqlite3.connect(store.path) as conn:
-        conn.execute("INSERT INTO race_votes VALUES (1, 1, 'pick:9,9'), (1, 0, 42)")
-    assert store.race_votes(1) == [Vote.pick(1, 0), Vote.tie(blind=False)]
-    assert store.race_votes(2) == [Vote.bad()]
+        conn.execute("INSERT INTO race_votes VALUES ('1.1', 1, 'pick:9,9'), ('1.1', 0, 42)")
+        assert conn.execute("SELECT DISTINCT race_id FROM race_votes").fetchall() == [("1.1",), ("1.2",)]
+    assert store.race_votes(1, 1) == [Vote.pick(1, 0), Vote.tie(blind=False)]
+    assert store.race_votes(1, 2) == [Vote.bad()]
 
 
 def test_a_hand_edited_judgement_reads_as_something_safe(store: Store) -> None:

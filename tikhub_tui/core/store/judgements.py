@@ -1,7 +1,7 @@
 """Judging in the store: the votes cast on a race and the judge's replies, kept with the race.
 
 Votes go into `race_votes` (the relation the leaderboard reads, see race_stats.CONTRACT), one
-row per vote with its blindness; a judge's reply goes into `race_judgements` with its figures
+row per vote on a round of a race, with its blindness; a judge's reply goes into `race_judgements` with its figures
 and which pane each "Answer N" was, so a verdict can be read back and adopted later. Neither
 touches the race's session: its messages are the race's own answers.
 """
@@ -47,6 +47,12 @@ class Judgement:
     """The user made its verdict their vote."""
     id: int | None = None
     created_at: datetime | None = None
+
+
+def vote_key(race_id: int, round_: int) -> str:
+    """How `race_votes` names a round of a race: `<race id>.<round>`, as `race_answers` does
+    (each round is one race on the leaderboard: its panes answered one prompt)."""
+    return f"{race_id}.{round_}"
 
 
 _COLUMNS = (
@@ -111,12 +117,13 @@ class JudgingLedger(StoreBase):
     """Votes and judgements of races: written and read from worker threads."""
 
     @guarded
-    def add_vote(self, race_id: int, vote: Vote) -> int:
-        """Store one vote on a race (its blindness in its own column); returns its row."""
+    def add_vote(self, race_id: int, round_: int, vote: Vote) -> int:
+        """Store one vote on a round of a race (its blindness in its own column); returns its
+        row."""
         with self._write() as conn:
             cursor = conn.execute(
                 "INSERT INTO race_votes (race_id, blind, vote) VALUES (?, ?, ?)",
-                (race_id, int(vote.blind), vote.encode()),
+                (vote_key(race_id, round_), int(vote.blind), vote.encode()),
             )
         return int(cursor.lastrowid or 0)
 
@@ -127,10 +134,12 @@ class JudgingLedger(StoreBase):
             conn.execute("UPDATE race_votes SET vote = ? WHERE rowid = ?", (vote.encode(), row))
 
     @guarded
-    def race_votes(self, race_id: int) -> list[Vote]:
-        """The votes on a race, oldest first (rows that are not a vote are left out)."""
+    def race_votes(self, race_id: int, round_: int) -> list[Vote]:
+        """The votes on a round of a race, oldest first (rows that are not a vote are left
+        out)."""
         rows = self._conn.execute(
-            "SELECT blind, vote FROM race_votes WHERE race_id = ? ORDER BY rowid", (race_id,)
+            "SELECT blind, vote FROM race_votes WHERE race_id = ? ORDER BY rowid",
+            (vote_key(race_id, round_),),
         ).fetchall()
         votes = (Vote.decode(text, blind=bool(blind)) for blind, text in rows)
         return [vote for vote in votes if vote is not None]
@@ -163,14 +172,14 @@ class JudgingLedger(StoreBase):
         """Make a judgement's verdict the user's vote on its race (one transaction)."""
         with self._write() as conn:
             row = conn.execute(
-                "SELECT race_id FROM race_judgements WHERE id = ?", (judgement_id,)
+                "SELECT race_id, round FROM race_judgements WHERE id = ?", (judgement_id,)
             ).fetchone()
             if row is None:
                 return
             conn.execute("UPDATE race_judgements SET adopted = 1 WHERE id = ?", (judgement_id,))
             conn.execute(
                 "INSERT INTO race_votes (race_id, blind, vote) VALUES (?, ?, ?)",
-                (row[0], int(vote.blind), vote.encode()),
+                (vote_key(row[0], row[1]), int(vote.blind), vote.encode()),
             )
 
     @guarded

@@ -139,7 +139,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # judge's replies, each with the panes its "Answer 1, 2…" were (judgements.py)
     (
         """CREATE TABLE IF NOT EXISTS race_votes (
-            race_id INTEGER NOT NULL,
+            race_id TEXT NOT NULL,
             blind   INTEGER NOT NULL,
             vote    TEXT NOT NULL
         )""",
