@@ -1,9 +1,10 @@
 """Judging in the store: the votes cast on a race and the judge's replies, kept with the race.
 
 Votes go into `race_votes` (the relation the leaderboard reads, see race_stats.CONTRACT), one
-row per vote on a round of a race, with its blindness; a judge's reply goes into `race_judgements` with its figures
-and which pane each "Answer N" was, so a verdict can be read back and adopted later. Neither
-touches the race's session: its messages are the race's own answers.
+row per vote on a round of a race, with its blindness; a judge's reply goes into
+`race_judgements` with its figures and which pane each "Answer N" was, so a verdict can be read
+back and adopted later. Neither touches the race's session: its messages are the race's own
+answers.
 """
 
 from __future__ import annotations

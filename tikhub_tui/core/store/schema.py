@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from tikhub_tui.core.store.judging_tables import JUDGING_TABLES
 from tikhub_tui.core.store.records import StoreError
 
 BUSY_TIMEOUT_MS = 5000
@@ -135,41 +136,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE sessions ADD COLUMN origin TEXT",
         "CREATE INDEX sessions_origin ON sessions(origin)",
     ),
-    # 6: judging races: the votes cast on a race (the relation the leaderboard reads) and the
-    # judge's replies, each with the panes its "Answer 1, 2…" were (judgements.py)
-    (
-        """CREATE TABLE IF NOT EXISTS race_votes (
-            race_id TEXT NOT NULL,
-            blind   INTEGER NOT NULL,
-            vote    TEXT NOT NULL
-        )""",
-        "CREATE INDEX IF NOT EXISTS race_votes_race ON race_votes(race_id)",
-        """CREATE TABLE race_judgements (
-            id                 INTEGER PRIMARY KEY,
-            race_id            INTEGER NOT NULL,
-            round              INTEGER NOT NULL DEFAULT 1,
-            created_at         TEXT NOT NULL,
-            mode               TEXT NOT NULL,
-            model              TEXT NOT NULL,
-            provider           TEXT NOT NULL,
-            answer_order       TEXT NOT NULL,
-            text               TEXT NOT NULL DEFAULT '',
-            reasoning          TEXT NOT NULL DEFAULT '',
-            status             TEXT NOT NULL,
-            finish_reason      TEXT NOT NULL DEFAULT '',
-            error              TEXT NOT NULL DEFAULT '',
-            input_tokens       INTEGER,
-            output_tokens      INTEGER,
-            reasoning_tokens   INTEGER,
-            cache_read_tokens  INTEGER,
-            cache_write_tokens INTEGER,
-            usage_estimated    INTEGER NOT NULL DEFAULT 0,
-            ttft               REAL,
-            duration           REAL,
-            adopted            INTEGER NOT NULL DEFAULT 0
-        )""",
-        "CREATE INDEX race_judgements_race ON race_judgements(race_id)",
-    ),
+    # 6: judging races (judging_tables.py)
+    JUDGING_TABLES,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
