@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
@@ -26,6 +26,7 @@ from tikhub_tui.ui.format import meta_line
 from tikhub_tui.ui.screens.judging.blind import BlindSink
 from tikhub_tui.ui.streaming import StreamController, StreamEnded, StreamStarted
 from tikhub_tui.ui.widgets.answer import AnswerView
+from tikhub_tui.ui.widgets.transcript import Transcript
 
 if TYPE_CHECKING:
     from tikhub_tui.core.client import ChatClient
@@ -111,6 +112,11 @@ class JudgeDialog(ModalScreen[JudgeChoice | None]):
         self.dismiss(None)
 
 
+class JudgeThread(Transcript, can_focus=False, inherit_bindings=False):
+    """The judge's reply: a transcript of one answer (it renders what is in view, follows the
+    newest text), its keys left to the judge screen."""
+
+
 class JudgeScreen(ModalScreen[None]):
     """The judge's reply streaming in its own pane; Esc stops it (or closes once it ended),
     Enter adopts a score's verdict as the vote (`adopt` decides what that means)."""
@@ -124,7 +130,7 @@ class JudgeScreen(ModalScreen[None]):
     JudgeScreen > Vertical { width: 96%; height: 90%; background: $surface;
         border: round $accent; border-title-color: $text; padding: 0 1; }
     JudgeScreen #judge-legend { color: $text-muted; height: auto; }
-    JudgeScreen VerticalScroll { height: 1fr; }
+    JudgeScreen JudgeThread { height: 1fr; }
     JudgeScreen AnswerView > #meta { color: $text-muted; }
     """
 
@@ -156,11 +162,13 @@ class JudgeScreen(ModalScreen[None]):
             mode = self.run.mode
             box.border_title = f"Judge · {mode}: {MODES[mode]} · {self.run.exchange.model}"
             yield Label(display_safe(self.legend), id="judge-legend", markup=False)
-            with VerticalScroll():
-                yield self.answer
+            yield JudgeThread()
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
+        thread = self.query_one(JudgeThread)
+        await thread.mount(self.answer)
+        thread.follow()
         self.answer.set_state("streaming")
         self.answer.set_meta(f"{self.run.exchange.model} · waiting for the first token…")
         try:
