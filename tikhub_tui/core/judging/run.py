@@ -10,6 +10,7 @@ race's own answers).
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
@@ -59,6 +60,7 @@ class JudgeRun:
         self.round = round_
         self.judgement_id: int | None = None
         self._clock = clock
+        self._saving = threading.Lock()
         [message] = self.brief.conversation.messages
         self.exchange = Exchange(
             Prompt(message.text),
@@ -124,9 +126,9 @@ class JudgeRun:
         )
 
     def save(self, store: Store) -> int | None:
-        """Save the judgement with its race (blocking; a race that was never saved keeps
-        nothing); raises StoreError."""
-        if self.race_id is None:
-            return None
-        self.judgement_id = store.save_judgement(self.race_id, self.judgement())
+        """Save the judgement with its race, once (blocking, any thread; a race that was never
+        saved keeps nothing); raises StoreError."""
+        with self._saving:
+            if self.race_id is not None and self.judgement_id is None:
+                self.judgement_id = store.save_judgement(self.race_id, self.judgement())
         return self.judgement_id

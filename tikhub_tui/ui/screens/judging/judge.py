@@ -119,11 +119,11 @@ class JudgeThread(Transcript, can_focus=False, inherit_bindings=False):
 
 class JudgeScreen(ModalScreen[None]):
     """The judge's reply streaming in its own pane; Esc stops it (or closes once it ended),
-    Enter adopts a score's verdict as the vote (`adopt` decides what that means)."""
+    a (or Enter) adopts a score's verdict as the vote (`adopt` decides what that means)."""
 
     BINDINGS = [
         Binding("escape", "close", "Stop / close", id="judge-close"),
-        Binding("enter", "adopt", "Adopt the verdict", id="judge-adopt"),
+        Binding("a,enter", "adopt", "Adopt the verdict", id="judge-adopt", priority=True),
     ]
     DEFAULT_CSS = """
     JudgeScreen { align: center middle; }
@@ -193,7 +193,7 @@ class JudgeScreen(ModalScreen[None]):
         self.answer.set_meta(meta_line(self.run.exchange, time.monotonic(), timings=self._timings))
         self._on_end(self.run)
         if self.run.verdict() is not None and self._adopt is not None:
-            self.notify("Enter adopts the judge's verdict as your vote.", timeout=6)
+            self.notify("a (or Enter) adopts the judge's verdict as your vote.", timeout=6)
 
     def action_close(self) -> None:
         if not self.ended:
