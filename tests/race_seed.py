@@ -40,7 +40,8 @@ def seed(races: list[SeedRace]) -> None:
     """Write `races` into the default store (ids 1, 2, … in order)."""
     with Store.open() as store:
         path = store.path
-    with sqlite3.connect(path) as conn:
+    conn = sqlite3.connect(path)
+    with conn:
         if conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'race_answers'").fetchone()[0] == 0:
             conn.executescript(CONTRACT.split("CREATE TABLE race_votes")[0])
         for number, race in enumerate(races, 1):
@@ -53,3 +54,4 @@ def seed(races: list[SeedRace]) -> None:
                 )
             for vote in race.votes:
                 conn.execute("INSERT INTO race_votes VALUES (?, ?, ?)", (number, int(vote.blind), vote.encode()))
+    conn.close()  # the last connection checkpoints the log into the file

@@ -32,7 +32,7 @@ def races() -> list[SeedRace]:
     """Twelve races over two months: claude usually wins blind, gpt when the names are shown."""
     made = []
     for n in range(12):
-        seats = (
+        seats: tuple[Seat, ...] = (
             Seat(GPT, "openai", 0.4 + n / 20, 3.0 + n / 10, 900 + n, 500 + 20 * n),
             Seat(CLAUDE, "anthropic", 0.9 + n / 30, 4.0, 1000, 600),
             Seat(GEMINI, "gemini", 0.3, 2.0, 800, 700, "error" if n % 5 == 0 else "complete"),

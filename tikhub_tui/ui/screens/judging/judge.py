@@ -24,7 +24,7 @@ from tikhub_tui.core.judging.judge import MODES, JudgeMode
 from tikhub_tui.core.store.text import display_safe
 from tikhub_tui.ui.format import meta_line
 from tikhub_tui.ui.screens.judging.blind import BlindSink
-from tikhub_tui.ui.streaming import StreamController, StreamEnded, StreamStarted
+from tikhub_tui.ui.streaming import StreamController
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.transcript import Transcript
 
@@ -177,10 +177,10 @@ class JudgeScreen(ModalScreen[None]):
             self.answer.show_error(str(error), "check the base URL in Settings (F2)")
             self.ended = True
 
-    def on_stream_started(self, event: StreamStarted) -> None:
+    def on_stream_controller_started(self, event: StreamController.Started) -> None:
         self.answer.set_meta(f"{self.run.exchange.model} · streaming…")
 
-    async def on_stream_ended(self, event: StreamEnded) -> None:
+    async def on_stream_controller_ended(self, event: StreamController.Ended) -> None:
         await self.controller.finished(event.live)
         if self._sink is not None:
             await self._sink.flush()
