@@ -1,4 +1,4 @@
-"""The leaderboard screen over a seeded store: reached by F4 and the palette, the same numbers as
+"""The leaderboard screen over a seeded store: reached by F9 and the palette, the same numbers as
 `race stats`, filters from the keyboard, a store that fails, and its look at 120x40."""
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def board_rows(screen: StatsScreen) -> list[list[str]]:
 
 async def open_board(pilot: Pilot[None]) -> StatsScreen:
     await ready(pilot)
-    await pilot.press("f4")
+    await pilot.press("f9")
     screen = pilot.app.screen
     assert isinstance(screen, StatsScreen)
     await wait_until(pilot, lambda: screen.board is not None, "the leaderboard")
@@ -62,7 +62,7 @@ async def open_board(pilot: Pilot[None]) -> StatsScreen:
 
 
 @pytest.mark.anyio
-async def test_f4_shows_the_leaderboard_of_the_store() -> None:
+async def test_f9_shows_the_leaderboard_of_the_store() -> None:
     seed(races())
     with Store.open() as store:
         expected = store.leaderboard(built_in())
@@ -95,7 +95,7 @@ async def test_keys_choose_the_votes_and_the_time_range() -> None:
         assert screen.board is not None and screen.board.races == 6
         assert "the last 30 days · blind votes · all models" in str(screen.query_one("#stats-filter", Label).render())
         await pilot.press("m")  # no sets saved: says so
-        await pilot.press("f4")  # F4 again closes it
+        await pilot.press("f9")  # F9 again closes it
         assert not isinstance(app.screen, StatsScreen)
 
 

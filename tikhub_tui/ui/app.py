@@ -74,7 +74,7 @@ class TikhubApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("f1,question_mark", "help", "Help", id="help"),
         Binding("f2", "settings", "Settings", id="settings"),
-        Binding("f4", "race_stats", "Leaderboard", id="race-stats", show=False),
+        Binding("f9", "race_stats", "Leaderboard", id="race-stats", show=False),
     ]
 
     def __init__(
@@ -294,7 +294,7 @@ class TikhubApp(App[None]):
             what = "Command palette: every action, models, themes"
             palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette", what)
             own = KeyTable("App", "app", [*self.BINDINGS, palette])
-            board = KeyTable("Leaderboard (F4)", "leaderboard", StatsScreen.BINDINGS)
+            board = KeyTable("Leaderboard (F9)", "leaderboard", StatsScreen.BINDINGS)
             self.push_screen(HelpScreen([*ChatScreen.key_tables(), own, board]))
 
     def _previewing_theme(self) -> bool:
@@ -310,7 +310,7 @@ class TikhubApp(App[None]):
             self.push_screen(SettingsScreen())
 
     def action_race_stats(self) -> None:
-        """The leaderboard of the user's races (again F4, or Esc, closes it)."""
+        """The leaderboard of the user's races (again F9, or Esc, closes it)."""
         from tikhub_tui.ui.screens.race_stats import StatsScreen
 
         if isinstance(self.screen, StatsScreen):
@@ -325,7 +325,7 @@ class TikhubApp(App[None]):
         )
         yield SystemCommand("Help", "Every key binding (F1)", self.action_help)
         yield SystemCommand(
-            "Leaderboard", "Your races: ratings from your votes, speed and cost (F4)",
+            "Leaderboard", "Your races: ratings from your votes, speed and cost (F9)",
             self.action_race_stats,
         )  # fmt: skip
         for provider, names in self.models().items():
