@@ -25,6 +25,7 @@ from tikhub_tui.core.store.base import (
 )
 from tikhub_tui.core.store.base import default_path as default_path
 from tikhub_tui.core.store.ledger import Ledger
+from tikhub_tui.core.store.races import RaceLedger
 from tikhub_tui.core.store.records import (
     STATUSES,
     AmbiguousSession,
@@ -58,7 +59,7 @@ _SEARCH = """
 """
 
 
-class Store(Ledger):
+class Store(RaceLedger, Ledger):
     """The session database, used from one thread; open it with `Store.open()`."""
 
     # sessions ---------------------------------------------------------------------------------

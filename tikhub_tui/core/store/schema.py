@@ -82,6 +82,45 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE messages ADD COLUMN max_tokens INTEGER",
         "ALTER TABLE messages ADD COLUMN max_tokens_source TEXT NOT NULL DEFAULT ''",
     ),
+    # 4: races: which answers answer one prompt side by side, each pane's settings, the
+    # winner, and the timings the message rows do not hold
+    (
+        """CREATE TABLE races (
+            id         INTEGER PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            rule       TEXT NOT NULL DEFAULT 'threads' CHECK (rule IN ('threads', 'winner')),
+            winner     INTEGER
+        )""",
+        "CREATE INDEX races_session ON races(session_id)",
+        """CREATE TABLE race_panes (
+            race_id         INTEGER NOT NULL REFERENCES races(id) ON DELETE CASCADE,
+            pane            INTEGER NOT NULL,
+            label           TEXT NOT NULL,
+            model           TEXT NOT NULL,
+            provider        TEXT NOT NULL,
+            system          TEXT,
+            reasoning       TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (race_id, pane)
+        )""",
+        """CREATE TABLE race_answers (
+            race_id        INTEGER NOT NULL,
+            pane           INTEGER NOT NULL,
+            round          INTEGER NOT NULL,
+            prompt_id      INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+            answer_id      INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+            first_byte     REAL,
+            to_reasoning   REAL,
+            to_answer      REAL,
+            answer_rate    REAL,
+            reasoning_rate REAL,
+            elapsed        REAL,
+            ending         TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (race_id, pane, round),
+            FOREIGN KEY (race_id, pane) REFERENCES race_panes(race_id, pane) ON DELETE CASCADE
+        )""",
+        "CREATE INDEX race_answers_answer ON race_answers(answer_id)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
