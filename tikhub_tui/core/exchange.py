@@ -118,6 +118,12 @@ class Exchange:
         return self._store is not None and not self.problem
 
     @property
+    def sent(self) -> bool:
+        """The request has gone out (False while it waits for its thread, or never opened)."""
+        stream = self._stream
+        return stream is not None and stream.attempts > 0
+
+    @property
     def text(self) -> str:
         """The answer so far."""
         if len(self._text) > 1:

@@ -223,7 +223,7 @@ def parse(req: RawRequest) -> Parsed | Reply:
     return Parsed(model, prompt, tokens, limit, {"instructions": instructions}, system=system)
 
 
-_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh")
+_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
 
 
 def _reasoning(value: Any) -> Reply | None:

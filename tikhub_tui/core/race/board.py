@@ -118,7 +118,7 @@ def numbers(label: str, exchange: Exchange, now: float, *, queued: bool = False)
         cache_read_tokens=usage.cache_read_tokens,
         cache_write_tokens=usage.cache_write_tokens,
     )
-    dollars = cost(spent, exchange.info) if output.value or tally.ended is not None else None
+    dollars = cost(spent, exchange.info) if output.value else None
     return PaneNumbers(
         label=label,
         model=exchange.model,

@@ -61,6 +61,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         from tikhub_tui.ui.screens.chat import ChatScreen
+        from tikhub_tui.ui.screens.race import RaceScreen
         from tikhub_tui.ui.widgets.sessions import SessionList
         from tikhub_tui.ui.widgets.transcript import Transcript
 
@@ -76,6 +77,8 @@ class HelpScreen(ModalScreen[None]):
             yield self._fixed_table()
             yield Label("Messages (Ctrl+Up from the prompt, then Up and Down)", classes="title")
             yield self._table(Transcript.BINDINGS, "messages")
+            yield Label("Race (F3)", classes="title")
+            yield self._table(RaceScreen.BINDINGS, "race")
             yield Label("Session list (Ctrl+O)", classes="title")
             own = [b for b in SessionList.BINDINGS if isinstance(b, Binding) and b.id]
             yield self._table(own, "sessions")  # not the cursor keys every list has
