@@ -45,10 +45,8 @@ def figure_chips(figures: PaneNumbers, *, timings: bool = True, notice: str = ""
     notice; the seconds to the first byte, thinking and answer token; tokens per second of the
     answer and of the thinking; tokens out (`~` estimates) and thinking tokens. `timings=False`
     leaves out what the clock decides (for snapshots)."""
-    status = f"{GLYPHS[figures.status]} {figures.status}"
-    if figures.ending not in (None, "done", "stopped", "error"):
-        status += f" ({figures.ending_words})"
-    chips = [status]
+    words = figures.ending_words if figures.ending not in (None, "done") else figures.status
+    chips = [f"{GLYPHS[figures.status]} {words}"]
     if timings and figures.status != "queued":
         chips.append(f"{figures.elapsed:.1f} s")
     if figures.cost is not None:
@@ -62,7 +60,8 @@ def figure_chips(figures: PaneNumbers, *, timings: bool = True, notice: str = ""
         chips.append(f"{rate(figures.answer_rate)} tok/s")
         if figures.reasoning_rate is not None:
             chips.append(f"thinking {rate(figures.reasoning_rate)} tok/s")
-    chips.append(f"{figures.output} out")
+    if figures.output.value or figures.ending is None:
+        chips.append(f"{figures.output} out")
     if figures.reasoning.value:
         chips.append(f"{figures.reasoning} thinking")
     return chips
@@ -82,34 +81,38 @@ def pack(chips: list[str], width: int) -> str:
 
 class PaneTranscript(Transcript, can_focus=False, inherit_bindings=False):
     """A pane's thread: scrolled by the race screen's keys (the prompt keeps the focus) or the
-    mouse; it says when it was scrolled so the others can follow in scroll-together mode."""
+    mouse. It says when the user scrolled it (never when it moved by itself: following new
+    text, keeping the reading position), so the others can follow in scroll-together mode."""
 
     @dataclass
     class Scrolled(Message):
-        """The thread was scrolled to `share` of the way down (0 top, 1 bottom)."""
+        """The user scrolled the thread to `share` of the way down (0 top, 1 bottom)."""
 
         transcript: PaneTranscript
         share: float
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)
-        self.following_others = False
-        """The next scroll is this thread following another (not the user): say nothing."""
+    def _report(self) -> None:
+        if self.max_scroll_y:
+            self.post_message(self.Scrolled(self, self.scroll_y / self.max_scroll_y))
 
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
-        if self.following_others:
-            self.following_others = False
-            return
-        if old != new and self.max_scroll_y:
-            self.post_message(self.Scrolled(self, new / self.max_scroll_y))
+    def on_mouse_scroll_down(self) -> None:
+        self.call_after_refresh(self._report)
+
+    def on_mouse_scroll_up(self) -> None:
+        self.call_after_refresh(self._report)
+
+    def page(self, down: bool) -> None:
+        """A page up or down, as the user asked."""
+        if down:
+            self.scroll_page_down(animate=False, on_complete=self._report)
+        else:
+            self.scroll_page_up(animate=False, on_complete=self._report)
 
     def scroll_to_share(self, share: float) -> None:
         """Follow another thread: the same share of the way down (by position in the answer,
-        whatever its length), without saying so."""
+        whatever its length)."""
         target = round(share * self.max_scroll_y)
         if target != round(self.scroll_y):
-            self.following_others = True
             self.scroll_to(y=target, animate=False, immediate=True)
 
 

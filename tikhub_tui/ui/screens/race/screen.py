@@ -191,13 +191,13 @@ class RaceScreen(Screen[None]):
             rule = "Race · pick 2 to 6 models (Ctrl+L)"
         elif race is None or race.round == 0:
             rule = (
-                f"Race of {count} models · one prompt goes to all at once · "
-                "Ctrl+O sets the selected pane's reasoning and system prompt"
+                f"Race of {count} models · one prompt to all at once · Ctrl+O: a pane's own "
+                "settings"
             )
         else:
             rule = (
-                f"Round {race.round} · follow-ups: every model again, each in its own thread "
-                "(it sees only its own answers) · Ctrl+B: go on with one alone"
+                f"Round {race.round} · a follow-up goes to every model, each in its own thread · "
+                "Ctrl+B: one alone"
             )
         extras = [word for word, on in (("zoomed", self.zoomed), ("scrolling together",
                   self.together)) if on]  # fmt: skip
@@ -211,7 +211,7 @@ class RaceScreen(Screen[None]):
         if self.streaming:
             parts.append(f"{len(self.streams.live)} streaming · Esc stops all · Ctrl+T stops one")
         elif self.race is not None and self.race.session_id:
-            parts.append(f"saved as session {self.race.session_id}")
+            parts.append("saved in the sessions")
         problem = app.store.problem or (self.race.problem if self.race else "")
         if problem:
             parts.append("NOT SAVING: " + shown(problem, lines=False))
@@ -373,11 +373,11 @@ class RaceScreen(Screen[None]):
 
     def action_page_up(self) -> None:
         if thread := self._current_thread():
-            thread.scroll_page_up()
+            thread.page(down=False)
 
     def action_page_down(self) -> None:
         if thread := self._current_thread():
-            thread.scroll_page_down()
+            thread.page(down=True)
 
     def action_follow(self) -> None:
         for pane in self.streams.panes:
