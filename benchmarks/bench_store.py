@@ -32,6 +32,8 @@ _TOPIC_WORDS = """sqlite kubernetes rust asyncio terraform postgres react docker
 numpy regex unicode websocket oauth redis graphql tokio django fastapi textual markdown"""
 COMMON = _COMMON_WORDS.split()
 TOPICS = _TOPIC_WORDS.split()
+CJK = ["今天天气很好", "数据库的索引", "东京は暑いです", "검색", "엔진", "🎉", "✅"]
+"""Phrases without spaces (and emoji) that substring search finds a part of."""
 
 
 def _vocabulary(rng: random.Random, size: int = 3000) -> list[str]:
@@ -65,7 +67,9 @@ def _text(rng: random.Random, words: list[str], chars: int) -> str:
     length = 0
     while length < chars:
         pick = rng.random()
-        word = rng.choice(COMMON if pick < 0.55 else TOPICS if pick < 0.6 else words)
+        word = rng.choice(
+            COMMON if pick < 0.55 else TOPICS if pick < 0.6 else CJK if pick < 0.605 else words
+        )
         if rng.random() < 0.02:
             word += ".\n\n" if rng.random() < 0.5 else ".\n```python\nprint('x')\n```\n"
         out.append(word)
@@ -144,6 +148,11 @@ def measure(path: Path, long_id: str) -> list[tuple[str, float]]:
         "zzzzzz",
         "a",  # first keystrokes of a live search
         "th",
+        "天气",  # two characters of text without spaces: read in the text itself
+        "数据库",  # three or more: the trigram index
+        "🎉",
+        "sqlite 索引",  # a word and a substring
+        "雪崩",  # a rare short substring: the whole text is read
     ]
     timings = []
     for query in queries:

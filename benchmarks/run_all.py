@@ -16,6 +16,9 @@ BENCHMARKS = [
     "bench_markdown.py",
     "bench_store.py",
     "bench_sessions.py",
+    "bench_hostile.py",
+    "bench_race_stats.py",
+    "bench_attach.py",
 ]
 
 

@@ -9,21 +9,37 @@ first test and fails the test after which they changed.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
 import platformdirs
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.memory_keyring import MemoryKeyring
 from tikhub_tui.core.secrets import use_session_key
+from tikhub_tui.core.secrets.redact import forget_all
 
 FAKE_KEY = "sk-test-FAKE-0000-not-a-real-key-1234"
 """A key that is obviously fake; tests check that it never leaks into output."""
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Property tests: a fixed budget and no randomness between runs (each test's examples derive
+# from its name), no example database in the work tree, no clock limit on slow machines.
+settings.register_profile(
+    "tikhub",
+    derandomize=True,
+    max_examples=100,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile("tikhub")
 
 # -- the session layer: taken before any test runs, never monkeypatched -------------------------
 
@@ -87,6 +103,43 @@ def real_dirs_untouched(request: pytest.FixtureRequest) -> Iterator[None]:
         )
 
 
+class ServerProblems(logging.Handler):
+    """Collects what the gateway logs at WARNING or above: an exception escaped a request.
+
+    A client closing early is logged at INFO and is not a problem; anything else a test set
+    off in the gateway fails that test instead of printing among the dots.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        detail = "".join(traceback.format_exception(*record.exc_info)) if record.exc_info else ""
+        self.found.append(f"{record.getMessage()}\n{detail}".rstrip())
+
+    def take(self) -> list[str]:
+        found, self.found = self.found, []
+        return found
+
+
+GATEWAY_PROBLEMS = ServerProblems()
+logging.getLogger("tikhub_tui.gateway").addHandler(GATEWAY_PROBLEMS)
+
+
+@pytest.fixture(autouse=True)
+def gateway_served_without_errors(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail the test during which an exception escaped a request to any embedded gateway."""
+    earlier = GATEWAY_PROBLEMS.take()  # a late thread of the test before: reported here too
+    yield
+    problems = earlier + GATEWAY_PROBLEMS.take()
+    if problems:
+        pytest.fail(
+            f"{request.node.nodeid}: the gateway failed while serving it:\n" + "\n".join(problems),
+            pytrace=False,
+        )
+
+
 # -- the test layer -----------------------------------------------------------------------------
 
 
@@ -116,6 +169,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     # both are process-wide: a test that saves a key must not hand it to the next test
     MemoryKeyring.clear()
     use_session_key(None)
+    forget_all()  # the keys an earlier test's client remembered for redaction
     yield tmp_path
     MemoryKeyring.clear()
     use_session_key(None)

@@ -1,17 +1,23 @@
 """A loopback HTTP server that plays scripted replies, for the client's failure paths.
 
 Each request takes the next `Reply` from the queue (the last one repeats) and records what was
-asked, so tests can check retries, headers and bodies over a real socket.
+asked, so tests can check retries, headers and bodies over a real socket. An exception in the
+handler (other than the client going away) fails the test when the server's block ends,
+instead of being printed among the dots.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tikhub_tui.gateway.server import client_went_away
 
 
 @dataclass
@@ -79,8 +85,17 @@ class ScriptedServer:
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self.errors: list[str] = []
+        """Tracebacks of handler exceptions; `__exit__` fails the test with them."""
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                if not client_went_away(sys.exc_info()[1]):
+                    outer.errors.append(traceback.format_exc())
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
@@ -97,6 +112,10 @@ class ScriptedServer:
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+        if self.errors:
+            raise AssertionError(
+                "the scripted server failed while serving this test:\n" + "\n".join(self.errors)
+            )
 
 
 def json_reply(status: int, body: Any, **headers: str) -> Reply:

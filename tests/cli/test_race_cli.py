@@ -39,7 +39,7 @@ def as_json(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
 
 FIELDS = {"model", "provider", "text", "reasoning", "ttft_s", "first_byte_s", "tokens_per_s",
           "elapsed_s", "input_tokens", "output_tokens", "reasoning_tokens", "finish_reason",
-          "status", "error"}
+          "status", "error", "cost_usd"}
 
 
 def test_json_has_one_result_per_model_in_the_documented_shape(gateway_url: str) -> None:
@@ -65,9 +65,19 @@ def test_json_has_one_result_per_model_in_the_documented_shape(gateway_url: str)
     assert data["results"][0]["finish_reason"] == "completed"
     assert data["results"][1]["finish_reason"] == "end_turn"
     assert data["results"][2]["finish_reason"] == "STOP"
+    assert all(item["cost_usd"] > 0 for item in data["results"])  # all three are priced
     saved = Store.open()
     assert saved.races(data["session_id"])  # saved as a session, as it streamed
     saved.close()
+    # exported as Markdown: each pane's answer under its label, then the metrics table
+    export = subprocess.run(
+        [sys.executable, "-m", "tikhub_tui", "sessions", "export", data["session_id"],
+         "--format", "md"], capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert export.returncode == 0, export.stderr
+    assert "### A · gpt-5 (openai) · own system prompt" in export.stdout
+    assert "| pane | model | provider | ended | first byte |" in export.stdout
+    assert "| C | gemini-2.5-flash | gemini | done |" in export.stdout
 
 
 def test_terminal_output_has_every_answer_under_its_label_then_the_table(
@@ -147,6 +157,8 @@ def test_sets_are_saved_and_raced_and_the_last_set_is_remembered(gateway_url: st
     again = as_json(race("--base-url", gateway_url, "--no-save", "--json", "--set", "pair",
                          "echo: two"))
     assert [r["model"] for r in again["results"]] == ["gpt-5", "claude-x"]
+    assert again["results"][0]["cost_usd"] > 0
+    assert again["results"][1]["cost_usd"] is None  # a model without a price: unknown
     last = race("--base-url", gateway_url, "--no-save", "--json", "echo: three")
     assert last.returncode == 0 and "racing the last set" in last.stderr
     assert [r["text"] for r in as_json(last)["results"]] == ["three", "three"]

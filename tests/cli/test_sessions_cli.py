@@ -73,7 +73,7 @@ def test_list_human_and_json(seeded: Store) -> None:
     assert lines[0].split() == ["ID", "UPDATED", "MSGS", "MODEL", "TITLE"]
     assert [line.split()[0] for line in lines[1:]] == list(reversed(IDS))
     assert lines[1].index("just now") == lines[0].index("UPDATED")  # aligned columns
-    assert "\x1b" not in human.stdout and "Evil [2J title" in human.stdout
+    assert "\x1b" not in human.stdout and "Evil ␛[2J title" in human.stdout
     assert "gpt-4o" in lines[3] and "How do Python generators work?" in lines[3]
 
     data = json.loads(cli("list", "--json").stdout)
@@ -129,6 +129,22 @@ def test_search_human_and_json(seeded: Store) -> None:
     assert "Bonjour" in cli("search", "ca").stdout  # accents folded
 
 
+def test_search_finds_titles_and_text_without_spaces(seeded: Store) -> None:
+    with Store.open() as store:
+        chinese = store.create_session()
+        store.add_message(chinese, "user", "今天天气很好，我们去公园吧 🎉")
+        store.rename_session(chinese, "Weather **notes**")
+    found = cli("search", "天气")
+    assert found.returncode == 0
+    assert found.stdout.splitlines()[1] == "    you: 今天天气很好，我们去公园吧 🎉"
+    assert "🎉" in cli("search", "🎉").stdout
+    data = json.loads(cli("search", "--json", "weather").stdout)
+    assert [(hit["session_id"], hit["role"], hit["message_id"]) for hit in data] == [
+        (chinese, "title", None)
+    ]
+    assert {"text": "Weather", "match": True} in data[0]["spans"]
+
+
 def test_export_import_round_trip(seeded: Store, tmp_path: Path) -> None:
     exported = cli("export", "abc", "--format", "json")
     assert exported.returncode == 0
@@ -142,19 +158,69 @@ def test_export_import_round_trip(seeded: Store, tmp_path: Path) -> None:
     target.parent.mkdir()
     written = cli("export", "abc0000001", "--format", "json", "-o", str(target))
     assert written.returncode == 0 and written.stdout == "" and str(target) in written.stderr
-    from_file = cli("import", str(target))
-    from_stdin = cli("import", "-", stdin=target.read_text())
+    refused = cli("import", str(target))  # it came from this store: it is here already
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert "already in the store as abc0000001" in refused.stderr
+    assert f"tikhub-tui sessions import --copy {target}" in refused.stderr
+    from_file = cli("import", "--copy", str(target))
+    from_stdin = cli("import", "--copy", "-", stdin=target.read_text())
     for result in (from_file, from_stdin):
         assert result.returncode == 0
         new_id = result.stdout.strip()
         again = json.loads(cli("export", new_id, "--format", "json").stdout)
-        assert again["id"] == new_id
-        expected = {k: v for k, v in data.items() if k not in ("id", "updated_at")}
-        assert {k: v for k, v in again.items() if k not in ("id", "updated_at")} == expected
+        assert again["id"] == new_id and again["origin"] == "abc0000001"
+        assert again["updated_at"] == data["updated_at"]  # an import keeps its own times
+        assert [m["text"] for m in again["messages"]] == [m["text"] for m in data["messages"]]
+        assert [m["created_at"] for m in again["messages"]] == [
+            m["created_at"] for m in data["messages"]
+        ]
 
     markdown = cli("export", "abd")
     assert markdown.stdout.startswith("# Evil")
     assert "### Assistant · claude-sonnet (anthropic)" in markdown.stdout
+
+
+def test_import_into_another_store_twice(seeded: Store, tmp_path: Path) -> None:
+    target = tmp_path / "session.json"
+    assert cli("export", "abc", "--format", "json", "-o", str(target)).returncode == 0
+    other = {**os.environ, "TIKHUB_TUI_DATA_DIR": str(tmp_path / "elsewhere")}
+    first = subprocess.run(
+        [sys.executable, "-m", "tikhub_tui", "sessions", "import", str(target)],
+        capture_output=True, text=True, env=other, timeout=60,
+    )
+    assert first.returncode == 0 and "imported 'How do Python generators work?'" in first.stderr
+    second = subprocess.run(
+        [sys.executable, "-m", "tikhub_tui", "sessions", "import", str(target)],
+        capture_output=True, text=True, env=other, timeout=60,
+    )
+    new_id = first.stdout.strip()
+    assert second.returncode == 2 and f"already in the store as {new_id}" in second.stderr
+
+
+def test_show_marks_alternatives_and_tree_prints_every_branch(seeded: Store) -> None:
+    with Store.open() as store:
+        first = store.messages("abc0000001")
+        store.edit_message(first[0].id, "How do Python generators REALLY work?")
+        store.add_message("abc0000001", "assistant", "With yield.", model="gpt-4o")
+        regenerated = store.add_message(
+            "abc0000001", "assistant", "Lazily, via the\niterator protocol.", model="o3",
+            parent_id=store.messages("abc0000001")[0].id, status="stopped",
+        )
+        assert regenerated
+    shown = cli("show", "abc").stdout
+    assert "2 messages; 2 other branches (--tree shows them)" in shown
+    assert "── you · 2/2 · " in shown and "── assistant · o3 · 2/2 · " in shown
+    tree = cli("show", "abc", "--tree")
+    assert tree.returncode == 0
+    assert tree.stdout.splitlines()[1].endswith("5 messages in 3 branches")
+    assert tree.stdout.split("\n\n")[1].splitlines() == [
+        "  ├─ you · 1/2: How do Python generators work?",
+        "  │  assistant · gpt-4o: They yield values lazily, one at a time.",
+        "* └─ you · 2/2: How do Python generators REALLY work?",
+        "     ├─ assistant · gpt-4o · 1/2: With yield.",
+        "*    └─ assistant · o3 · 2/2 · stopped: Lazily, via the iterator protocol.",
+    ]
+    assert "* the active branch" in tree.stdout
 
 
 def test_import_errors_name_the_problem(isolated_env: Path, tmp_path: Path) -> None:
@@ -187,8 +253,12 @@ def test_delete_restore_rename(seeded: Store) -> None:
     assert "abc0000001" in cli("list", "--deleted").stdout
     assert cli("search", "lazily").stdout == "No matches.\n"
     assert cli("delete", "abc0000001", "--yes").returncode == 2  # already deleted
-    assert cli("restore", "abc").returncode == 0
+    restored = cli("restore", "abc")
+    assert restored.returncode == 0 and restored.stdout.startswith("Restored abc0000001 ")
     assert len(json.loads(cli("list", "--json").stdout)) == 3
+    again = cli("restore", "abc")  # not deleted (any more): said so, not "Restored"
+    assert again.returncode == 2 and again.stdout == ""
+    assert "abc0000001" in again.stderr and "is not deleted" in again.stderr
     renamed = cli("rename", "xyz", "Greetings", "in", "French")
     assert renamed.returncode == 0
     assert json.loads(cli("list", "--json").stdout)[0]["title"] == "Greetings in French"
@@ -240,6 +310,17 @@ def test_broken_database_exit_1_untouched_then_move_aside(isolated_env: Path) ->
     assert hashlib.sha256(aside.read_bytes()).hexdigest() == digest
     assert cli("list").returncode == 0
     assert cli("move-aside", "--yes").returncode == 1  # a healthy store is never moved
+
+
+def test_an_older_store_is_updated_and_says_so(isolated_env: Path) -> None:
+    from tests.core.test_store_schema import _make_v2
+
+    _make_v2(isolated_env / "data" / "sessions.db")
+    first = cli("search", "天气很好")
+    assert first.returncode == 0 and "updating " in first.stderr and "(once" in first.stderr
+    assert first.stdout.count("v2session0") == 2  # the prompt and the answer
+    again = cli("search", "天气很好")
+    assert again.stderr == "" and again.stdout == first.stdout
 
 
 def test_newer_schema_exit_1(isolated_env: Path) -> None:

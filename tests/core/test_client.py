@@ -100,7 +100,7 @@ def test_a_long_retry_after_is_named_in_the_advice() -> None:
         collect(server.base_url)
     assert len(server.seen) == 1  # 120 s is past the retry budget: no wait at all
     assert caught.value.kind == "rate_limit"
-    assert caught.value.hint == "wait 120 s (the server's Retry-After) and try again"
+    assert caught.value.hint.startswith("wait 120 s (the server's Retry-After) and try again")
 
 
 def test_403_says_access_was_refused_with_the_providers_message() -> None:
@@ -239,11 +239,28 @@ def test_a_dropped_connection_keeps_the_text_and_says_ended_early() -> None:
     assert error.kind == "ended_early"
 
 
-def test_a_silent_server_hits_the_read_timeout() -> None:
+def test_a_silent_server_hits_the_first_token_timeout() -> None:
     reply = sse_reply(("ping", {"type": "ping"}), stall=5.0)
     with ScriptedServer(reply) as server, pytest.raises(ApiError) as caught:
-        collect(server.base_url, read_timeout=0.3)
+        collect(server.base_url, first_token_timeout=0.3)
+    assert caught.value.kind == "network" and "first-token timeout" in caught.value.message
+
+
+def test_a_server_silent_after_the_first_text_hits_the_read_timeout() -> None:
+    reply = sse_reply(
+        (
+            "content_block_delta",
+            {"type": "content_block_delta", "delta": {"type": "text_delta", "text": "So far"}},
+        ),
+        stall=5.0,
+    )
+    seen: list[StreamEvent] = []
+    with ScriptedServer(reply) as server, pytest.raises(ApiError) as caught:
+        settings = ClientSettings(base_url=server.base_url, read_timeout=0.3)
+        with ChatClient(settings, FAKE_KEY) as client:
+            seen.extend(client.stream(Conversation.single("x"), "claude-x", "anthropic"))
     assert caught.value.kind == "network" and "read timeout" in caught.value.message
+    assert text_of(seen) == "So far"
 
 
 def test_connection_refused_is_a_network_error_naming_the_url() -> None:
@@ -329,3 +346,15 @@ def test_cancel_from_another_thread_ends_a_blocked_read_at_once() -> None:
     assert not worker.is_alive(), "the read did not end when the stream was cancelled"
     assert text_of(seen) == "Hi"
     assert len(outcome) == 1 and isinstance(outcome[0], StreamCancelled)
+
+
+def test_an_exception_in_the_scripted_server_fails_the_test_that_set_it_off() -> None:
+    server = ScriptedServer(Reply())
+    server.replies.clear()  # the handler now fails on the first request: no reply to play
+    with (
+        pytest.raises(AssertionError, match="IndexError") as caught,
+        server,
+        pytest.raises(ApiError),
+    ):
+        collect(server.base_url, max_retries=0)
+    assert "failed while serving this test" in str(caught.value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -172,7 +173,14 @@ def test_a_cancel_from_another_thread_stops_the_answer_and_saves_it(store: Share
     endless = Reply(chunks=[b": keep-alive\n\n"], stall=30)
     with ScriptedServer(endless) as server:
         exchange = Exchange(Prompt("wait"), [], "claude-x", "anthropic", store=store)
-        threading.Timer(0.2, exchange.cancel).start()
+
+        def cancel_once_open() -> None:  # a cancel before `open` has no stream to stop
+            while exchange._stream is None:
+                time.sleep(0.01)
+            time.sleep(0.2)
+            exchange.cancel()
+
+        threading.Thread(target=cancel_once_open, daemon=True).start()
         stream(exchange, server.base_url)
     assert exchange.tally.ending == "stopped"
     assert exchange.answer_id is not None

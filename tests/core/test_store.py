@@ -85,7 +85,7 @@ def test_title_from_prompt_cuts_on_a_word_boundary() -> None:
     assert title == "Explain the difference between processes and threads in…"
     assert title_from_prompt("x" * 100) == "x" * 59 + "…"
     assert title_from_prompt("   \n\n") == ""
-    assert title_from_prompt("tab\there \x1b[31mred") == "tab here [31mred"
+    assert title_from_prompt("tab\there \x1b[31mred") == "tab here ␛[31mred"  # shown, not obeyed
 
 
 def test_list_sessions_most_recent_first_with_counts_and_model(store: Store, clock: Clock) -> None:

@@ -13,7 +13,7 @@ import pytest
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.store import Store, move_aside
 from tikhub_tui.core.store.records import StoreError
-from tikhub_tui.core.store.schema import MIGRATIONS, SCHEMA_VERSION, store_error
+from tikhub_tui.core.store.schema import MIGRATIONS, SCHEMA_VERSION, needs_migration, store_error
 
 
 def _digest(path: Path) -> str:
@@ -64,6 +64,46 @@ def test_migrates_a_v1_database(tmp_path: Path) -> None:
         assert old.usage == Usage() and (old.max_tokens, old.max_tokens_source) == (None, "")
     with Store.open(path) as again:  # reopening does not migrate twice
         assert len(again.search("crossing")) == 3
+
+
+def _make_v2(path: Path) -> None:
+    """A database as the schema before substring search wrote it: words indexed, a title,
+    Chinese text and an emoji that the word index cannot find by part."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for migration in MIGRATIONS[:2]:
+        for statement in migration:
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute(
+        "INSERT INTO sessions VALUES ('v2session0', '天气 notes', '', "
+        "'2024-01-01T00:00:00.000Z', '2024-01-01T00:00:05.000Z', 2, NULL)"
+    )
+    for row in (
+        (1, None, 0, "user", "今天天气很好吗？ 🎉", "2024-01-01T00:00:00.000Z"),
+        (2, 1, 1, "assistant", "是的，今天天气很好。", "2024-01-01T00:00:01.000Z"),
+    ):
+        conn.execute(
+            "INSERT INTO messages (id, parent_id, depth, role, text, created_at, session_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'v2session0')",
+            row,
+        )
+    conn.close()
+
+
+def test_a_v2_database_migrates_in_place_and_finds_substrings(tmp_path: Path) -> None:
+    path = tmp_path / "sessions.db"
+    _make_v2(path)
+    assert needs_migration(path)
+    with Store.open(path) as store:
+        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert [h.message_id for h in store.search("天气很好")] == [2, 1]  # newest first
+        assert [h.message_id for h in store.search("天气", limit=1)] == [None]  # the title
+        assert [h.message_id for h in store.search("🎉")] == [1]
+        new = store.add_message("v2session0", "user", "明天天气呢")
+        assert store.search("明天")[-1].message_id == new  # the index follows new text
+    assert not needs_migration(path)
+    assert not needs_migration(tmp_path / "missing.db")  # a new store is made, not migrated
 
 
 def test_garbage_file_is_refused_and_left_untouched(tmp_path: Path) -> None:

@@ -1,14 +1,17 @@
-"""Full-text search: ranking, snippets with marked matches, and user input that must never raise."""
+"""Search: words and substrings (CJK, emoji), titles, plain-text snippets with marked matches,
+and user input that must never raise."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tikhub_tui.core.store import Store
 from tikhub_tui.core.store.records import Span
-from tikhub_tui.core.store.text import fts_query, parse_snippet
+from tikhub_tui.core.store.search import Terms, parse_terms
+from tikhub_tui.core.store.snippets import marked_spans, plain_markdown
 
 
 @pytest.fixture
@@ -48,7 +51,7 @@ def test_snippet_marks_matches_as_spans_of_plain_text(store: Store) -> None:
     assert all(
         "\n" not in s.text and "\x1b" not in s.text and "\t" not in s.text for s in hit.spans
     )
-    assert "[31mred[0m fox jumps over the lazy dog." in hit.snippet
+    assert "␛[31mred␛[0m fox jumps over the lazy dog." in hit.snippet  # shown, not obeyed
     assert [s.match for s in hit.spans].count(True) == 1
 
 
@@ -133,8 +136,8 @@ def test_unicode_text_and_queries(store: Store) -> None:
     )
     assert [h.message_id for h in store.search("cafe")] == [cafe]  # accents folded
     assert [h.message_id for h in store.search("CAFÉ")] == [cafe]
-    assert [h.message_id for h in store.search("你好")] == [zh]  # prefix of a CJK run
-    assert [h.message_id for h in store.search("party 🎉")] == [emoji]  # symbols are separators
+    assert [h.message_id for h in store.search("你好")] == [zh]  # start of a CJK run
+    assert [h.message_id for h in store.search("party 🎉")] == [emoji]
     assert [h.message_id for h in store.search("привет")] == [cyr]
     assert Span("Привет", True) in store.search("привет")[0].spans
 
@@ -152,19 +155,153 @@ def test_index_follows_streamed_and_edited_text(store: Store) -> None:
     assert store.search("questio")[0].role == "user"
 
 
-def test_fts_query_quotes_every_word() -> None:
-    assert fts_query("") is None and fts_query("  \t ") is None
-    assert fts_query('say "hi" now') == '"say" """hi""" "now"*'
-    assert fts_query("a AND b", prefix=False) == '"a" "AND" "b"'
-    assert fts_query("x") == '"x"' and fts_query("x yz") == '"x" "yz"*'
+def test_words_are_quoted_and_text_without_spaces_is_a_substring() -> None:
+    assert parse_terms("") is None and parse_terms("  \t ") is None
+    assert parse_terms('say "hi" now') == Terms(("say", '"hi"', "now"), (), True)
+    assert parse_terms('say "hi" now').word_query() == '"say" """hi""" "now"*'  # type: ignore[union-attr]
+    assert parse_terms("a AND b", prefix=False).word_query() == '"a" "AND" "b"'  # type: ignore[union-attr]
+    assert parse_terms("x").word_query() == '"x"'  # type: ignore[union-attr]
+    assert parse_terms("x yz").word_query() == '"x" "yz"*'  # type: ignore[union-attr]
+    for substring in ("天气", "今天天气很好", "お天気", "날씨가", "อากาศ", "🎉", "C++", "$5", "...", "→"):
+        assert parse_terms(f"go {substring}") == Terms(("go",), (substring,), False)
+    assert parse_terms("🎉 party") == Terms(("party",), ("🎉",), True)
 
 
-def test_parse_snippet_splits_marks_and_drops_control_chars() -> None:
-    raw = "…a \ue000hit\ue001 and\n\ue000two\ue001\x07…"
-    assert parse_snippet(raw) == (
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("你好世界，今天天气很好，我们去公园吧", "天气"),  # two characters: the text is read
+        ("你好世界，今天天气很好，我们去公园吧", "天气很好"),  # four: the trigram index
+        ("東京は今日とても暑いです", "暑い"),
+        ("東京は今日とても暑いです", "とても暑い"),
+        ("오늘 날씨가 좋네요", "날씨"),
+        ("วันนี้อากาศดีมาก", "อากาศ"),
+        ("party time 🎉 tonight", "🎉"),
+        ("family: 👨‍👩‍👧 at home", "👨‍👩‍👧"),
+        ("I write C++ at work", "c++"),
+        ("Ärger über den Bug🐛", "ärger über bug🐛"),
+    ],
+)
+def test_substrings_are_found_inside_text_without_spaces(
+    store: Store, text: str, query: str
+) -> None:
+    _, (wanted, _) = _session(store, "t", text, "something else entirely 天 🎈")
+    hits = store.search(query)
+    assert [h.message_id for h in hits] == [wanted]
+    marked = "".join(s.text for s in hits[0].spans if s.match).lower()
+    assert all(part in marked for part in query.lower().split() if not part.isascii())
+
+
+def test_trigram_candidates_are_checked(store: Store) -> None:
+    # every trigram of the query is in the first text, but never the whole query
+    _session(store, "t", "今天天X 天天气 天气很 气很好")
+    _, (real,) = _session(store, "u", "今天天气很好")
+    assert [h.message_id for h in store.search("今天天气很好")] == [real]
+
+
+def test_substrings_and_words_combine(store: Store) -> None:
+    _, (both, zh_only, word_only) = _session(
+        store, "t", "Python 的生成器很好用", "生成器", "Python generators"
+    )
+    assert [h.message_id for h in store.search("python 生成器")] == [both]
+    assert {h.message_id for h in store.search("生成器")} == {both, zh_only}
+    assert word_only not in {h.message_id for h in store.search("生成")}
+
+
+def test_titles_are_searched_too(store: Store) -> None:
+    sid, (message,) = _session(store, "Kubernetes 部署笔记", "how to roll back a release")
+    store.rename_session(sid, "Kubernetes 部署笔记 — Café")
+    _session(store, "Other", "kubernetes restarts pods")
+    hits = store.search("部署")
+    assert [(h.session_id, h.message_id, h.role) for h in hits] == [(sid, None, "title")]
+    assert Span("部署", True) in hits[0].spans
+    title_hit, message_hit = store.search("kubernetes")
+    assert (title_hit.session_id, title_hit.role) == (sid, "title")
+    assert message_hit.role == "user" and message_hit.message_id != message
+    assert Span("Café", True) in store.search("cafe")[0].spans  # accents folded in titles too
+    store.delete_session(sid)
+    assert [h.role for h in store.search("kubernetes")] == ["user"]
+
+
+def test_snippets_are_plain_text_not_markdown(store: Store) -> None:
+    answer = (
+        "## Deploying **with** `kubectl`\n\n"
+        "> Use [the docs](https://example.com/docs) and *read* them.\n\n"
+        "| name | kind |\n| --- | --- |\n| web | deployment |\n\n"
+        "```yaml\nkind: Deployment\n```\n\n- a __bold__ item with snake_case and 2 * 3\n"
+    )
+    _session(store, "t", "q", answer)
+    (hit,) = store.search("deploying")
+    snippet = hit.snippet
+    for markup in ("##", "**", "`", "](", "https://", "| ---", "```", "> ", "- a"):
+        assert markup not in snippet, markup
+    assert snippet.startswith("Deploying with kubectl Use the docs")
+    in_table = store.search("deployment")[0].snippet
+    assert "web · deployment" in in_table and "|" not in in_table
+    assert "a bold item with snake_case and 2 * 3" in store.search("bold")[0].snippet
+    assert Span("Deploying", True) in hit.spans
+    _session(store, "z", "**加粗** 的 `部署` 文本")
+    (zh,) = store.search("部署")
+    assert zh.snippet == "加粗 的 部署 文本" and Span("部署", True) in zh.spans
+
+
+def test_a_snippet_inside_a_long_code_block_keeps_the_code(store: Store) -> None:
+    lines = "".join(f"    x{n} = {n}\n" for n in range(80))
+    _session(store, "t", f"Intro.\n\n```python\n{lines}    def __init__(self): pass  # needle\n```\n")
+    (hit,) = store.search("needle")
+    assert "def __init__(self): pass # needle" in hit.snippet
+    _session(store, "u", f"```\n{lines}```\n\nAfter the **code**, a haystack.\n")
+    (after,) = store.search("haystack")
+    assert "the code, a haystack." in after.snippet
+
+
+def test_plain_markdown_keeps_code_as_it_is() -> None:
+    assert plain_markdown("call `__init__` and **go**") == "call __init__ and go"
+    assert plain_markdown("```py\ndef __init__(self): **x**\n```") == "def __init__(self): **x**"
+    assert plain_markdown("# Title #\n1. first\n- [x] done") == "Title #\nfirst\ndone"
+    assert plain_markdown("| a | `b|c` |\n|---|:-:|\n| d | e") == "a · b · c\nd · e"
+    assert plain_markdown("a \\*literal\\* star &amp; <b>bold</b>") == "a *literal* star & bold"
+    # a window may begin or end inside a link
+    assert plain_markdown("docs](https://x.io/a) and [the guide](https://x.io/g") == "docs and the guide"
+
+
+def test_marked_spans_split_marks_fold_needles_and_drop_control_chars() -> None:
+    raw = "…a \ue000hit\ue001 and\n\ue000two\ue001\x07 Café…"
+    assert marked_spans(raw, ["cafe"]) == (
         Span("…a ", False),
         Span("hit", True),
         Span(" and ", False),
         Span("two", True),
+        Span("␇ ", False),
+        Span("Café", True),
         Span("…", False),
     )
+
+
+def test_one_or_two_characters_are_found_anywhere_even_at_the_very_end(store: Store) -> None:
+    _, (end, middle, emoji, alone) = _session(
+        store, "t", "我想知道今天天气", "天气预报说今天有雨", "what a party 🎉", "雨"
+    )
+    assert {h.message_id for h in store.search("天气")} == {end, middle}
+    assert [h.message_id for h in store.search("🎉")] == [emoji]
+    assert {h.message_id for h in store.search("雨")} == {middle, alone}
+    assert store.search("雪") == []
+
+
+def test_the_trigram_index_follows_edits_and_deletes_exactly(store: Store) -> None:
+    sid, _ = _session(store, "t", "question")
+    answer = store.begin_answer(sid, "m", "p")
+    with store.answer_writer(answer) as writer:
+        for piece in ("起初是", "暴风雪", "，后来", "晴天了"):
+            writer.append(piece)
+            writer.flush()
+        writer.finish("complete", "stop")
+    assert [h.message_id for h in store.search("暴风雪")] == [answer]
+    assert [h.message_id for h in store.search("晴天")] == [answer]
+    terms = {row[0] for row in store._conn.execute("SELECT term FROM messages_trigram_terms")}
+    assert "起初是" in terms and "晴天了" in terms
+    store.delete_session(sid)
+    store.clock = lambda: datetime.now(UTC) + timedelta(days=60)
+    assert store.purge_deleted() == 1
+    left = {row[0] for row in store._conn.execute("SELECT term FROM messages_trigram_terms")}
+    assert left == set()  # every trigram of every version of the text is gone

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from tikhub_tui.gateway import answer_text
@@ -18,11 +20,11 @@ def segments_of(text: str, pieces: list[str] | None = None, **kw: int) -> list[t
     current = ""
     for piece in pieces if pieces is not None else [text]:
         sealed, added = splitter.feed(piece)
-        for rest, in_fence in sealed:
-            done.append((current + rest, in_fence))
+        for rest, cut in sealed:
+            done.append((current + rest, cut == "fence"))
             current = ""
         current += added
-    done.append((current, False))
+    done.append((current + splitter.finish(), False))
     return done
 
 
@@ -103,3 +105,40 @@ def test_tilde_fences_and_backticks_inside_them() -> None:
     text = "~~~markdown\n" + inner + "~~~\nend\n"
     parts = segments_of(text, segment_chars=100, fence_lines=20)
     assert merged_fences(parts) == blocks(text)
+
+
+def shown_code(parts: list[tuple[str, bool]]) -> list[str]:
+    """The code of each fence as a renderer shows it (Textual drops the whitespace ending a
+    fence), a fence cut across segments joined back into one."""
+    codes: list[str] = []
+    joining = False
+    for source, cut_in_fence in parts:
+        tokens = [t for t in MarkdownIt("gfm-like").parse(source) if t.type == "fence"]
+        for index, token in enumerate(tokens):
+            code = token.content.rstrip()
+            if joining and index == 0 and codes:
+                codes[-1] += "\n" + code
+            else:
+                codes.append(code)
+        joining = cut_in_fence
+    return codes
+
+
+@given(
+    lines=st.lists(
+        st.sampled_from(["x = 1", "", "    ", "  y = 2", "# note", "```not the end", "~~~"]),
+        min_size=1,
+        max_size=50,
+    ),
+    fence_lines=st.integers(1, 12),
+    cuts=st.lists(st.integers(1, 10_000), max_size=12),
+)
+def test_a_cut_fence_shows_every_line_in_any_delivery(
+    lines: list[str], fence_lines: int, cuts: list[int]
+) -> None:
+    text = "Intro\n\n```python\n" + "\n".join(lines) + "\n```\nafter\n"
+    positions = sorted({cut % len(text) for cut in cuts} - {0})
+    pieces = [text[a:b] for a, b in zip([0, *positions], [*positions, len(text)], strict=True)]
+    whole = segments_of(text, segment_chars=10_000, fence_lines=fence_lines)
+    assert segments_of(text, pieces, segment_chars=10_000, fence_lines=fence_lines) == whole
+    assert shown_code(whole) == shown_code([(text, False)])

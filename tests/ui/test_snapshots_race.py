@@ -14,7 +14,7 @@ from tikhub_tui.core.race.panes import PaneSpec
 from tikhub_tui.ui.app import TikhubApp
 from tikhub_tui.ui.screens.race import RaceScreen
 from tikhub_tui.ui.widgets.prompt import PromptArea
-from tikhub_tui.ui.widgets.race_pane import RacePane
+from tikhub_tui.ui.widgets.race_pane import PaneTranscript, RacePane
 
 THREE = [
     PaneSpec("gpt-5", "openai", system="tps: 0 think: 8"),
@@ -44,6 +44,13 @@ def drawn(pane: RacePane) -> bool:
     )
 
 
+def at_end(thread: PaneTranscript) -> bool:
+    """The bottom of the thread's content is the bottom of its view (content shorter than
+    the view sits at the bottom, as in chat)."""
+    bottom = max((c.virtual_region_with_margin.bottom for c in thread.children), default=0)
+    return round(thread.scroll_y) + thread.scrollable_content_region.height == bottom
+
+
 def finished_race(panes: list[PaneSpec], prompt: str = "lorem: 40") -> Any:
     async def run_before(pilot: Any) -> None:
         app = pilot.app
@@ -64,11 +71,15 @@ def finished_race(panes: list[PaneSpec], prompt: str = "lorem: 40") -> Any:
         await pilot.pause(0.3)
         app.clear_notifications()
         threads = [pane.thread for pane in shown]
-        for _ in range(3):  # every thread at its end, after its last layout
-            screen.action_follow()
+        screen.action_follow()
+        while not all(at_end(thread) for thread in threads):
+            # a thread anchored at its end while its content was shorter than the view can
+            # keep the scroll of an earlier layout when that content grows (Textual 8.2.8,
+            # under load): lay it out again
+            for thread in threads:
+                if not at_end(thread):
+                    thread.refresh(layout=True)
             await pilot.pause(0.1)
-            while any(0 < thread.max_scroll_y != thread.scroll_y for thread in threads):
-                await pilot.pause(0.05)
 
     return run_before
 

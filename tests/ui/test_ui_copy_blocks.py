@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from tikhub_tui.gateway import answer_text
 from tikhub_tui.ui.screens import code_blocks as module
 from tikhub_tui.ui.screens.code_blocks import (
     CodeBlock,
     code_blocks,
     extension,
+    option_prompt,
     save_error,
     save_text,
 )
@@ -99,6 +101,19 @@ def test_a_fence_split_across_stream_deltas_is_text_until_joined() -> None:
 def test_long_answers_find_every_block() -> None:
     answer = ("Some *words* and `code` [links](x) " * 40 + "\n\n```py\nx = 1\n```\n\n") * 400
     assert len(code_blocks(answer)) == 400
+
+
+@pytest.mark.parametrize("n", [1, 5, 10, 499, 500])
+def test_the_picker_counts_every_line_of_a_gateway_code_answer(n: int) -> None:
+    (block,) = code_blocks(answer_text(f"code: {n}"))
+    assert block.line_count == n
+    assert f" · {n} line" in option_prompt(block).plain
+
+
+def test_a_blank_last_line_is_counted_and_kept_in_the_file() -> None:
+    (block,) = code_blocks("```py\nx = 1\n\n```\n")
+    assert block.code == "x = 1\n" and block.line_count == 2
+    assert block.file_text() == "x = 1\n\n"
 
 
 def test_names_and_file_text() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 from textual.pilot import Pilot
 
@@ -19,6 +22,7 @@ from tests.ui.conftest import (
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.paths import data_dir
 from tikhub_tui.core.store import Store
+from tikhub_tui.gateway import answer_text
 from tikhub_tui.ui.app import TikhubApp
 from tikhub_tui.ui.screens.chat import sessions as chat_sessions
 from tikhub_tui.ui.screens.chat.conversation import PAGE
@@ -192,10 +196,16 @@ async def test_up_recalls_prompts_of_earlier_runs() -> None:
 
 async def test_a_prompt_typed_but_not_sent_is_back_after_quitting() -> None:
     app = demo_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await pilot.press(*"half a tho")
-        await pilot.press("ctrl+q")
+    umask = os.umask(0o022)  # under which a plain open() makes files 0644
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            await pilot.press(*"half a tho")
+            await pilot.press("ctrl+q")
+    finally:
+        os.umask(umask)
+    draft = data_dir() / "draft.txt"
+    assert stat.S_IMODE(draft.stat().st_mode) == 0o600  # private, like sessions.db
     again = demo_app()
     async with again.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -207,6 +217,7 @@ async def test_a_prompt_typed_but_not_sent_is_back_after_quitting() -> None:
     async with third.run_test(size=SIZE) as pilot:
         await ready(pilot)
         assert chat(third).query_one(PromptArea).text == ""
+    assert not draft.exists()
 
 
 async def test_a_new_session_is_listed_as_its_first_prompt_is_sent() -> None:
@@ -248,6 +259,40 @@ async def test_search_opens_the_session_at_the_hit() -> None:
         await pilot.pause(0.2)
         screen = chat(app)
         assert [w.text for w in screen.query(UserMessage)] == ["echo: the zebra crossing"]
+
+
+@pytest.mark.parametrize("query", ["天气", "zeppelin"])
+async def test_an_opened_search_hit_is_highlighted_in_the_transcript(query: str) -> None:
+    filler = answer_text("lorem: 800")  # a few segments before the match, a few after
+    answer = f"{filler}\n\nA **zeppelin** over Tokyo: 今天天气很好。\n\n{filler}"
+    with stored() as store:
+        found = store.create_session("Weather")
+        store.add_message(found, "user", "Tell me a long story")
+        store.add_message(found, "assistant", answer, model="gpt-4o", provider="openai")
+        store.add_message(store.create_session("Newer"), "user", "something else")
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+f", *query)
+        search = app.screen
+        assert isinstance(search, SearchScreen)
+        await wait_until(pilot, lambda: bool(search.hits) and not search.busy, "the hit")
+        await pilot.press("enter")
+        transcript = chat(app).query_one(Transcript)
+
+        def shown() -> bool:
+            """Only the block holding the match is highlighted (not its answer or its
+            segment), and it is on screen."""
+            found = list(transcript.query(".-found"))
+            return (
+                len(found) == 1
+                and query in str(getattr(found[0], "_content", ""))
+                and transcript.region.contains_region(found[0].region)
+            )
+
+        await wait_until(
+            pilot, shown, "the block holding the match highlighted, on screen", timeout=30
+        )
 
 
 async def test_edit_an_earlier_prompt_keeps_the_old_answers_as_a_branch() -> None:
@@ -341,3 +386,4 @@ async def test_a_broken_sessions_file_is_reported_kept_and_can_be_moved_aside() 
         await wait_until(pilot, lambda: not app.store.problem, "the file moved aside")
     moved = list(data_dir().glob("sessions.db.broken-*"))
     assert len(moved) == 1 and moved[0].read_bytes() == b"garbage, not SQLite " * 50
+

@@ -42,8 +42,9 @@ class SearchHost(App[None]):
         screen = SearchScreen(self.search, clock=lambda: NOW, query=self.query_text)
         self.push_screen(screen, self.keep)
 
-    def keep(self, result: Any) -> None:
-        self.result = result
+    def keep(self, result: SearchHit | None) -> None:
+        """The chosen hit, as (session id, message id)."""
+        self.result = None if result is None else (result.session_id, result.message_id)
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -92,7 +93,7 @@ async def test_down_moves_into_the_results_and_enter_opens_the_highlighted_hit()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press(*"timezone")
         await settle(pilot)
-        assert status(app) == "3 matches"
+        assert status(app) == "4 matches"  # a title (set from the first prompt) and messages
         hits = app.screen.query_one(SearchResults)
         await pilot.press("down")
         assert hits.has_focus and hits.highlighted == 0
@@ -102,6 +103,7 @@ async def test_down_moves_into_the_results_and_enter_opens_the_highlighted_hit()
         assert app.result == (second.session_id, second.message_id)
         assert not isinstance(app.screen, SearchScreen)
     assert {(h.session_id, h.message_id) for h in store_search("timezone")} == {
+        (made["dates"], None),
         (made["german"], message_id(made["german"], "Wie sagt")),
         (made["german"], message_id(made["german"], "Zeitzone")),
         (made["dates"], message_id(made["dates"], "How do I")),
@@ -120,7 +122,7 @@ async def test_up_on_the_first_hit_and_typing_in_the_results_go_back_to_the_quer
         await pilot.press("down", "down", "space", *"py")
         assert field.has_focus and field.value == "timezone py"
         await settle(pilot)
-        assert status(app) == "1 match"
+        assert status(app) == "2 matches"  # the title and the prompt
 
 
 async def test_a_click_opens_a_hit_and_esc_closes_with_nothing() -> None:
@@ -153,6 +155,21 @@ async def test_the_snippet_marks_matches_and_keeps_markup_literal() -> None:
         marked = [row.plain[s.start : s.end] for s in row.spans if "underline" in str(s.style)]
         assert marked == ["bold"]
         assert app.screen.hits[0].session_id == made["markup"]  # type: ignore[attr-defined]
+
+
+async def test_titles_and_text_without_spaces_are_found() -> None:
+    made = fill_store()
+    app = SearchHost()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"日本")  # in a title: one line, the title with the match marked
+        await settle(pilot)
+        assert shown(app) == ["Grüße aus Köln — 日本語 too  3 days ago · title"]
+        row = hit_row(app.screen.hits[0], NOW)  # type: ignore[attr-defined]
+        marked = [row.plain[s.start : s.end] for s in row.spans if "underline" in str(s.style)]
+        assert marked == ["日本"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.result == (made["german"], None)
 
 
 async def test_an_empty_query_shows_the_hint_and_no_match_says_so() -> None:

@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 EXIT_OK = 0
+EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_AUTH = 3
 EXIT_RATE_LIMIT = 4
@@ -84,8 +85,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     module = importlib.import_module(COMMANDS[command][0])
     module.add_parser(parser)
     args = parser.parse_args(args_list)
-    try:
-        return int(module.run(args))
-    except KeyboardInterrupt:
-        print("tikhub-tui: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    if command == "tui":  # Textual owns the terminal
+        try:
+            return int(module.run(args))
+        except KeyboardInterrupt:
+            print("tikhub-tui: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
+    from tikhub_tui.cli.output import guarded_output, mode_of
+
+    with guarded_output(mode_of(args)):  # every byte of every command goes through it
+        try:
+            return int(module.run(args))
+        except KeyboardInterrupt:
+            print("tikhub-tui: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        except Exception as error:  # a bug: one line (redacted, sanitised), never a traceback
+            print(
+                f"tikhub-tui: unexpected error ({type(error).__name__}: {error}); "
+                "this is a bug, please report it",
+                file=sys.stderr,
+            )
+            return EXIT_FAILURE

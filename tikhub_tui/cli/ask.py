@@ -1,7 +1,9 @@
 """`tikhub-tui ask`: stream one answer to stdout, for scripts and pipes.
 
-Only the answer text goes to stdout, flushed per delta; everything else goes to stderr. The
-exit code says what happened (see EXIT_CODES), and the key never appears in any output.
+Only the answer text goes to stdout, flushed per network read; everything else goes to
+stderr. Both go through `cli.output`: stderr is always sanitised, stdout on a terminal (or with
+--sanitize). The exit code says what happened (see EXIT_CODES), and the key never appears in
+any output.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from tikhub_tui.cli import (
     EXIT_RATE_LIMIT,
     EXIT_UPSTREAM,
     EXIT_USAGE,
-    seconds_argument,
+    ask_limits,
 )
+from tikhub_tui.cli.ask_attach import REFUSED, add_arguments, argument, fitter, read_all, refused
 from tikhub_tui.core.model import PROVIDERS
 
 if TYPE_CHECKING:
@@ -40,10 +43,15 @@ EXIT_OUTPUT = 1
 
 EPILOG = """\
 exit codes: 0 answered (also when cut at the token limit, with a warning), 1 the answer
-could not be written to standard output, 2 usage or settings error (also a conversation
-too long for the model's context window: nothing is sent), 3 no API key or the key
+could not be written to standard output, 2 usage or settings error (also a file or a
+conversation the provider or model cannot take: nothing is sent), 3 no API key or the key
 was rejected, 4 rate limited, 5 upstream error (error status or event, blocked prompt,
-stream ended early), 6 network error or timeout, 130 interrupted.
+stream ended early, an event or answer past its size limit), 6 network error or timeout,
+130 interrupted, 141 the reader of the output went away (`| head`).
+
+On a terminal, control characters and escape sequences in the answer are shown (as ␛[2J,
+␇...), never obeyed; to a pipe or a file the answer's text passes unchanged. --raw and
+--sanitize choose either way. Diagnostics on stderr are always sanitised.
 
 The key comes from TIKHUB_API_KEY, else the OS keyring (`tikhub-tui keys set`).
 The base URL from --base-url, else TIKHUB_BASE_URL, else config.toml, else
@@ -52,7 +60,7 @@ its URL with --base-url."""
 
 
 def add_parser(parser: argparse.ArgumentParser) -> None:
-    parser.usage = "tikhub-tui ask [--provider P] [--model MODEL] [options] [PROMPT]"
+    parser.usage = "tikhub-tui ask [--provider P] [--model MODEL] [-a FILE ...] [options] [PROMPT]"
     parser.epilog = EPILOG
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument(
@@ -64,6 +72,7 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
         "--provider", choices=PROVIDERS, help="wire protocol (default: from the model name)"
     )
     parser.add_argument("--model", "-m", help="model name (default: the one in config.toml)")
+    add_arguments(parser)  # -a FILE, --name, --downscale
     parser.add_argument("--base-url", help="gateway root URL, may carry a path prefix")
     parser.add_argument("--system", "-s", help="system prompt")
     parser.add_argument(
@@ -72,12 +81,7 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
         help="most tokens in the answer (default: max_tokens in config.toml, else as many as "
         "the model can write)",
     )
-    parser.add_argument(
-        "--timeout",
-        type=seconds_argument,
-        metavar="SECONDS",
-        help="read timeout: give up after this long without data",
-    )
+    ask_limits.add_arguments(parser)
     sessions = parser.add_mutually_exclusive_group()
     sessions.add_argument(
         "--continue",
@@ -167,12 +171,17 @@ def _not_utf8(where: str, position: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Ask; what it prints goes through `cli.output` (set up by `cli.main`)."""
+    # httpx loads its unused command-line client (rich, click, pygments: ~90 ms) if installed
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     from tikhub_tui.core.errors import ApiError
     from tikhub_tui.core.providers import UsageError
     from tikhub_tui.core.settings import SettingsError
 
     try:
         return _ask(args)
+    except REFUSED as error:
+        return refused(error, args.downscale)
     except UsageError as error:
         say(str(error))
         return EXIT_USAGE
@@ -188,7 +197,7 @@ def _ask(args: argparse.Namespace) -> int:
     from tikhub_tui.cli.ask_session import SessionChoiceError, open_exchange
     from tikhub_tui.cli.ask_usage import finish_code, fits
     from tikhub_tui.core.catalogue import for_settings
-    from tikhub_tui.core.client import ChatClient, ClientSettings, RetryNotice
+    from tikhub_tui.core.client import ChatClient, RetryNotice
     from tikhub_tui.core.errors import ApiError
     from tikhub_tui.core.providers import infer_provider
     from tikhub_tui.core.secrets import KeyStoreError, resolve_key
@@ -206,8 +215,9 @@ def _ask(args: argparse.Namespace) -> int:
         say("--base-url is empty", "give the gateway's URL, e.g. https://ai.tikhub.io")
         return EXIT_USAGE
     base_url = args.base_url or os.environ.get("TIKHUB_BASE_URL") or settings.base_url
+    attachments = read_all(args.attachments, args.name)
     try:
-        prompt = read_prompt(args.prompt)
+        prompt = read_prompt(args.prompt) if "-" not in args.attachments else argument(args)
     except PromptError as error:
         say(str(error), "convert it first, e.g. `iconv -f latin1 -t utf-8`")
         return EXIT_USAGE
@@ -232,13 +242,7 @@ def _ask(args: argparse.Namespace) -> int:
             f"retrying in {notice.wait:g} s (attempt {notice.attempt + 1})"
         )
 
-    client_settings = ClientSettings(
-        base_url=base_url,
-        connect_timeout=settings.connect_timeout,
-        read_timeout=args.timeout or settings.read_timeout,
-        max_retries=settings.max_retries,
-        max_retry_wait=settings.max_retry_wait,
-    )
+    client_settings = ask_limits.client_settings(settings, base_url, args)
     catalogue = for_settings(settings)
     store = SharedStore(scratch=False)
     try:
@@ -255,11 +259,16 @@ def _ask(args: argparse.Namespace) -> int:
             system_given=args.system is not None,
             max_tokens=args.max_tokens or settings.max_tokens,
             catalogue=catalogue,
+            attachments=attachments,
+            fit=fitter(args.downscale),
         )
     except SessionChoiceError as error:
         store.close()
         say(str(error))
         return EXIT_USAGE
+    except REFUSED:
+        store.close()
+        raise  # run() says which file and limit
     if not fits(exchange.conversation, exchange.model, exchange.provider, catalogue, args):
         store.close()
         return EXIT_USAGE
@@ -274,6 +283,9 @@ def _ask(args: argparse.Namespace) -> int:
                 output.end()  # what arrived stays printed whatever happened, on its own line
     except ApiError as error:  # the request could not be made (a bad base URL)
         exchange.fail(error)
+    except (ValueError, TypeError, LookupError, ArithmeticError, RecursionError) as error:
+        # whatever a server sent that got past the checks: the answer so far is kept
+        exchange.fail(ApiError("upstream", f"unexpected error: {type(error).__name__}: {error}"))
     except OSError as error:  # stdout cannot be written: a closed pipe, a full disk
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         _finish(exchange, store, show_usage=args.usage)

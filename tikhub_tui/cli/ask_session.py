@@ -9,10 +9,11 @@ is read once, and its history sent from memory.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from tikhub_tui.core.exchange import Exchange, Prompt
-from tikhub_tui.core.model import Message
+from tikhub_tui.core.model import Attachment, Conversation, Message
 
 if TYPE_CHECKING:
     from tikhub_tui.core.catalogue import Catalogue
@@ -38,17 +39,21 @@ def open_exchange(
     system_given: bool = True,
     max_tokens: int | None = None,
     catalogue: Catalogue | None = None,
+    attachments: Sequence[Attachment] = (),
+    fit: Callable[[Conversation, str, str], Conversation] | None = None,
 ) -> Exchange:
     """The exchange of this `ask` (see the module docstring); `store` is opened only to
     continue a session or, in the background, to save.
 
     Continuing a session, the model is the one the session last used unless `chosen` (given
     on the command line), and the system prompt is the session's unless `system_given` (a
-    given one becomes the session's)."""
+    given one becomes the session's). `fit(conversation, model, provider)` checks (and may
+    downscale) the attachments, the history's too, before anything is recorded or sent."""
     if not continue_latest and session is None:
+        history, files = _fitted([], prompt, attachments, system, model, provider, fit)
         return Exchange(
-            Prompt(prompt),
-            [],
+            Prompt(prompt, attachments=files),
+            history,
             model,
             provider,
             system=system or "",
@@ -63,23 +68,45 @@ def open_exchange(
         session_id = _choose(opened, continue_latest, session)
         saved = opened.messages(session_id)
         session_system = opened.get_session(session_id).system
+        earlier = [opened.sendable_message(m) for m in saved]  # attachments read back
     except StoreError as error:
         raise SessionChoiceError(f"cannot read the sessions: {error}") from None
     used = last_model(saved)
     if not chosen and used is not None:
         model, provider = used.model, used.provider
+    system = (system or "") if system_given else session_system
+    history, files = _fitted(earlier, prompt, attachments, system, model, provider, fit)
     return Exchange(
-        Prompt(prompt),
-        [Message(m.role, m.text) for m in saved],
+        Prompt(prompt, attachments=files),
+        history,
         model,
         provider,
-        system=(system or "") if system_given else session_system,
+        system=system or "",
         session_id=session_id,
         store=store if save else None,
         set_system=system_given,  # -s while continuing: from now on
         max_tokens=max_tokens,
         info=catalogue.info(model) if catalogue else None,
     )
+
+
+def _fitted(
+    history: list[Message],
+    prompt: str,
+    attachments: Sequence[Attachment],
+    system: str | None,
+    model: str,
+    provider: str,
+    fit: Callable[[Conversation, str, str], Conversation] | None,
+) -> tuple[list[Message], tuple[Attachment, ...]]:
+    """The history and the prompt's attachments as they will be sent, once `fit` passed them."""
+    if fit is None:
+        return history, tuple(attachments)
+    whole = Conversation.from_history(
+        [*history, Message("user", prompt, tuple(attachments))], system or None
+    )
+    sent = fit(whole, model, provider).messages
+    return sent[:-1], sent[-1].attachments
 
 
 def _choose(store: Store, continue_latest: bool, session: str | None) -> str:

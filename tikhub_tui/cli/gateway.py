@@ -1,12 +1,14 @@
 """`tikhub-tui gateway`: run the embedded local gateway in the foreground until Ctrl-C or SIGTERM.
 
 Its first stdout line is the base URL, so scripts and benchmarks can start it with `--port 0` and
-read where it listens; everything else goes to stderr.
+read where it listens; everything else goes to stderr, a client closing a connection early
+included (one line, never a traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 from types import FrameType
@@ -79,6 +81,11 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
+    logger = logging.getLogger("tikhub_tui.gateway")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("tikhub-tui gateway: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
     # Explicit handlers: a parent (a script, a background job) may have left SIGINT ignored.
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -94,4 +101,5 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
         signal.signal(signal.SIGINT, previous_int)
         gateway.stop()
+        logger.removeHandler(handler)
     return EXIT_OK

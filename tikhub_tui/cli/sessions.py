@@ -13,24 +13,28 @@ import os
 import shutil
 import sys
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tikhub_tui.cli import EXIT_OK, EXIT_USAGE
+from tikhub_tui.cli import EXIT_OK, EXIT_USAGE, sessions_show
+from tikhub_tui.cli.output import write_trusted
 from tikhub_tui.core.store import Store, default_path, move_aside
 from tikhub_tui.core.store.records import (
+    AlreadyImported,
     InvalidSessionData,
     SearchHit,
     SessionLookupError,
-    StoredMessage,
     StoreError,
     to_iso,
 )
+from tikhub_tui.core.store.schema import needs_migration
 from tikhub_tui.core.store.text import display_safe, format_age
+from tikhub_tui.core.untrusted import JSONRefused, parse_json
 
 EXIT_FAILURE = 1
 """The store could not be used, an output file could not be written, or the user declined."""
+MAX_IMPORT_BYTES = 512_000_000
+"""A bigger file is no session export (a session of 100,000 long answers fits)."""
 
 _HINT = "see `tikhub-tui sessions list` (deleted ones: `sessions list --deleted`)"
 
@@ -47,10 +51,14 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
     listing.add_argument("--limit", type=_positive, default=50, help="at most N (default 50)")
     listing.add_argument("--deleted", action="store_true", help="list deleted (restorable) ones")
-    show = actions.add_parser("show", help="print a session's conversation")
-    show.add_argument("id", help="session id or a unique start of it")
-    show.add_argument("--reasoning", action="store_true", help="include reasoning text")
-    search = actions.add_parser("search", help="full-text search over every message")
+    sessions_show.add_parser(actions)
+    search = actions.add_parser(
+        "search",
+        help="search every message and title",
+        description="Find sessions by title and messages by text. Every word must match; "
+        "the last may be the start of a word. Chinese, Japanese, Korean, Thai, emoji and "
+        "symbols (C++) match any part of the text.",
+    )
     search.add_argument("query", nargs="+", help="words to find (all must match)")
     search.add_argument("--limit", type=_positive, default=20, help="at most N hits (default 20)")
     search.add_argument("--json", action="store_true", help="print JSON for scripts")
@@ -58,8 +66,17 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     export.add_argument("id", help="session id or a unique start of it")
     export.add_argument("--format", choices=("md", "json"), default="md", help="default md")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
-    importing = actions.add_parser("import", help="add a session from an `export --format json`")
+    importing = actions.add_parser(
+        "import",
+        help="add a session from an `export --format json`",
+        description="Add a session from a JSON export, with every branch and its own times. "
+        "A session already in the store (imported before, or exported from here) is not "
+        "imported again unless --copy asks for a second one.",
+    )
     importing.add_argument("file", help="the JSON file, or - for stdin")
+    importing.add_argument(
+        "--copy", action="store_true", help="import it even if it is here already, as a copy"
+    )
     delete = actions.add_parser("delete", help="delete a session (restorable)")
     delete.add_argument("id", help="session id or a unique start of it")
     delete.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
@@ -89,16 +106,22 @@ def say(message: str) -> None:
     print(f"tikhub-tui: {message}", file=sys.stderr)
 
 
+def announce_upgrade() -> None:
+    """Say so before an older store is brought up to date (a big one takes seconds)."""
+    path = default_path()
+    if needs_migration(path):
+        say(f"updating {path} for this version (once; a big store takes a few seconds)…")
+
+
 def run(args: argparse.Namespace) -> int:
-    """Run one action and return its exit code; errors are reported, never raised."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="replace")
+    """Run one action and return its exit code; errors are reported, never raised. What is
+    printed goes through `cli.output` (set up by `cli.main`: stored text never drives a
+    terminal)."""
     try:
         action = args.action or "list"
         if action == "move-aside":
             return _move_aside(args)
+        announce_upgrade()
         with Store.open() as store:
             return _ACTIONS[action](store, args)
     except StoreError as exc:
@@ -168,46 +191,6 @@ def _list(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _show(store: Store, args: argparse.Namespace) -> int:
-    session = store.get_session(store.find_session(args.id, include_deleted=True))
-    messages = store.messages(session.id)
-    now = store.clock()
-    print(display_safe(session.title) or "(untitled)")
-    facts = [
-        f"id {session.id}",
-        f"started {_local(session.created_at)}",
-        f"updated {format_age(session.updated_at, now)}",
-        f"{len(messages)} messages",
-    ]
-    print(" · ".join(facts))
-    if session.deleted_at is not None:
-        print(f"(deleted; restore with: tikhub-tui sessions restore {session.id})")
-    if session.system:
-        print("system: " + display_safe(session.system, keep_newlines=True))
-    for message in messages:
-        print()
-        print(_heading(message))
-        if args.reasoning and message.reasoning:
-            for line in display_safe(message.reasoning, keep_newlines=True).splitlines():
-                print(f"  │ {line}")
-            print()
-        print(display_safe(message.text, keep_newlines=True).rstrip() or "(no text)")
-    return EXIT_OK
-
-
-def _heading(message: StoredMessage) -> str:
-    parts = ["you" if message.role == "user" else "assistant"]
-    if message.model:
-        parts.append(
-            display_safe(message.model)
-            + (f" ({display_safe(message.provider)})" if message.provider else "")
-        )
-    parts.append(_local(message.created_at))
-    if message.status != "complete":
-        parts.append(message.status + (f": {display_safe(message.error)}" if message.error else ""))
-    return f"── {' · '.join(parts)} ──"
-
-
 def _search(store: Store, args: argparse.Namespace) -> int:
     hits = store.search(" ".join(args.query), limit=args.limit)
     if args.json:
@@ -221,11 +204,11 @@ def _search(store: Store, args: argparse.Namespace) -> int:
     for hit in hits:
         title = display_safe(hit.title) or "(untitled)"
         print(f"{hit.session_id}  {format_age(hit.created_at, now)}  {title}")
-        who = "you" if hit.role == "user" else "assistant"
-        spans = "".join(
+        who = {"user": "you"}.get(hit.role, hit.role)
+        spans = "".join(  # span text is display-safe already: only our own escapes remain
             f"\x1b[1;4m{s.text}\x1b[0m" if s.match and marked else s.text for s in hit.spans
         )
-        print(f"    {who}: {spans}")
+        write_trusted(f"    {who}: {spans}\n")
     return EXIT_OK
 
 
@@ -243,11 +226,14 @@ def _hit_json(hit: SearchHit) -> dict[str, Any]:
 
 
 def _export(store: Store, args: argparse.Namespace) -> int:
+    from tikhub_tui.core.race import export as race_export  # a race: every pane, its metrics
+
     session_id = store.find_session(args.id, include_deleted=True)
     if args.format == "json":
-        text = json.dumps(store.export_json(session_id), ensure_ascii=False, indent=2) + "\n"
+        data = race_export.export_json(store, session_id)
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     else:
-        text = store.export_markdown(session_id)
+        text = race_export.export_markdown(store, session_id, race_export.user_catalogue())
     if args.output in (None, "-"):
         sys.stdout.write(text)
         return EXIT_OK
@@ -265,27 +251,50 @@ def _export(store: Store, args: argparse.Namespace) -> int:
 
 
 def _import(store: Store, args: argparse.Namespace) -> int:
-    name = "stdin" if args.file == "-" else args.file
+    name = "stdin" if args.file == "-" else display_safe(args.file)
+    raw = _read_import(args.file, name)
     try:
-        raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise _UsageError(f"cannot read {name}: {reason}") from None
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
+        data = parse_json(raw, max_chars=MAX_IMPORT_BYTES, what=name)
+    except JSONRefused as exc:
         raise _UsageError(
-            f"{name} is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
-            "it should come from `tikhub-tui sessions export ID --format json`"
+            f"{exc}; it should come from `tikhub-tui sessions export ID --format json`"
         ) from None
     try:
-        session_id = store.import_json(data)
+        session_id = store.import_json(data, copy=args.copy)
     except InvalidSessionData as exc:
         raise _UsageError(f"{name} is not a session export: {exc}") from None
+    except AlreadyImported as exc:
+        again = "tikhub-tui sessions import --copy " + ("-" if args.file == "-" else args.file)
+        raise _UsageError(
+            f"{name} was not imported: {display_safe(str(exc))}. To add it again as a "
+            f"separate session: {again}"
+        ) from None
     print(session_id)
     title = store.get_session(session_id).title or "(untitled)"
     say(f"imported {display_safe(title)!r} as {session_id}")
     return EXIT_OK
+
+
+def _read_import(path: str, name: str) -> str:
+    """The file's text, if it is UTF-8 and no larger than MAX_IMPORT_BYTES."""
+    try:
+        if path == "-":
+            raw = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
+        else:
+            with open(path, "rb") as file:
+                raw = file.read(MAX_IMPORT_BYTES + 1)
+    except OSError as exc:
+        raise _UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise _UsageError(
+            f"{name} is larger than {MAX_IMPORT_BYTES // 1_000_000} MB: not a session export"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _UsageError(
+            f"cannot read {name}: it is not UTF-8 text (byte {exc.start + 1})"
+        ) from None
 
 
 def _delete(store: Store, args: argparse.Namespace) -> int:
@@ -303,10 +312,15 @@ def _delete(store: Store, args: argparse.Namespace) -> int:
 
 
 def _restore(store: Store, args: argparse.Namespace) -> int:
-    session_id = store.find_session(args.id, include_deleted=True)
-    store.restore_session(session_id)
-    title = display_safe(store.get_session(session_id).title) or "(untitled)"
-    print(f"Restored {session_id} {title!r}.")
+    session = store.get_session(store.find_session(args.id, include_deleted=True))
+    title = display_safe(session.title) or "(untitled)"
+    if session.deleted_at is None:
+        raise _UsageError(
+            f"session {session.id} {title!r} is not deleted, so there is nothing to restore "
+            "(deleted ones: `tikhub-tui sessions list --deleted`)"
+        )
+    store.restore_session(session.id)
+    print(f"Restored {session.id} {title!r}.")
     return EXIT_OK
 
 
@@ -357,17 +371,13 @@ def _fit(line: str, room: int) -> str:
     return line if room <= 0 or len(line) <= room else line[: room - 1] + "…"
 
 
-def _local(moment: datetime) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
 def _print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 _ACTIONS: dict[str, Callable[[Store, argparse.Namespace], int]] = {
     "list": _list,
-    "show": _show,
+    "show": sessions_show.show,
     "search": _search,
     "export": _export,
     "import": _import,

@@ -24,6 +24,26 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", help="gateway root URL (default: config.toml)")
 
 
+def _upgrade_store() -> None:
+    """Bring an older session store up to date before the screen is taken over, saying so:
+    a big one takes seconds, which the app would spend frozen on a blank screen."""
+    import sys
+
+    from tikhub_tui.core.store import Store, StoreError, default_path
+    from tikhub_tui.core.store.schema import needs_migration
+
+    path = default_path()
+    if not needs_migration(path):
+        return
+    print(f"tikhub-tui: updating {path} for this version (once)…", end="", file=sys.stderr)
+    try:
+        Store.open(path).close()
+    except StoreError:
+        print(" failed; the app says why.", file=sys.stderr)
+    else:
+        print(" done.", file=sys.stderr, flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
     from tikhub_tui.core.providers import UsageError, infer_provider
     from tikhub_tui.core.settings import Settings, SettingsError, load_settings
@@ -71,6 +91,7 @@ def open_app(
             file=sys.stderr,
         )
         return 2
+    _upgrade_store()
 
     from tikhub_tui.ui.app import TikhubApp
 

@@ -2,8 +2,10 @@
 
 httpx does the HTTP and httpx-sse the event framing; this module adds what a chat client needs
 on top: provider error bodies turned into clear errors, retries of 429/502/503/504/529 before any
-text, timeouts, a stream that ends without its end marker treated as an error, and cancelling
-from another thread by shutting the socket so a blocked read ends at once.
+text, clocks that count progress rather than bytes, bounds on the size of an event and of an
+answer, the key redacted from the text (even split over events), a stream that ends without its
+end marker treated as an error, and cancelling from another thread by shutting the socket so a
+blocked read ends at once.
 """
 
 from __future__ import annotations
@@ -14,36 +16,36 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import cast
 
 import httpx
-from httpx_sse import EventSource, SSEError
 
-from tikhub_tui.core.errors import ApiError, StreamCancelled, body_message, for_status
+from tikhub_tui.core.client_settings import ClientSettings, check_base_url
+from tikhub_tui.core.deadlines import Clock, Watchdog
+from tikhub_tui.core.delivery import Delivery
+from tikhub_tui.core.errors import (
+    ApiError,
+    StreamCancelled,
+    body_message,
+    for_status,
+    retry_after_seconds,
+)
+from tikhub_tui.core.http_failures import check_encoding, reason, retry_wait
 from tikhub_tui.core.model import (
     Conversation,
     ErrorEvent,
-    Finished,
     RequestOptions,
+    RequestSpec,
     StreamEvent,
 )
-from tikhub_tui.core.providers import adapter
-from tikhub_tui.core.secrets import redact
+from tikhub_tui.core.providers import LimitExceeded, adapter
+from tikhub_tui.core.secrets import redact, remember
+from tikhub_tui.core.sse import EventTooLarge, event_batches
+
+__all__ = ["ChatClient", "ChatStream", "ClientSettings", "RetryNotice", "check_base_url"]
 
 RETRYABLE = frozenset({429, 502, 503, 504, 529})  # 529: Anthropic is overloaded
 ERROR_BODY_LIMIT = 64 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class ClientSettings:
-    """Where to send requests and how patient to be."""
-
-    base_url: str
-    connect_timeout: float = 10.0
-    read_timeout: float = 120.0
-    max_retries: int = 4
-    max_retry_wait: float = 30.0
-    """Seconds spent waiting between attempts, in all; a longer Retry-After gives up at once."""
+MB = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,31 +56,6 @@ class RetryNotice:
     wait: float
     status: int
     message: str
-
-
-def check_base_url(base_url: str) -> str:
-    """The base URL if it is a usable http(s) URL; an ApiError naming the problem otherwise."""
-    try:
-        url = httpx.URL(base_url)
-    except (httpx.InvalidURL, TypeError) as error:
-        raise ApiError(
-            "config",
-            f"the base URL {base_url!r} is not a URL ({error})",
-            hint="use a URL like https://ai.tikhub.io",
-        ) from None
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ApiError(
-            "config",
-            f"the base URL {base_url!r} must start with http:// or https:// and name a host",
-            hint="use a URL like https://ai.tikhub.io",
-        )
-    if url.port is not None and not 0 < url.port < 65536:
-        raise ApiError(
-            "config",
-            f"the base URL {base_url!r} names port {url.port}; ports go from 1 to 65535",
-            hint="use a URL like https://ai.tikhub.io or http://127.0.0.1:8765",
-        )
-    return base_url
 
 
 class ChatClient:
@@ -93,9 +70,12 @@ class ChatClient:
     ) -> None:
         self.settings = settings
         self._key = api_key
+        remember(api_key)  # every message from now on is redacted of it
         check_base_url(settings.base_url)
         timeout = httpx.Timeout(
-            settings.read_timeout, connect=settings.connect_timeout, pool=settings.connect_timeout
+            settings.clocks.socket_timeout(),
+            connect=settings.connect_timeout,
+            pool=settings.connect_timeout,
         )
         self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False)
 
@@ -157,17 +137,23 @@ class ChatStream:
         self._adapter = adapter(provider)
         self.provider = provider
         self.model = model
-        self._spec = self._adapter.build_request(
-            conversation,
-            model,
-            options,
-            base_url=client.settings.base_url,
-            api_key=client._key,
-        )
+        self._refused: ApiError | None = None
+        try:
+            self._spec: RequestSpec | None = self._adapter.build_request(
+                conversation,
+                model,
+                options,
+                base_url=client.settings.base_url,
+                api_key=client._key,
+            )
+        except LimitExceeded as error:  # reported where the answer would be; nothing is sent
+            self._spec = None
+            self._refused = ApiError("config", f"{error.message}; nothing was sent", hint=error.fix)
         self._on_retry = on_retry
         self._cancelled = threading.Event()
         self._response: httpx.Response | None = None
         self.attempts = 0
+        self._watchdog: Watchdog | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -181,22 +167,40 @@ class ChatStream:
             _shutdown(response)
 
     def __iter__(self) -> Iterator[StreamEvent]:
-        response = self._open()
+        watchdog = self._watchdog = Watchdog(self._client.settings.clocks, self._expire)
+        watchdog.start()
         try:
-            yield from self._events(response)
+            response = self._open(watchdog)
+            try:
+                yield from self._events(response, watchdog)
+            finally:
+                response.close()
+                self._response = None
         finally:
-            response.close()
-            self._response = None
+            watchdog.stop()
+
+    def _expire(self) -> bool:
+        """A clock ran out while nothing arrived (the watchdog's thread): end the read."""
+        response = self._response
+        if response is None:
+            return False
+        _shutdown(response)
+        return True
 
     # -- opening, with retries -------------------------------------------------------------
 
-    def _open(self) -> httpx.Response:
+    def _open(self, watchdog: Watchdog) -> httpx.Response:
+        if self._refused is not None:
+            raise self._refused
         settings = self._client.settings
         waited = 0.0
         while True:
             if self.cancelled:
                 raise StreamCancelled()
+            if watchdog.expired() == "total":
+                raise self._deadline("total")
             self.attempts += 1
+            watchdog.sent()
             response = self._send()
             status = response.status_code
             if 200 <= status < 300:
@@ -205,8 +209,9 @@ class ChatStream:
                 self._check_event_stream(response)
                 return response
             message = self._redact(body_message(self._read_body(response)))
+            retry_after = retry_after_seconds(response.headers.get("retry-after", ""), time.time())
             if status in RETRYABLE and self.attempts <= settings.max_retries:
-                wait = _retry_wait(response, self.attempts)
+                wait = retry_wait(retry_after, self.attempts)
                 if waited + wait <= settings.max_retry_wait:
                     waited += wait
                     if self._on_retry:
@@ -214,22 +219,22 @@ class ChatStream:
                     if self._cancelled.wait(wait):
                         raise StreamCancelled()
                     continue
-            headers = response.headers
             raise for_status(
                 status,
                 message,
                 settings.base_url,
-                location=self._redact(headers.get("location", "")),
-                retry_after=headers.get("retry-after", ""),
+                location=self._redact(response.headers.get("location", "")),
+                retry_after=retry_after,
             )
 
     def _send(self) -> httpx.Response:
         spec = self._spec
+        assert spec is not None  # _open raised otherwise
         base = self._client.settings.base_url
         http = self._client._http
         try:
             request = http.build_request(
-                spec.method, spec.url, headers=spec.headers, json=spec.json
+                spec.method, spec.url, headers=spec.headers, content=spec.content()
             )
             response = http.send(request, stream=True)
         except httpx.ConnectTimeout:
@@ -239,16 +244,12 @@ class ChatStream:
                 f"{self._client.settings.connect_timeout:g} s (connect timeout)",
             ) from None
         except httpx.ConnectError as error:
-            raise ApiError("network", f"cannot connect to {base}: {_reason(error)}") from None
+            raise ApiError("network", f"cannot connect to {base}: {reason(error)}") from None
         except httpx.TimeoutException:
-            raise ApiError(
-                "network",
-                f"{base} did not answer within "
-                f"{self._client.settings.read_timeout:g} s (read timeout)",
-                hint="try again, or raise the read timeout (--timeout)",
-            ) from None
-        except httpx.TransportError as error:
-            raise ApiError("network", f"the request to {base} failed: {_reason(error)}") from None
+            message, hint = self._client.settings.clocks.message(None)
+            raise ApiError("network", f"{base}: {message}", hint=hint) from None
+        except httpx.HTTPError as error:
+            raise ApiError("network", f"the request to {base} failed: {reason(error)}") from None
         self._response = response
         if self.cancelled:
             _shutdown(response)
@@ -258,12 +259,13 @@ class ChatStream:
         chunks: list[bytes] = []
         size = 0
         try:
+            check_encoding(response)
             for chunk in response.iter_bytes():
                 chunks.append(chunk)
                 size += len(chunk)
                 if size >= ERROR_BODY_LIMIT:
                     break
-        except httpx.HTTPError:
+        except (httpx.HTTPError, httpx.StreamError, ApiError):
             pass  # a half-read error body still says something
         finally:
             response.close()
@@ -285,103 +287,77 @@ class ChatStream:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def _events(self, response: httpx.Response) -> Iterator[StreamEvent]:
+    def _events(self, response: httpx.Response, watchdog: Watchdog) -> Iterator[StreamEvent]:
         decode = self._adapter.new_decoder().decode
-        finished = False
-        source = EventSource(
-            response
-            if self._before_wait is None
-            else cast(httpx.Response, _WatchedResponse(response, self._before_wait))
-        )
+        settings = self._client.settings
+        out = Delivery(int(settings.max_answer_mb * MB))
         try:
-            for sse in source.iter_sse():
-                for event in decode(sse.event, sse.data):
-                    if isinstance(event, ErrorEvent):
-                        raise ApiError(
-                            "upstream",
-                            self._redact(
-                                f"the provider reported an error mid-stream: {event.message}"
-                                + (f" [{event.code}]" if event.code else "")
-                            ),
-                            code=event.code,
-                        )
-                    if isinstance(event, Finished):
-                        finished = True
-                    yield event
-        except httpx.ReadTimeout:
-            if self.cancelled:
-                raise StreamCancelled() from None
+            check_encoding(response)
+            batches = event_batches(response.iter_bytes(), int(settings.max_event_mb * MB))
+            for batch in batches:
+                for sse in batch:
+                    for event in decode(sse.event, sse.data):
+                        if isinstance(event, ErrorEvent):
+                            yield from out.flush()
+                            code = f" [{event.code}]" if event.code else ""
+                            raise ApiError(
+                                "upstream",
+                                f"the provider reported an error mid-stream: {event.message}{code}",
+                                code=event.code,
+                            )
+                        out.add(event)
+                if out.progressed():
+                    watchdog.progress()
+                yield from out.take()
+                if out.too_long:
+                    raise ApiError(
+                        "upstream",
+                        f"the answer passed {settings.max_answer_mb:g} million characters; the "
+                        "rest was not read (what arrived is kept)",
+                        hint="raise max_answer_mb in config.toml if answers this long are wanted",
+                    )
+                clock = watchdog.expired()
+                if clock is not None and not out.finished:
+                    raise self._deadline(clock)
+                if self._before_wait is not None:
+                    self._before_wait()
+        except EventTooLarge as error:
+            yield from out.flush()
             raise ApiError(
-                "network",
-                f"no data from the server for "
-                f"{self._client.settings.read_timeout:g} s (read timeout)",
-                hint="try again, or raise the read timeout (--timeout)",
+                "upstream",
+                f"the server sent {error.what} larger than {settings.max_event_mb:g} MB; the "
+                "stream was stopped (what arrived before it is kept)",
+                hint="raise max_event_mb in config.toml if this server sends events that big",
             ) from None
-        except (httpx.TransportError, SSEError):
+        except (httpx.HTTPError, httpx.StreamError):
+            yield from out.flush()
             if self.cancelled:
                 raise StreamCancelled() from None
+            clock = watchdog.fired or watchdog.expired()
+            if clock is not None:
+                raise self._deadline(clock) from None
             raise ApiError(
                 "ended_early",
                 "the connection closed before the answer finished (stream ended early)",
             ) from None
+        yield from out.flush()
         if self.cancelled:
             raise StreamCancelled()
-        if not finished:
+        if watchdog.fired is not None and not out.finished:  # the end of a body read to EOF
+            raise self._deadline(watchdog.fired)
+        if not out.finished:
             raise ApiError(
                 "ended_early",
                 "the stream ended without its end marker "
                 "(stream ended early): the answer is incomplete",
             )
 
+    def _deadline(self, clock: Clock) -> ApiError:
+        message, hint = self._client.settings.clocks.message(clock)
+        return ApiError("network", message, hint=hint)
+
     def _redact(self, text: str) -> str:
         return redact(text, self._client._key)
-
-
-class _WatchedResponse:
-    """The part of a response EventSource reads, calling `before_wait` before each network read.
-
-    EventSource turns each received chunk into events before asking for the next chunk, so the
-    hook runs exactly when everything received has been handed out.
-    """
-
-    def __init__(self, response: httpx.Response, before_wait: Callable[[], None]) -> None:
-        self._response = response
-        self._before_wait = before_wait
-
-    @property
-    def headers(self) -> httpx.Headers:
-        return self._response.headers
-
-    def iter_text(self) -> Iterator[str]:
-        for text in self._response.iter_text():
-            yield text
-            self._before_wait()
-
-
-def _retry_wait(response: httpx.Response, attempt: int) -> float:
-    """Seconds to wait: the server's Retry-After when it gives one, else exponential backoff."""
-    header = response.headers.get("retry-after", "").strip()
-    if header:
-        if header.isdigit():
-            return float(header)
-        import email.utils
-
-        try:
-            when = email.utils.parsedate_to_datetime(header)
-        except (TypeError, ValueError):
-            when = None
-        if when is not None:
-            return max(0.0, when.timestamp() - time.time())
-    return float(min(2 ** (attempt - 1), 16))
-
-
-def _reason(error: Exception) -> str:
-    text = str(error) or type(error).__name__
-    if "Connection refused" in text or "Errno 111" in text:
-        return "connection refused (is the server running? is the port right?)"
-    if "Name or service not known" in text or "nodename nor servname" in text:
-        return "the host name does not resolve (is it spelled right?)"
-    return text
 
 
 def _shutdown(response: httpx.Response) -> None:

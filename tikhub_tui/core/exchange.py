@@ -16,7 +16,14 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tikhub_tui.core.errors import ApiError, StreamCancelled
-from tikhub_tui.core.model import Conversation, Message, Reasoning, ReasoningDelta, TextDelta
+from tikhub_tui.core.model import (
+    Attachment,
+    Conversation,
+    Message,
+    Reasoning,
+    ReasoningDelta,
+    TextDelta,
+)
 from tikhub_tui.core.tally import Cancelled, Failed, Phase, Responded, Tally
 from tikhub_tui.core.tokens import completed_usage, estimate_conversation, request_options
 
@@ -41,6 +48,8 @@ class Prompt:
     replaces: int | None = None
     """The saved prompt this one edits: stored beside it, the old one and its answers stay
     an earlier branch."""
+    attachments: tuple[Attachment, ...] = ()
+    """Files sent with the prompt, in each protocol's own shape; stored with it."""
 
 
 class Exchange:
@@ -69,7 +78,7 @@ class Exchange:
         self.provider = provider
         self.system = system
         self.conversation = Conversation.from_history(
-            [*history, Message("user", prompt.text)], system or None
+            [*history, Message("user", prompt.text, prompt.attachments)], system or None
         )
         """What is sent: the history given and the prompt, in memory (nothing read back)."""
         self.info = info
@@ -169,7 +178,12 @@ class Exchange:
                 self.prompt_id = store.edit_message(prompt.replaces, prompt.text)
             else:
                 self.prompt_id = store.add_message(
-                    self.session_id, "user", prompt.text, model=self.model, provider=self.provider
+                    self.session_id,
+                    "user",
+                    prompt.text,
+                    model=self.model,
+                    provider=self.provider,
+                    attachments=prompt.attachments,
                 )
         return store.begin_answer(
             self.session_id, self.model, self.provider, self.prompt_id, options=self.options

@@ -6,10 +6,13 @@ transcript, the race panes, the store and `ask` all consume one vocabulary.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Role = Literal["user", "assistant"]
+AttachmentKind = Literal["text", "image", "pdf"]
+"""Text files travel as fenced text, images and PDFs in each protocol's own binary shape."""
 ProviderName = Literal["openai", "anthropic", "gemini"]
 PROVIDERS: tuple[ProviderName, ...] = ("openai", "anthropic", "gemini")
 
@@ -17,12 +20,35 @@ FinishReason = Literal["stop", "max_tokens", "content_filter", "other"]
 """Why a model stopped: a neutral reason; the provider's own word travels in `Finished.raw`."""
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a prompt: its name, what its bytes are (sniffed, not guessed from the
+    name) and the bytes; built by `core.attachments`, which checks them first."""
+
+    name: str
+    media_type: str
+    kind: AttachmentKind
+    data: bytes = field(repr=False)
+    sha256: str
+    """Hex digest of `data`: the attachment's identity in the store and in the gateway's report."""
+    pages: int | None = None
+    """A PDF's page count, when it could be read."""
+    width: int | None = None
+    height: int | None = None
+    """An image's size in pixels."""
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
 @dataclass(slots=True)
 class Message:
-    """One turn of a conversation."""
+    """One turn of a conversation; user turns may carry attachments."""
 
     role: Role
     text: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(slots=True)
@@ -125,6 +151,23 @@ class RequestOptions:
         return "setting" if self.max_tokens is not None else "default"
 
 
+class Base64Text(str):
+    """Base64 text inside a request body: JSON needs no escaping for it, so `RequestSpec.content`
+    copies its bytes into the body as they are instead of having `json` scan megabytes of it."""
+
+    raw: bytes
+    """The same text as ASCII bytes (kept, so the body is built without encoding it again)."""
+
+    @classmethod
+    def of(cls, raw: bytes) -> Base64Text:
+        text = cls(raw, "ascii")
+        text.raw = raw
+        return text
+
+
+_PLACEHOLDER = re.compile(r'"\\u0000(\d+)\\u0000"')
+
+
 @dataclass(frozen=True, slots=True)
 class RequestSpec:
     """An HTTP request ready to send; its repr never shows header values (they hold the key)."""
@@ -137,6 +180,34 @@ class RequestSpec:
     def __repr__(self) -> str:
         names = ", ".join(sorted(self.headers))
         return f"RequestSpec({self.method} {self.url}, headers=[{names}])"
+
+    def content(self) -> bytes:
+        """The JSON body as bytes; attachments' base64 is spliced in whole (a 10 MB PDF costs
+        a copy, not a 13 MB escape scan)."""
+        import json
+
+        kept: list[Base64Text] = []
+
+        def swap(value: Any) -> Any:
+            if isinstance(value, dict):
+                return {key: swap(item) for key, item in value.items()}
+            if isinstance(value, list):
+                return [swap(item) for item in value]
+            if type(value) is Base64Text and hasattr(value, "raw"):
+                kept.append(value)
+                return f"\0{len(kept) - 1}\0"
+            return value
+
+        text = json.dumps(swap(self.json), ensure_ascii=False, separators=(",", ":"))
+        if not kept:
+            return text.encode()
+        pieces = _PLACEHOLDER.split(text)
+        if pieces[1::2] != [str(n) for n in range(len(kept))]:  # a prompt mimics a placeholder
+            return json.dumps(self.json, ensure_ascii=False, separators=(",", ":")).encode()
+        out: list[bytes] = [pieces[0].encode()]
+        for number, text in zip(pieces[1::2], pieces[2::2], strict=True):
+            out += [b'"', kept[int(number)].raw, b'"', text.encode()]
+        return b"".join(out)  # the one copy of the base64
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,15 @@ class Settings:
     connect_timeout: float = 10.0
     """Seconds to wait for a connection."""
     read_timeout: float = 120.0
-    """Seconds to wait for the next piece of an answer before giving up."""
+    """Seconds to wait for new text once an answer has begun (keep-alive bytes do not count)."""
+    first_token_timeout: float = 300.0
+    """Seconds to wait for the first text or reasoning of an answer (a model may think long)."""
+    total_timeout: float = 0.0
+    """Seconds an answer may take in all; 0 means no limit."""
+    max_event_mb: float = 16.0
+    """The largest single event of a stream, in MB; a larger one stops the stream."""
+    max_answer_mb: float = 8.0
+    """The longest answer (text and reasoning), in millions of characters; the rest is cut."""
     max_retries: int = 4
     """How often a 429/502/503/504/529 is retried before any text arrived."""
     max_retry_wait: float = 30.0
@@ -82,8 +90,16 @@ def load_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
         raw = path.read_bytes()
     except FileNotFoundError:
         return Settings(), []
+    except PermissionError:
+        raise SettingsError(
+            f"cannot read {path}: permission denied. Fix: make it yours and readable "
+            f"(chmod 600 {path}), or remove it to start from the defaults"
+        ) from None
     except OSError as error:
-        raise SettingsError(f"cannot read {path}: {error.strerror or error}") from None
+        raise SettingsError(
+            f"cannot read {path}: {error.strerror or error}. Fix: check the file, or remove it "
+            "to start from the defaults"
+        ) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -118,13 +134,21 @@ def from_dict(data: dict[str, Any], path: Path) -> tuple[Settings, list[str]]:
         else:
             warnings.append(f"{path}: unknown setting `{key}` ignored")
     settings = Settings(**values)
-    for name in ("connect_timeout", "read_timeout", "max_tokens", "price_factor"):
+    for name in (
+        "connect_timeout",
+        "read_timeout",
+        "first_token_timeout",
+        "max_tokens",
+        "price_factor",
+        "max_event_mb",
+        "max_answer_mb",
+    ):
         value = getattr(settings, name)
         if value is not None and not 0 < value <= LARGEST[name]:
             raise SettingsError(
                 f"{path}: `{name}` must be greater than 0 and at most {LARGEST[name]:,.0f}"
             )
-    for name in ("max_retries", "max_retry_wait"):
+    for name in ("max_retries", "max_retry_wait", "total_timeout"):
         if not 0 <= getattr(settings, name) <= LARGEST[name]:
             raise SettingsError(f"{path}: `{name}` must be from 0 to {LARGEST[name]:,.0f}")
     return settings, warnings
@@ -133,6 +157,10 @@ def from_dict(data: dict[str, Any], path: Path) -> tuple[Settings, list[str]]:
 LARGEST: dict[str, float] = {  # the settings form checks the same bounds
     "connect_timeout": 3600.0,  # an hour: anything longer is a typo (and 1e309 is infinity)
     "read_timeout": 3600.0,
+    "first_token_timeout": 3600.0,
+    "total_timeout": 86_400.0,
+    "max_event_mb": 1024.0,
+    "max_answer_mb": 1024.0,
     "max_tokens": 10_000_000,
     "max_retries": 100,
     "max_retry_wait": 3600.0,

@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from tikhub_tui.core.attachments.text import text_block
 from tikhub_tui.core.catalogue import Catalogue, ModelInfo
-from tikhub_tui.core.model import Conversation, RequestOptions, Usage
+from tikhub_tui.core.model import Attachment, Conversation, RequestOptions, Usage
 
 PER_MESSAGE = 4
 """Tokens each turn costs beyond its text (role markers and separators)."""
@@ -28,12 +29,32 @@ def estimate_tokens(text: str) -> int:
     return math.ceil(plain / 4 + rest / 3)
 
 
+IMAGE_TOKENS_MAX = 1600
+"""An image costs about width x height / 750 tokens, at most this many once the provider scales
+it down (Anthropic's vision guide; OpenAI's and Gemini's tiles land in the same range)."""
+PDF_PAGE_TOKENS = 1500
+"""A PDF page costs 1,500 to 3,000 tokens (its text and its image: Anthropic's PDF guide); the
+low end, so that the context check never refuses what would fit."""
+
+
+def estimate_attachment(attachment: Attachment) -> int:
+    """About how many prompt tokens an attachment takes: a text file as the fenced text it is
+    sent as, an image by its pixels, a PDF by its pages."""
+    if attachment.kind == "text":
+        return estimate_tokens(text_block(attachment))
+    if attachment.kind == "image":
+        pixels = (attachment.width or 0) * (attachment.height or 0)
+        return min(math.ceil(pixels / 750), IMAGE_TOKENS_MAX)
+    return (attachment.pages or 1) * PDF_PAGE_TOKENS
+
+
 def estimate_conversation(conversation: Conversation) -> int:
-    """About how many prompt tokens sending `conversation` takes."""
+    """About how many prompt tokens sending `conversation` takes, attachments included."""
     turns = [m.text for m in conversation.messages if m.text.strip()]
     if conversation.system:
         turns.append(conversation.system)
-    return sum(estimate_tokens(text) + PER_MESSAGE for text in turns)
+    files = sum(estimate_attachment(a) for m in conversation.messages for a in m.attachments)
+    return sum(estimate_tokens(text) + PER_MESSAGE for text in turns) + files
 
 
 def completed_usage(usage: Usage, prompt_tokens: int | None, text: str, reasoning: str) -> Usage:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from tikhub_tui.gateway.parts import IMAGE_TYPES, Part, decode, sniff, texts
+from tikhub_tui.gateway.parts import text as text_part
 from tikhub_tui.gateway.wire import (
     RETRY_HEADERS,
     Parsed,
@@ -22,6 +24,10 @@ from tikhub_tui.gateway.wire import (
 )
 
 _REQUEST_IDS = itertools.count(1)
+REQUEST_LIMIT = 32 * 1000 * 1000
+"""Anthropic's request size limit (32 MB); bigger bodies get 413 request_too_large."""
+IMAGE_LIMIT = 5 * 1024 * 1024
+"""Largest base64 image data Anthropic accepts."""
 
 _STATUS_ERRORS: dict[int, tuple[str, str]] = {
     400: ("invalid_request_error", "Invalid request (asked for by the error directive)."),
@@ -72,13 +78,22 @@ def status_error(status: int, model: str) -> Reply:
     return error(status, type_, message.format(model=model))
 
 
-def _text(content: Any, where: str) -> str | Reply:
-    """The text of a string or a list of content blocks; other block kinds count as no text."""
+def _text(
+    content: Any, where: str, message: int = -1, parts: list[Part] | None = None
+) -> str | Reply:
+    """The text of a string or a list of content blocks (the last text block: that is where a
+    prompt's directives are); images and documents are checked and kept in `parts`."""
+    found = _blocks(content, where, message, [] if parts is None else parts)
+    return found if isinstance(found, Reply) else (found[-1] if found else "")
+
+
+def _blocks(content: Any, where: str, message: int, parts: list[Part]) -> list[str] | Reply:
     if isinstance(content, str):
-        return content
+        parts.append(text_part(message, content))
+        return [content]
     if not isinstance(content, list):
         return invalid(f"{where}: Input should be a valid string or a list of content blocks")
-    texts = []
+    texts: list[str] = []
     for i, block in enumerate(content):
         if not isinstance(block, dict) or not isinstance(block.get("type"), str):
             return invalid(f"{where}.{i}.type: Field required")
@@ -86,10 +101,58 @@ def _text(content: Any, where: str) -> str | Reply:
             if not isinstance(block.get("text"), str):
                 return invalid(f"{where}.{i}.text: Field required")
             texts.append(block["text"])
-    return "".join(texts)
+            parts.append(text_part(message, block["text"]))
+        elif block["type"] in ("image", "document"):
+            part = _source(block, f"{where}.{i}.{block['type']}", message)
+            if isinstance(part, Reply):
+                return part
+            parts.append(part)
+    return texts
 
 
-def _messages(raw: Any) -> list[tuple[str, str]] | Reply:
+def _source(block: dict[str, Any], where: str, message: int) -> Part | Reply:
+    """An image or document block's source, decoded and checked as Anthropic checks it."""
+    image = block["type"] == "image"
+    source = block.get("source")
+    if not isinstance(source, dict):
+        return invalid(f"{where}.source: Field required")
+    kind = source.get("type")
+    if kind in ("url", "file") or (kind == "text" and not image):
+        value = source.get("url", source.get("file_id", source.get("data", "")))
+        return Part(message, "image" if image else "file", f"source:{kind}", str(value).encode())
+    if kind != "base64":
+        return invalid(
+            f"{where}.source: Input tag '{kind}' found using 'type' does not match any of the "
+            "expected tags: 'base64', 'url', 'file'" + ("" if image else ", 'text', 'content'")
+        )
+    allowed = IMAGE_TYPES if image else ("application/pdf",)
+    media_type = source.get("media_type")
+    if media_type not in allowed:
+        choices = ", ".join(f"'{t}'" for t in allowed)
+        return invalid(f"{where}.source.base64.media_type: Input should be {choices}")
+    data = source.get("data")
+    if not isinstance(data, str):
+        return invalid(f"{where}.source.base64.data: Field required")
+    if image and len(data) > IMAGE_LIMIT:  # measured before decoding, as the API does
+        return invalid(
+            f"{where}.source.base64: image exceeds 5 MB maximum: {len(data)} bytes > "
+            f"{IMAGE_LIMIT} bytes"
+        )
+    raw = decode(data)
+    if raw is None:
+        return invalid(f"{where}.source.base64.data: Invalid base64 data")
+    actual = sniff(raw)
+    if image and actual != media_type:
+        return invalid(
+            f"{where}.source.base64.data: The image was specified using the {media_type} media "
+            f"type, but the image appears to be a {actual or 'unsupported'} image"
+        )
+    if not image and actual != "application/pdf":
+        return invalid(f"{where}.source.base64.data: The PDF specified was not valid.")
+    return Part(message, "image" if image else "file", str(media_type), raw)
+
+
+def _messages(raw: Any, parts: list[Part]) -> list[tuple[str, str]] | Reply:
     if not isinstance(raw, list):
         return invalid("messages: Input should be a valid list")
     if not raw:
@@ -103,7 +166,7 @@ def _messages(raw: Any) -> list[tuple[str, str]] | Reply:
             return invalid(f"messages.{i}.role: Input should be 'user' or 'assistant'")
         if "content" not in message:
             return invalid(f"messages.{i}.content: Field required")
-        text = _text(message["content"], f"messages.{i}.content")
+        text = _text(message["content"], f"messages.{i}.content", i, parts)
         if isinstance(text, Reply):
             return text
         out.append((role, text))
@@ -120,6 +183,8 @@ def parse(req: RawRequest) -> Parsed | Reply:
         return error(401, "authentication_error", "x-api-key header is required")
     if not req.headers.get("anthropic-version", "").strip():
         return invalid("anthropic-version: header is required")
+    if len(req.body) > REQUEST_LIMIT:  # checked before parsing, as the API does
+        return error(413, "request_too_large", _STATUS_ERRORS[413][1])
     data, problem = load_json(req.body)
     if problem is not None:
         return invalid(f"There was an issue with your request body: {problem}")
@@ -135,7 +200,8 @@ def parse(req: RawRequest) -> Parsed | Reply:
         return invalid("max_tokens: Input should be a valid integer")
     if limit < 1:
         return invalid("max_tokens: Input should be greater than or equal to 1")
-    messages = _messages(data["messages"])
+    parts: list[Part] = []
+    messages = _messages(data["messages"], parts)
     if isinstance(messages, Reply):
         return messages
     system = _text(data.get("system", ""), "system")
@@ -147,8 +213,8 @@ def parse(req: RawRequest) -> Parsed | Reply:
     if data.get("stream") is not True:
         return invalid("stream: this gateway answers streaming requests only; set stream to true")
     prompt = next((text for role, text in reversed(messages) if role == "user"), "")
-    tokens = count_tokens(system, *(text for _, text in messages))
-    return Parsed(model, prompt, tokens, limit, system=system)
+    tokens = count_tokens(system, *texts(parts))
+    return Parsed(model, prompt, tokens, limit, system=system, parts=tuple(parts))
 
 
 def _thinking(value: Any, max_tokens: int) -> Reply | None:

@@ -137,25 +137,30 @@ def lorem(n: int) -> str:
 
 
 def code(n: int) -> str:
-    """One fenced Python block of N lines, then a line `END N`."""
+    """One fenced Python block of N lines, then a line `END N`.
+
+    Functions are separated by a blank line, and the block never ends on one: a blank last
+    line is dropped by renderers and line counts, and the block would show N-1 lines.
+    """
     lines: list[str] = []
     k = 0
     while len(lines) < n:
         left = n - len(lines)
         name = f"{_VOCAB[k % len(_VOCAB)]}_{k}"
-        func = [
+        head = [""] if k else []
+        body = [
             f"def {name}(ipsum: int) -> int:",
             f'    """Return dolor sit amet number {k}."""',
             f"    total = ipsum * {k % 9 + 2}",
             f"    return total + {k}",
-            "",
         ]
-        if left >= len(func):
-            lines.extend(func)
-        elif left == 1:
-            lines.append(f"{name} = {k}")
+        room = left - len(head)
+        if room >= len(body):
+            lines += head + body
+        elif room >= 2:
+            lines += [*head, *body[: room - 1], f"    return ipsum + {k}"]
         else:
-            lines.extend([*func[: left - 1], f"    return ipsum + {k}"])
+            lines += [*head[: left - 1], f"{name} = {k}"]
         k += 1
     return "```python\n" + "\n".join(lines) + f"\n```\nEND {n}"
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tikhub_tui.gateway import content
+from tikhub_tui.gateway.parts import Part, report
 
 MAX_WORDS = 1_000_000
 """Upper bound for lorem/code/think sizes, so one prompt cannot exhaust the machine's memory."""
@@ -27,8 +29,9 @@ _NUMERIC = (
     "cache-read",
     "cache-write",
 )
+_NAMES = "|".join(("echo", "attachments", *_NUMERIC))
 _PATTERN = re.compile(
-    r"(?<![\w-])(echo|" + "|".join(_NUMERIC) + r")[ \t]*:(?:[ \t]*(\d+(?:\.\d+)?)(?!\S))?",
+    r"(?<![\w-])(" + _NAMES + r")[ \t]*:(?:[ \t]*(\d+(?:\.\d+)?)(?!\S))?",
     re.IGNORECASE,
 )
 _ECHO_GAP = re.compile(r"[ \t]|\r?\n")
@@ -39,6 +42,8 @@ class Directives:
     """What the last user message asks of the gateway; None means not asked."""
 
     echo: str | None = None
+    attachments: bool = False
+    """Answer with the request's content parts (kind, media type, bytes, SHA-256)."""
     lorem: int | None = None
     code: int | None = None
     tps: float | None = None
@@ -82,6 +87,9 @@ def parse(prompt: str) -> Directives:
             gap = _ECHO_GAP.match(rest)
             found["echo"] = rest[gap.end() :] if gap else rest
             break
+        if name == "attachments":
+            found["attachments"] = True
+            continue
         raw = match.group(2)
         if raw is None or name.replace("-", "_") in found:
             continue
@@ -105,8 +113,11 @@ def merged(prompt: str, system: str) -> Directives:
     return Directives(**values)
 
 
-def answer_for(directives: Directives, model: str) -> str:
-    """The whole answer text for parsed directives: echo, then lorem, then code, else the demo."""
+def answer_for(directives: Directives, model: str, parts: Sequence[Part] = ()) -> str:
+    """The whole answer text for parsed directives: the attachments report, echo, lorem, code,
+    else the demo."""
+    if directives.attachments:
+        return report(parts)
     if directives.echo is not None:
         return directives.echo
     if directives.lorem is not None:

@@ -10,6 +10,8 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
+from tikhub_tui.gateway.parts import Part, decode, texts
+from tikhub_tui.gateway.parts import text as text_part
 from tikhub_tui.gateway.wire import (
     RETRY_HEADERS,
     Parsed,
@@ -46,6 +48,10 @@ STATUS_ERRORS: dict[int, tuple[str, str]] = {
     503: ("UNAVAILABLE", "The model is overloaded. Please try again later."),
     504: ("DEADLINE_EXCEEDED", "Deadline expired before operation could complete."),
 }
+REQUEST_LIMIT = 100 * 1024 * 1024
+"""Google's limit on a request payload (100 MB of inline data)."""
+_MEDIA_PREFIXES = ("image/", "audio/", "video/", "text/")
+_MEDIA_TYPES = ("application/pdf", "application/json", "application/x-javascript")
 HEADERS = [
     ("Vary", "Origin"),
     ("Vary", "X-Origin"),
@@ -75,22 +81,57 @@ def status_error(status: int, model: str) -> Reply:
     return error(status, name, message.format(model=model))
 
 
-def _parts_text(content: Any, where: str) -> str | Reply:
+def _parts_text(
+    content: Any, where: str, message: int = -1, parts: list[Part] | None = None
+) -> str | Reply:
+    """The last text part of a content (where a prompt's directives are); `inline_data` parts
+    are decoded, checked and kept in `parts`."""
     if not isinstance(content, dict) or not isinstance(content.get("parts"), list):
         return invalid(
             f"* GenerateContentRequest.{where}.parts: contents.parts must not be empty.\n"
         )
+    kept = [] if parts is None else parts
     texts = []
-    for part in content["parts"]:
+    for j, part in enumerate(content["parts"]):
         if not isinstance(part, dict):
             return invalid(
                 f"Invalid JSON payload received. Unknown name at '{where}.parts': "
                 "Proto field is not repeating, cannot start list."
             )
+        inline = part.get("inline_data", part.get("inlineData"))
+        if inline is not None:
+            found = _inline(inline, f"{where}.parts[{j}].inline_data", message)
+            if isinstance(found, Reply):
+                return found
+            kept.append(found)
+            continue
         text = part.get("text")
         if isinstance(text, str) and not part.get("thought"):
             texts.append(text)
-    return "".join(texts)
+            kept.append(text_part(message, text))
+    return texts[-1] if texts else ""
+
+
+def _inline(inline: Any, where: str, message: int) -> Part | Reply:
+    """An `inline_data` blob (either spelling of its fields), decoded as Google decodes bytes."""
+    if not isinstance(inline, dict):
+        return invalid(f"Invalid JSON payload received. Unknown name at '{where}'.")
+    media_type = inline.get("mime_type", inline.get("mimeType"))
+    data = inline.get("data")
+    if not isinstance(media_type, str) or not media_type:
+        return invalid(f"* GenerateContentRequest.{where}.mime_type: mime_type is not specified\n")
+    if not isinstance(data, str) or not data:
+        return invalid(f"* GenerateContentRequest.{where}.data: data is not specified\n")
+    raw = decode(data) or decode(data.replace("-", "+").replace("_", "/") + "=" * (-len(data) % 4))
+    if raw is None:
+        shown = data if len(data) <= 20 else data[:20] + "..."
+        return invalid(
+            f"Invalid value at '{where}.data' (TYPE_BYTES), Base64 decoding failed for \"{shown}\""
+        )
+    if not media_type.startswith(_MEDIA_PREFIXES) and media_type not in _MEDIA_TYPES:
+        return invalid(f"Unsupported MIME type: {media_type}")
+    kind = "image" if media_type.startswith("image/") else "file"
+    return Part(message, kind, media_type, raw)
 
 
 PATH = re.compile(r"/v1(?:beta|alpha)?/models/([^/:]+):(\w+)$")
@@ -104,6 +145,8 @@ def parse(req: RawRequest) -> Parsed | Reply:
     key = req.headers.get("x-goog-api-key", "") or req.query.get("key", "")
     if not key.strip():
         return error(401, "UNAUTHENTICATED", _MISSING_KEY)
+    if len(req.body) > REQUEST_LIMIT:  # checked before parsing, as Google does
+        return invalid(f"Request payload size exceeds the limit: {REQUEST_LIMIT} bytes.")
     data, problem = load_json(req.body)
     if problem is not None:
         return invalid(f"Invalid JSON payload received. {problem}.")
@@ -113,11 +156,12 @@ def parse(req: RawRequest) -> Parsed | Reply:
     if not isinstance(contents, list) or not contents:
         return invalid("* GenerateContentRequest.contents: contents is not specified\n")
     turns: list[tuple[str, str]] = []
+    parts: list[Part] = []
     for i, content in enumerate(contents):
         role = content.get("role", "user") if isinstance(content, dict) else None
         if role not in ("user", "model"):
             return invalid("Please use a valid role: user, model.")
-        text = _parts_text(content, f"contents[{i}]")
+        text = _parts_text(content, f"contents[{i}]", i, parts)
         if isinstance(text, Reply):
             return text
         turns.append((role, text))
@@ -143,5 +187,5 @@ def parse(req: RawRequest) -> Parsed | Reply:
             "This gateway answers streaming requests only: call :streamGenerateContent?alt=sse."
         )
     prompt = next((text for role, text in reversed(turns) if role == "user"), "")
-    tokens = count_tokens(system, *(t for _, t in turns))
-    return Parsed(model, prompt, tokens, limit, system=system)
+    tokens = count_tokens(system, *texts(parts))
+    return Parsed(model, prompt, tokens, limit, system=system, parts=tuple(parts))

@@ -9,6 +9,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from tikhub_tui.gateway import openai_parts
+from tikhub_tui.gateway.parts import Part, texts
+from tikhub_tui.gateway.parts import text as text_part
 from tikhub_tui.gateway.wire import (
     RETRY_HEADERS,
     Parsed,
@@ -103,7 +106,8 @@ def status_error(status: int, model: str) -> Reply:
     return error(status, message.format(model=model), type_, None, code)
 
 
-def _part_text(part: Any, role: str, where: str) -> str | Reply:
+def _part(part: Any, role: str, where: str, message: int) -> str | Part | Reply:
+    """A content part: its text, or an image or file part, or OpenAI's 400 for a bad one."""
     allowed = _ASSISTANT_PARTS if role == "assistant" else _USER_PARTS
     if not isinstance(part, dict) or part.get("type") not in allowed:
         got = part.get("type") if isinstance(part, dict) else type(part).__name__
@@ -113,12 +117,16 @@ def _part_text(part: Any, role: str, where: str) -> str | Reply:
             f"{where}.type",
             "invalid_value",
         )
+    if part["type"] == "input_image":
+        return openai_parts.image(part, where, message, invalid)
+    if part["type"] == "input_file":
+        return openai_parts.file(part, where, message, invalid)
     text = part.get("text", part.get("refusal", ""))
     return text if isinstance(text, str) else ""
 
 
-def _messages(items: list[Any]) -> list[tuple[str, str]] | Reply:
-    """(role, text) for each message item; other item kinds are accepted and skipped."""
+def _messages(items: list[Any], parts: list[Part]) -> list[tuple[str, str]] | Reply:
+    """(role, last text) for each message item; other item kinds are accepted and skipped."""
     out: list[tuple[str, str]] = []
     for i, item in enumerate(items):
         where = f"input[{i}]"
@@ -138,6 +146,7 @@ def _messages(items: list[Any]) -> list[tuple[str, str]] | Reply:
             )
         body = item.get("content")
         if isinstance(body, str):
+            parts.append(text_part(i, body))
             out.append((role, body))
             continue
         if not isinstance(body, list):
@@ -149,11 +158,15 @@ def _messages(items: list[Any]) -> list[tuple[str, str]] | Reply:
             )
         texts = []
         for j, part in enumerate(body):
-            text = _part_text(part, role, f"{where}.content[{j}]")
-            if isinstance(text, Reply):
-                return text
-            texts.append(text)
-        out.append((role, "".join(texts)))
+            found = _part(part, role, f"{where}.content[{j}]", i)
+            if isinstance(found, Reply):
+                return found
+            if isinstance(found, Part):
+                parts.append(found)
+            else:
+                parts.append(text_part(i, found))
+                texts.append(found)
+        out.append((role, texts[-1] if texts else ""))
     return out
 
 
@@ -175,10 +188,12 @@ def parse(req: RawRequest) -> Parsed | Reply:
     model, raw_input = data["model"], data["input"]
     if not isinstance(model, str) or not model:
         return invalid("Invalid type for 'model': expected a string.", "model", "invalid_type")
+    parts: list[Part] = []
     if isinstance(raw_input, str):
         messages: list[tuple[str, str]] | Reply = [("user", raw_input)]
+        parts.append(text_part(0, raw_input))
     elif isinstance(raw_input, list):
-        messages = _messages(raw_input)
+        messages = _messages(raw_input, parts)
     else:
         return invalid(
             "Invalid type for 'input': expected one of a string or array of input items.",
@@ -216,11 +231,19 @@ def parse(req: RawRequest) -> Parsed | Reply:
             "invalid_value",
         )
     prompt = next((text for role, text in reversed(messages) if role == "user"), "")
-    tokens = count_tokens(instructions or "", *(text for _, text in messages))
+    tokens = count_tokens(instructions or "", *texts(parts))
     system = "\n".join(
         [instructions or "", *(text for role, text in messages if role in ("system", "developer"))]
     )
-    return Parsed(model, prompt, tokens, limit, {"instructions": instructions}, system=system)
+    return Parsed(
+        model,
+        prompt,
+        tokens,
+        limit,
+        {"instructions": instructions},
+        system=system,
+        parts=tuple(parts),
+    )
 
 
 _EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh", "max")

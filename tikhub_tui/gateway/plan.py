@@ -40,7 +40,7 @@ def make_plan(parsed: Parsed, directives: Directives, default_tps: float) -> Pla
     apply even when the answer is shorter than their limit.
     """
     reasoning = content.split_deltas(content.reasoning(directives.think or 0))
-    answer = content.split_deltas(answer_for(directives, parsed.model))
+    answer = content.split_deltas(answer_for(directives, parsed.model, parsed.parts))
     tokens = [(True, text) for text in reasoning] + [(False, text) for text in answer]
     limit = len(tokens)
     outcome: Outcome = "stop"

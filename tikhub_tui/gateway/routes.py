@@ -56,7 +56,8 @@ POST /v1beta/models/MODEL:streamGenerateContent?alt=sse    Gemini
 Directives in the last user message: echo: TEXT, lorem: N, code: N, think: N, tps: N,
 error: STATUS, fail-after: N, drop-after: N, chunk: N, cache-read: N, cache-write: N
 (they combine: "tps: 0 lorem: 2000"); those in the system prompt apply where the message
-sets none.
+sets none. attachments: answers with every content part received (kind, media type, bytes,
+SHA-256).
 """
 
 

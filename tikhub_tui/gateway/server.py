@@ -1,7 +1,9 @@
 """The gateway's HTTP server: a threaded HTTP/1.1 server on loopback, startable and stoppable.
 
 One thread per connection keeps six concurrent streams independent; `stop()` closes every open
-connection, so it returns promptly even while streams are running.
+connection, so it returns promptly even while streams are running. Problems are logged on the
+`tikhub_tui.gateway` logger (silent unless configured: the app shares its terminal), one line
+each; a client that goes away early is normal and never a traceback.
 """
 
 from __future__ import annotations
@@ -9,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import itertools
+import logging
 import socket
 import socketserver
+import sys
 import threading
 import time
 from email.utils import formatdate
@@ -25,8 +29,19 @@ from tikhub_tui.gateway.routes import StreamJob, route
 from tikhub_tui.gateway.stream import ChunkedWriter, StreamAborted, StreamStats, play
 from tikhub_tui.gateway.wire import RawRequest, Reply
 
-MAX_BODY = 32 * 1024 * 1024
-"""Largest request body read; bigger ones get 413 (no real conversation comes close)."""
+MAX_BODY = 128 * 1024 * 1024
+"""Largest request body read (above Gemini's 100 MB, so each protocol answers its own limit in
+its own words); bigger ones get a plain 413."""
+
+log = logging.getLogger("tikhub_tui.gateway")
+log.addHandler(logging.NullHandler())  # nothing reaches the terminal unless a caller asks
+
+
+def client_went_away(error: BaseException | None, stopping: bool = False) -> bool:
+    """Is this the error of a connection the client closed (or the gateway, while stopping)?"""
+    if isinstance(error, ConnectionError | TimeoutError):
+        return True
+    return stopping and isinstance(error, OSError)
 
 
 def is_loopback(host: str) -> bool:
@@ -46,6 +61,13 @@ def _phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Overloaded" if status == 529 else "Error"
+
+
+def _reason(error: BaseException | None) -> str:
+    """`connection reset by peer` for an OSError, else the exception's name."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror.lower()
+    return type(error).__name__
 
 
 class _Server(ThreadingHTTPServer):
@@ -78,6 +100,17 @@ class _Server(ThreadingHTTPServer):
         with self.lock:
             self.connections.discard(request)
         super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One log line per failed connection, instead of socketserver's traceback on stderr
+        (which lands in the middle of the app's screen in demo mode)."""
+        error = sys.exc_info()[1]
+        client = ":".join(str(part) for part in client_address[:2])
+        if client_went_away(error, self.stopping.is_set()):
+            log.info("client %s closed the connection early (%s)", client, _reason(error))
+        else:
+            name = type(error).__name__
+            log.error("request from %s failed: %s: %s", client, name, error, exc_info=error)
 
     def close_connections(self) -> None:
         with self.lock:

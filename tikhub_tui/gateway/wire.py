@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tikhub_tui.gateway.parts import Part
+
 Ending = Literal["stop", "max_tokens"]
 
 
@@ -49,6 +51,8 @@ class Parsed:
     max_tokens: int | None
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Protocol-specific fields echoed back in the stream (OpenAI's `instructions`, say)."""
+    parts: tuple[Part, ...] = ()
+    """Every content part of the request's messages, for the `attachments:` directive."""
     cache_read: int = 0
     """Prompt tokens reported as read from the cache (the `cache-read:` directive)."""
     cache_write: int = 0

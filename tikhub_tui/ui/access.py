@@ -58,13 +58,7 @@ class ClientCache:
     def _get(self, access: Access, settings: Settings) -> ChatClient:
         from tikhub_tui.core.client import ChatClient, ClientSettings
 
-        wanted = ClientSettings(
-            base_url=access.base_url,
-            connect_timeout=settings.connect_timeout,
-            read_timeout=settings.read_timeout,
-            max_retries=settings.max_retries,
-            max_retry_wait=settings.max_retry_wait,
-        )
+        wanted = ClientSettings.of(settings, access.base_url)
         identity = (id(access), wanted)
         if self._client is None or self._key != identity:
             if self._client is not None:

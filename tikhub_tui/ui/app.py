@@ -17,6 +17,7 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tikhub_tui.core.catalogue import catalogue
@@ -201,6 +202,28 @@ class TikhubApp(App[None]):
         self.provider, self.model = provider, model
         self.notify(f"Next prompts go to {model} ({provider}).", markup=False, timeout=3)
         self._refresh_chat()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual's notification, for every notice of the app: what it says is redacted of
+        any key and shown, never obeyed, by the terminal (its errors quote servers and files)."""
+        from tikhub_tui.core.secrets import redact
+        from tikhub_tui.core.untrusted import for_terminal
+
+        super().notify(
+            for_terminal(redact(message)),
+            title=for_terminal(redact(title)),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def copy_text(self, text: str, what: str) -> None:
         """Put text on the clipboard with OSC 52 (works over SSH) and say what was copied.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tikhub_tui.core.errors import ApiError
+from tikhub_tui.core.errors import ApiError, wait_advice
 from tikhub_tui.core.exchange import Exchange
 from tikhub_tui.core.model import RequestOptions, Usage
 from tikhub_tui.core.tally import Ending, Tally
@@ -13,7 +13,7 @@ from tikhub_tui.core.usage import cost_words, cut_words, tokens_words
 
 ADVICE = {
     "auth": "open Settings (F2) to set the API key, or set TIKHUB_API_KEY",
-    "rate_limit": "wait a minute, then regenerate (Ctrl+R)",
+    "rate_limit": "{wait}, then regenerate (Ctrl+R)",
     "network": "check the base URL in Settings (F2) and your connection",
     "upstream": "regenerate (Ctrl+R) or try another model (Ctrl+L)",
     "ended_early": "what arrived is kept; regenerate (Ctrl+R) for a whole answer",
@@ -32,7 +32,9 @@ ENDING_WORDS: dict[Ending, str] = {
 
 
 def error_hint(error: ApiError) -> str:
-    return ADVICE.get(error.kind, error.hint)
+    """The app's advice: its keys instead of `ask`'s options; the wait after a 429 is the
+    same words `ask` uses (the server's Retry-After when it gave one)."""
+    return ADVICE.get(error.kind, error.hint).format(wait=wait_advice(error.retry_after))
 
 
 def meta_line(exchange: Exchange, now: float, *, timings: bool = True) -> str:

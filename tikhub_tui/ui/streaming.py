@@ -202,8 +202,14 @@ class StreamController:
         return bool(text or reasoning)
 
     async def finished(self, live: LiveStream) -> None:
-        """Called by the screen on StreamEnded: final drain, forget the stream."""
-        await self._drain_one(live)
+        """Called by the screen on StreamEnded: final drain, forget the stream (even when
+        showing the last text failed: the screen must not think it still streams)."""
+        try:
+            await self._drain_one(live)
+        finally:
+            self._forget(live)
+
+    def _forget(self, live: LiveStream) -> None:
         if live in self._live:
             self._live.remove(live)
             COLLECTOR.release()
@@ -242,5 +248,8 @@ class StreamController:
             why = f"unexpected error: {type(error).__name__}: {error}"
             exchange.fail(ApiError("upstream", why))
         finally:
-            exchange.finish()
+            try:
+                exchange.finish()
+            except Exception as error:  # never expected; the screen must hear of the end anyway
+                exchange.problem = exchange.problem or f"{type(error).__name__}: {error}"
             post(StreamEnded(live))

@@ -17,6 +17,17 @@ from tikhub_tui.core.model import (
     StreamEvent,
 )
 from tikhub_tui.core.providers import anthropic, gemini, openai
+from tikhub_tui.core.providers.limits import LimitExceeded
+
+__all__ = [
+    "Adapter",
+    "Decoder",
+    "LimitExceeded",
+    "UsageError",
+    "adapter",
+    "check_limits",
+    "infer_provider",
+]
 
 
 class UsageError(ValueError):
@@ -40,7 +51,14 @@ class Adapter(Protocol):
         *,
         base_url: str,
         api_key: str,
-    ) -> RequestSpec: ...
+    ) -> RequestSpec:
+        """The request to send; raises LimitExceeded (and sends nothing) when an attachment
+        breaks one of the protocol's limits."""
+        ...
+
+    def check_limits(self, conversation: Conversation, model: str) -> None:
+        """Raise LimitExceeded when the conversation's attachments break a documented limit."""
+        ...
 
     def new_decoder(self) -> Decoder: ...
 
@@ -68,6 +86,12 @@ def infer_provider(model: str) -> ProviderName:
         f"cannot tell which protocol model {model!r} speaks; "
         f"pass --provider ({'|'.join(PROVIDERS)})"
     )
+
+
+def check_limits(conversation: Conversation, model: str, provider: str) -> None:
+    """Raise LimitExceeded when the conversation cannot be sent to this provider and model as
+    it is (a race checks every pane this way before any starts)."""
+    adapter(provider).check_limits(conversation, model)
 
 
 def adapter(provider: str) -> Adapter:

@@ -6,13 +6,16 @@ and `message_delta`; the stream ends at `message_stop`, with the stop reason see
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from tikhub_tui.core.attachments.text import text_block
 from tikhub_tui.core.model import (
     Conversation,
     ErrorEvent,
     Finished,
     FinishReason,
+    Message,
     Reasoning,
     ReasoningDelta,
     RequestOptions,
@@ -25,16 +28,53 @@ from tikhub_tui.core.model import (
 from tikhub_tui.core.providers.common import (
     JSON_HEADERS,
     as_int,
+    as_text,
+    encoded,
     error_message,
     join_url,
     load_event,
     sendable,
 )
+from tikhub_tui.core.providers.limits import Limits, check
 
 PATH = "v1/messages"
 API_VERSION = "2023-06-01"
 FALLBACK_MAX_TOKENS = 4096
 """`max_tokens` for a model the catalogue does not know: every Claude model accepts it."""
+
+LIMITS = Limits(
+    "Anthropic",
+    # https://platform.claude.com/docs/en/build-with-claude/vision: JPEG, PNG, GIF and WebP;
+    # 8000x8000 px at most, 2000x2000 when a request has more than 20 images; up to 600
+    # images; a 32 MB request. The API refuses an image whose base64 data exceeds 5 MB
+    # ("image exceeds 5 MB maximum: N bytes > 5242880 bytes").
+    image_types=frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"}),
+    request_bytes=32 * 1000 * 1000,
+    image_bytes=5 * 1024 * 1024,
+    image_side=8000,
+    many_images=(20, 2000),
+    images=600,
+    # https://platform.claude.com/docs/en/build-with-claude/pdf-support: "Maximum pages per
+    # request: 600 (100 for models with a 200k-token context window)", within the 32 MB.
+    pdf_pages=100,
+)
+PAGES_1M_CONTEXT = 600
+_FAMILY_VERSION = re.compile(r"claude-(opus|sonnet)-(\d+)(?:-(\d{1,2}))?(?!\d)")
+
+
+def limits(model: str) -> Limits:
+    """Anthropic's limits for a model: Opus and Sonnet 4.6 and later have a 1M-token context
+    and take 600 PDF pages; the others 100."""
+    found = _FAMILY_VERSION.match(model.strip().lower())
+    if found and (int(found.group(2)), int(found.group(3) or 0)) >= (4, 6):
+        return LIMITS.with_pages(PAGES_1M_CONTEXT)
+    return LIMITS
+
+
+def check_limits(conversation: Conversation, model: str) -> None:
+    """Raise LimitExceeded when the attachments break one of Anthropic's limits."""
+    check(conversation, limits(model))
+
 
 _STOP_REASONS: dict[str, FinishReason] = {
     "end_turn": "stop",
@@ -53,12 +93,14 @@ def build_request(
     base_url: str,
     api_key: str,
 ) -> RequestSpec:
-    """A streaming Messages request with the whole history and the system prompt apart."""
+    """A streaming Messages request with the whole history and the system prompt apart;
+    attachments go as `text`, `image` and `document` blocks before the prompt."""
+    check_limits(conversation, model)
     body: dict[str, Any] = {
         "model": model,
         "max_tokens": required_limit(options),
         "stream": True,
-        "messages": [{"role": m.role, "content": m.text} for m in sendable(conversation)],
+        "messages": [{"role": m.role, "content": _content(m)} for m in sendable(conversation)],
     }
     if conversation.system:
         body["system"] = conversation.system
@@ -85,6 +127,24 @@ def thinking(reasoning: Reasoning, max_tokens: int) -> dict[str, Any]:
     if budget < MIN_BUDGET:
         return {"type": "disabled"}
     return {"type": "enabled", "budget_tokens": budget}
+
+
+def _content(message: Message) -> str | list[dict[str, Any]]:
+    if not message.attachments:
+        return message.text
+    blocks: list[dict[str, Any]] = []
+    for item in message.attachments:
+        if item.kind == "text":
+            blocks.append({"type": "text", "text": text_block(item)})
+            continue
+        source = {"type": "base64", "media_type": item.media_type, "data": encoded(item)}
+        if item.kind == "image":
+            blocks.append({"type": "image", "source": source})
+        else:
+            blocks.append({"type": "document", "source": source, "title": item.name})
+    if message.text.strip():
+        blocks.append({"type": "text", "text": message.text})
+    return blocks
 
 
 def required_limit(options: RequestOptions) -> int:
@@ -140,10 +200,10 @@ class MessagesDecoder:
             delta = obj.get("delta")
             if not isinstance(delta, dict):
                 return []
-            if delta.get("type") == "text_delta" and delta.get("text"):
-                return [TextDelta(str(delta["text"]))]
-            if delta.get("type") == "thinking_delta" and delta.get("thinking"):
-                return [ReasoningDelta(str(delta["thinking"]))]
+            if delta.get("type") == "text_delta" and (text := as_text(delta.get("text"))):
+                return [TextDelta(text)]
+            if delta.get("type") == "thinking_delta" and (text := as_text(delta.get("thinking"))):
+                return [ReasoningDelta(text)]
             return []
         if kind == "message_start":
             message = obj.get("message")

@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from tikhub_tui.core.attachments.text import text_block
 from tikhub_tui.core.model import (
     Conversation,
     ErrorEvent,
     Finished,
     FinishReason,
+    Message,
     Reasoning,
     ReasoningDelta,
     RequestOptions,
@@ -27,10 +29,28 @@ from tikhub_tui.core.model import (
 from tikhub_tui.core.providers.common import (
     JSON_HEADERS,
     as_int,
+    as_label,
+    as_text,
+    encoded,
     error_message,
     join_url,
     load_event,
     sendable,
+)
+from tikhub_tui.core.providers.limits import Limits, check
+
+LIMITS = Limits(
+    "Gemini",
+    # https://ai.google.dev/gemini-api/docs/image-understanding: PNG, JPEG, WEBP, HEIC and
+    # HEIF (no GIF); up to 3,600 images per request.
+    image_types=frozenset({"image/png", "image/jpeg", "image/webp"}),
+    images=3600,
+    # https://ai.google.dev/gemini-api/docs/file-input-methods: inline data up to 100 MB per
+    # request (raised from 20 MB in January 2026); PDFs up to 50 MB this way.
+    request_bytes=100 * 1000 * 1000,
+    pdf_bytes=50 * 1000 * 1000,
+    # https://ai.google.dev/gemini-api/docs/document-processing: documents up to 1,000 pages.
+    pdf_pages=1000,
 )
 
 _FINISH_REASONS: dict[str, FinishReason] = {
@@ -53,11 +73,13 @@ def build_request(
     base_url: str,
     api_key: str,
 ) -> RequestSpec:
-    """A streamGenerateContent request; assistant turns take Gemini's role name `model`."""
+    """A streamGenerateContent request; assistant turns take Gemini's role name `model`,
+    attachments go as `inline_data` (and text) parts before the prompt."""
+    check_limits(conversation, model)
     name = model.removeprefix("models/")
     body: dict[str, Any] = {
         "contents": [
-            {"role": "model" if m.role == "assistant" else "user", "parts": [{"text": m.text}]}
+            {"role": "model" if m.role == "assistant" else "user", "parts": _parts(m)}
             for m in sendable(conversation)
         ],
     }
@@ -85,6 +107,23 @@ def thinking_budget(reasoning: Reasoning) -> int:
     if reasoning.effort is not None:
         return EFFORT_BUDGETS[reasoning.effort]
     return reasoning.budget or 0
+
+
+def check_limits(conversation: Conversation, model: str) -> None:
+    """Raise LimitExceeded when the attachments break one of Gemini's limits."""
+    check(conversation, LIMITS)
+
+
+def _parts(message: Message) -> list[dict[str, Any]]:
+    parts: list[dict[str, Any]] = []
+    for item in message.attachments:
+        if item.kind == "text":
+            parts.append({"text": text_block(item)})
+        else:
+            parts.append({"inline_data": {"mime_type": item.media_type, "data": encoded(item)}})
+    if message.text.strip() or not parts:
+        parts.append({"text": message.text})
+    return parts
 
 
 def _usage(meta: dict[str, Any]) -> UsageUpdate:
@@ -116,22 +155,23 @@ class GenerateContentDecoder:
         obj = load_event(event, data)
         if obj is None or isinstance(obj, ErrorEvent):
             return [] if obj is None else [obj]
-        if "error" in obj:
-            message, code = error_message(obj["error"], "the stream reported an error")
-            return [ErrorEvent(message, code)]
+        error = obj.get("error")
+        if isinstance(error, dict | str) and error:  # `"error": null` is no error
+            message, code = error_message(error, "the stream reported an error")
+            return [ErrorEvent(as_text(error) or message, code)]
         events: list[StreamEvent] = []
         feedback = obj.get("promptFeedback")
-        if isinstance(feedback, dict) and feedback.get("blockReason"):
-            reason = str(feedback["blockReason"])
+        if isinstance(feedback, dict) and (reason := as_label(feedback.get("blockReason"))):
             return [ErrorEvent(f"the provider blocked the prompt ({reason})", "blocked")]
         candidates = obj.get("candidates")
         candidate = candidates[0] if isinstance(candidates, list) and candidates else {}
         content = candidate.get("content") if isinstance(candidate, dict) else None
         parts = content.get("parts") if isinstance(content, dict) else None
         for part in parts if isinstance(parts, list) else ():
-            text = part.get("text") if isinstance(part, dict) else None
-            if isinstance(text, str) and text:
-                events.append(ReasoningDelta(text) if part.get("thought") else TextDelta(text))
+            text = as_text(part.get("text")) if isinstance(part, dict) else ""
+            if text:
+                thought = part.get("thought") is True
+                events.append(ReasoningDelta(text) if thought else TextDelta(text))
         meta = obj.get("usageMetadata")
         if isinstance(meta, dict):
             events.append(_usage(meta))

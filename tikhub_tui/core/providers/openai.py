@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from tikhub_tui.core.attachments.text import text_block
 from tikhub_tui.core.model import (
     Conversation,
     ErrorEvent,
     Finished,
     FinishReason,
+    Message,
     Reasoning,
     ReasoningDelta,
     RequestOptions,
@@ -25,13 +27,32 @@ from tikhub_tui.core.model import (
 from tikhub_tui.core.providers.common import (
     JSON_HEADERS,
     as_int,
+    as_text,
+    data_url,
     error_message,
     join_url,
     load_event,
     sendable,
 )
+from tikhub_tui.core.providers.limits import Limits, check
 
 PATH = "v1/responses"
+
+LIMITS = Limits(
+    "OpenAI",
+    # https://developers.openai.com/api/docs/guides/images-vision ("Image input requirements"):
+    # PNG, JPEG, WEBP and non-animated GIF; up to 50 MB of images and 500 images per request.
+    image_types=frozenset({"image/png", "image/jpeg", "image/webp", "image/gif"}),
+    images_bytes=50 * 1000 * 1000,
+    images=500,
+    still_gifs=True,
+    # https://developers.openai.com/api/docs/guides/file-inputs ("File size limitations"):
+    # "up to 100 pages and 32MB of total content in a single request, across multiple file
+    # inputs", so one file is at most 32 MB too.
+    pdf_bytes=32 * 1000 * 1000,
+    files_bytes=32 * 1000 * 1000,
+    pdf_pages=100,
+)
 
 _INCOMPLETE_REASONS: dict[str, FinishReason] = {
     "max_output_tokens": "max_tokens",
@@ -47,13 +68,15 @@ def build_request(
     base_url: str,
     api_key: str,
 ) -> RequestSpec:
-    """A streaming Responses request; a single prompt goes as a string, history as a list."""
+    """A streaming Responses request; a single prompt goes as a string, history as a list,
+    attachments as `input_text`, `input_image` and `input_file` parts before the prompt."""
+    check_limits(conversation, model)
     turns = sendable(conversation)
     body: dict[str, Any] = {"model": model, "stream": True}
-    if len(turns) == 1 and turns[0].role == "user":
+    if len(turns) == 1 and turns[0].role == "user" and not turns[0].attachments:
         body["input"] = turns[0].text
     else:
-        body["input"] = [{"role": m.role, "content": m.text} for m in turns]
+        body["input"] = [{"role": m.role, "content": _content(m)} for m in turns]
     if conversation.system:
         body["instructions"] = conversation.system
     if options.max_tokens is not None:  # else the model's own output limit applies
@@ -76,6 +99,27 @@ def effort(reasoning: Reasoning) -> str:
         return "minimal" if reasoning.effort == "off" else reasoning.effort
     budget = reasoning.budget or 0
     return next((level for most, level in EFFORT_BUDGETS if budget <= most), "high")
+
+
+def check_limits(conversation: Conversation, model: str) -> None:
+    """Raise LimitExceeded when the attachments break one of OpenAI's limits."""
+    check(conversation, LIMITS)
+
+
+def _content(message: Message) -> str | list[dict[str, Any]]:
+    if not message.attachments:
+        return message.text
+    parts: list[dict[str, Any]] = []
+    for item in message.attachments:
+        if item.kind == "text":
+            parts.append({"type": "input_text", "text": text_block(item)})
+        elif item.kind == "image":
+            parts.append({"type": "input_image", "image_url": data_url(item), "detail": "auto"})
+        else:
+            parts.append({"type": "input_file", "filename": item.name, "file_data": data_url(item)})
+    if message.text.strip():
+        parts.append({"type": "input_text", "text": message.text})
+    return parts
 
 
 def _usage(response: Any) -> list[StreamEvent]:
@@ -112,11 +156,11 @@ class ResponsesDecoder:
             return [] if obj is None else [obj]
         kind = obj.get("type") or event
         if kind == "response.output_text.delta":
-            delta = obj.get("delta")
-            return [TextDelta(delta)] if isinstance(delta, str) and delta else []
+            delta = as_text(obj.get("delta"))
+            return [TextDelta(delta)] if delta else []
         if kind in ("response.reasoning_summary_text.delta", "response.reasoning_text.delta"):
-            delta = obj.get("delta")
-            return [ReasoningDelta(delta)] if isinstance(delta, str) and delta else []
+            delta = as_text(obj.get("delta"))
+            return [ReasoningDelta(delta)] if delta else []
         if kind == "response.reasoning_summary_part.added":
             self._summary_parts += 1
             return [ReasoningDelta("\n\n")] if self._summary_parts > 1 else []

@@ -140,6 +140,18 @@ def _message_lines(message: StoredMessage) -> list[str]:
     return ["---", "", heading, "", *_text_block(message)]
 
 
+def user_catalogue() -> Catalogue:
+    """The prices a race's metrics table uses: the user's catalogue, else the shipped one (a
+    broken config.toml does not stop an export)."""
+    from tikhub_tui.core.catalogue import built_in, for_settings
+    from tikhub_tui.core.settings import SettingsError, load_settings
+
+    try:
+        return for_settings(load_settings()[0])
+    except SettingsError:
+        return built_in()
+
+
 def export_markdown(store: Store, session_id: str, catalogue: Catalogue | None = None) -> str:
     """The session as Markdown; with its races written out (see the module docstring)."""
     races = store.races(session_id)

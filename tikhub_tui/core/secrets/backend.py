@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from tikhub_tui.core.secrets.text import KeyStoreError, alternatives, redact
+from tikhub_tui.core.secrets.redact import redact
+from tikhub_tui.core.secrets.text import KeyStoreError, alternatives
 
 SERVICE = "tikhub-tui"
 USERNAME = "api-key"

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from tikhub_tui.core.secrets import keyfile
+from tikhub_tui.core.secrets.redact import redact, remember
 from tikhub_tui.core.secrets.text import (
     ENV_VAR,
     KeyStoreError,
     alternatives,
     clean_key,
     mask,
-    redact,
 )
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "mask",
     "missing_key_message",
     "redact",
+    "remember",
     "resolve_key",
     "save_key",
     "use_session_key",
@@ -52,6 +53,9 @@ class ResolvedKey:
     source: Source
     detail: str
     """The variable name, the key file's path, or the keyring backend's name."""
+
+    def __post_init__(self) -> None:
+        remember(self.value)  # every message from now on is redacted of it
 
     @property
     def masked(self) -> str:

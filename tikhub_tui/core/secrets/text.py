@@ -6,7 +6,6 @@ environment, without importing keyring.
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from tikhub_tui.core.paths import config_dir
@@ -18,11 +17,6 @@ KEY_FILE_NAME = "api-key"
 """The opt-in key file's name inside the config directory."""
 
 MAX_KEY_LENGTH = 4096
-REDACTED = "[redacted]"
-MIN_REDACT_LENGTH = 8
-"""Shorter strings are never redacted: replacing them would mangle ordinary text."""
-REDACT_PIECE = 12
-"""A run of this many characters of a key in a text counts as the key."""
 
 StoreErrorKind = Literal["no-backend", "timeout", "locked", "failed", "file", "invalid"]
 
@@ -76,30 +70,3 @@ def mask(key: str) -> str:
     """At most the last 4 characters, after an ellipsis ("…1234"); nothing of a short key."""
     key = key.strip()
     return "…" + key[-4:] if len(key) >= 12 else "…"
-
-
-def redact(text: str, *secrets: str) -> str:
-    """`text` with each secret replaced by "[redacted]", also in another case and in pieces:
-    any run of 12 or more of its characters (a server may echo a key cut short, or in capitals).
-
-    Used on server error bodies that echo the key; secrets shorter than 8 characters are left
-    alone because replacing them would mangle ordinary text.
-    """
-    fragments: set[str] = set()
-    for secret in {secret.strip() for secret in secrets if secret}:
-        if len(secret) >= MIN_REDACT_LENGTH:
-            piece = min(len(secret), REDACT_PIECE)
-            fragments.update(secret[i : i + piece] for i in range(len(secret) - piece + 1))
-    if not fragments:
-        return text
-    # every place a fragment starts, overlapping ones too (a lookahead consumes nothing)
-    longest_first = "|".join(re.escape(f) for f in sorted(fragments, key=len, reverse=True))
-    out: list[str] = []
-    kept = 0  # the text before this is copied or redacted already
-    for match in re.finditer(f"(?=({longest_first}))", text, re.IGNORECASE):
-        start = match.start()
-        if not out or start > kept:  # a new run of the key: what lies between stays
-            out += [text[kept:start], REDACTED]
-        kept = max(kept, start + len(match.group(1)))
-    out.append(text[kept:])
-    return "".join(out)

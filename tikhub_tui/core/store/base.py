@@ -17,6 +17,7 @@ from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.paths import data_dir
+from tikhub_tui.core.store import attached
 from tikhub_tui.core.store.records import (
     Clock,
     NoSuchMessage,
@@ -29,7 +30,9 @@ from tikhub_tui.core.store.records import (
     utc_now,
 )
 from tikhub_tui.core.store.schema import connect, immediate, store_error
-from tikhub_tui.core.store.text import new_session_id, title_from_prompt
+from tikhub_tui.core.store.text import new_session_id, title_from_prompt, writable
+from tikhub_tui.core.store.transfer import ImportedSession
+from tikhub_tui.core.untrusted import valid_utf8
 
 DB_NAME = "sessions.db"
 
@@ -45,7 +48,7 @@ _P = ParamSpec("_P")
 _R = TypeVar("_R")
 _S = TypeVar("_S", bound="StoreBase")
 
-_COLUMNS = (
+COLUMNS = (
     "m.id, m.session_id, m.parent_id, m.depth, m.role, m.text, m.reasoning, m.model, "
     "m.provider, m.input_tokens, m.output_tokens, m.reasoning_tokens, m.ttft, m.duration, "
     "m.finish_reason, m.status, m.error, m.created_at, m.cache_read_tokens, "
@@ -58,7 +61,7 @@ PATH_UP = f"""
         SELECT m.parent_id, path.n + 1 FROM messages m JOIN path ON m.id = path.id
         WHERE m.parent_id IS NOT NULL AND path.n < ?
     )
-    SELECT {_COLUMNS} FROM path JOIN messages m ON m.id = path.id ORDER BY path.n DESC
+    SELECT {COLUMNS} FROM path JOIN messages m ON m.id = path.id ORDER BY path.n DESC
 """
 ALL = 1 << 62
 
@@ -170,16 +173,19 @@ class StoreBase:
     def get_session(self, session_id: str) -> Session:
         """A session's fields (also while soft-deleted); raises NoSuchSession."""
         row = self._conn.execute(
-            "SELECT id, title, system, created_at, updated_at, leaf_id, deleted_at "
+            "SELECT id, title, system, created_at, updated_at, leaf_id, deleted_at, origin "
             "FROM sessions WHERE id = ?",
             (session_id,),
         ).fetchone()
         if row is None:
             raise NoSuchSession(f"no session {session_id!r}")
         deleted = from_iso(row[6]) if row[6] else None
-        return Session(row[0], row[1], row[2], from_iso(row[3]), from_iso(row[4]), row[5], deleted)
+        return Session(
+            row[0], row[1], row[2], from_iso(row[3]), from_iso(row[4]), row[5], deleted, row[7]
+        )
 
     def _update_session(self, session_id: str, sql: str, params: tuple[Any, ...]) -> None:
+        params = tuple(valid_utf8(p) if isinstance(p, str) else p for p in params)
         with self._write() as conn:
             if conn.execute(sql, (*params, session_id)).rowcount == 0:
                 raise NoSuchSession(f"no session {session_id!r}")
@@ -200,6 +206,7 @@ class StoreBase:
         if row is None:
             raise NoSuchSession(f"no session {session_id!r}")
         parent = row[0] if parent_id is LEAF else parent_id
+        values = writable(values)
         depth = 0
         if parent is not None:
             found = conn.execute(
@@ -228,31 +235,77 @@ class StoreBase:
     def get_message(self, message_id: int) -> StoredMessage:
         """One message by id; raises NoSuchMessage."""
         row = self._conn.execute(
-            f"SELECT {_COLUMNS} FROM messages m WHERE m.id = ?", (message_id,)
+            f"SELECT {COLUMNS} FROM messages m WHERE m.id = ?", (message_id,)
         ).fetchone()
         if row is None:
             raise NoSuchMessage(f"no message {message_id}")
-        return message_from_row(row)
+        return attached.with_attachments(self._conn, [message_from_row(row)])[0]
 
     def _path_to(self, session_id: str, message_id: int) -> list[StoredMessage]:
         message = self.get_message(message_id)
         if message.session_id != session_id:
             raise NoSuchMessage(f"message {message_id} is not in session {session_id!r}")
-        return [message_from_row(row) for row in self._conn.execute(PATH_UP, (message_id, ALL))]
+        rows = self._conn.execute(PATH_UP, (message_id, ALL))
+        return attached.with_attachments(self._conn, [message_from_row(row) for row in rows])
 
     def _copy_in(self, title: str, system: str, created_at: str, rows: list[dict[str, Any]]) -> str:
         """Create a session from a linear list of message column values, in one transaction."""
+        title, system = valid_utf8(title), valid_utf8(system)
+
+        def fill(conn: sqlite3.Connection, session_id: str) -> None:
+            conn.execute(
+                "INSERT INTO sessions (id, title, system, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (session_id, title, system, created_at, self._now()),
+            )
+            for values in rows:
+                values = dict(values)
+                items = values.pop("attachments", ())
+                message_id = self._insert(conn, session_id, LEAF, values, auto_title=False)
+                attached.insert(conn, self.path, message_id, items, self._now())
+
+        return self._new_session(fill)
+
+    def _import_tree(self, data: ImportedSession) -> str:
+        """Create a session from validated import data, tree and times as they are, in one
+        transaction."""
+
+        def fill(conn: sqlite3.Connection, session_id: str) -> None:
+            conn.execute(
+                "INSERT INTO sessions (id, title, system, created_at, updated_at, origin) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (session_id, valid_utf8(data.title), valid_utf8(data.system), data.created_at,
+                 data.updated_at, valid_utf8(data.origin)),
+            )
+            ids: list[int] = []
+            depths: list[int] = []
+            for row, parent in zip(data.rows, data.parents, strict=True):
+                values = writable(row)
+                items = values.pop("attachments", ())
+                depth = 0 if parent is None else depths[parent] + 1
+                columns = ["session_id", "parent_id", "depth", *values]
+                cursor = conn.execute(
+                    f"INSERT INTO messages ({', '.join(columns)}) "
+                    f"VALUES ({', '.join('?' * len(columns))})",
+                    (session_id, None if parent is None else ids[parent], depth,
+                     *values.values()),
+                )
+                ids.append(int(cursor.lastrowid or 0))
+                depths.append(depth)
+                attached.insert(conn, self.path, ids[-1], items, self._now())
+            leaf = None if data.leaf is None else ids[data.leaf]
+            conn.execute("UPDATE sessions SET leaf_id = ? WHERE id = ?", (leaf, session_id))
+
+        return self._new_session(fill)
+
+    def _new_session(self, fill: Callable[[sqlite3.Connection, str], None]) -> str:
+        """Run `fill(conn, new_id)` in one write transaction, with a fresh id (tried again in
+        the unlikely case that the random id is taken)."""
         for _ in range(8):
             session_id = self._new_id()
             try:
                 with self._write() as conn:
-                    conn.execute(
-                        "INSERT INTO sessions (id, title, system, created_at, updated_at) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        (session_id, title, system, created_at, self._now()),
-                    )
-                    for values in rows:
-                        self._insert(conn, session_id, LEAF, dict(values), auto_title=False)
+                    fill(conn, session_id)
                 return session_id
             except sqlite3.IntegrityError as exc:
                 if "sessions.id" not in str(exc):

@@ -10,11 +10,12 @@ Every method raises StoreError when the database cannot be used.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from tikhub_tui.core.model import Conversation, Message, RequestOptions, Usage
-from tikhub_tui.core.store import transfer
+from tikhub_tui.core.model import Attachment, Conversation, Message, RequestOptions, Usage
+from tikhub_tui.core.store import attached, blobs, transfer
 from tikhub_tui.core.store.base import (
     ALL,
     LEAF,
@@ -24,7 +25,6 @@ from tikhub_tui.core.store.base import (
     message_from_row,
 )
 from tikhub_tui.core.store.base import default_path as default_path
-from tikhub_tui.core.store.ledger import Ledger
 from tikhub_tui.core.store.races import RaceLedger
 from tikhub_tui.core.store.records import (
     STATUSES,
@@ -33,6 +33,7 @@ from tikhub_tui.core.store.records import (
     NoSuchSession,
     SearchHit,
     SessionSummary,
+    StoredAttachment,
     StoredMessage,
     StoreError,
     from_iso,
@@ -40,26 +41,17 @@ from tikhub_tui.core.store.records import (
     usage_columns,
 )
 from tikhub_tui.core.store.schema import move_aside as move_aside
-from tikhub_tui.core.store.text import fts_query, parse_snippet
 from tikhub_tui.core.store.text import title_from_prompt as title_from_prompt
+from tikhub_tui.core.store.tree import Tree
+from tikhub_tui.core.store.trees import TreeStore
 
 if TYPE_CHECKING:
     from tikhub_tui.core.store.writer import AnswerWriter
 
 __all__ = ["LEAF", "Store", "StoreError", "default_path", "move_aside", "title_from_prompt"]
 
-_SEARCH = """
-    SELECT m.session_id, s.title, m.id, m.role, m.created_at,
-           snippet(messages_fts, 0, char(57344), char(57345), '…', 16), bm25(messages_fts)
-    FROM messages_fts
-    JOIN messages m ON m.id = messages_fts.rowid
-    JOIN sessions s ON s.id = m.session_id
-    WHERE messages_fts MATCH ? AND s.deleted_at IS NULL
-    ORDER BY rank LIMIT ?
-"""
 
-
-class Store(RaceLedger, Ledger):
+class Store(RaceLedger, TreeStore):
     """The session database, used from one thread; open it with `Store.open()`."""
 
     # sessions ---------------------------------------------------------------------------------
@@ -160,9 +152,12 @@ class Store(RaceLedger, Ledger):
         """Remove for good the sessions deleted more than `older_than` ago; returns how many."""
         cutoff = to_iso(self.clock() - older_than)
         with self._write() as conn:
-            return conn.execute(
+            purged = conn.execute(
                 "DELETE FROM sessions WHERE deleted_at IS NOT NULL AND deleted_at <= ?", (cutoff,)
             ).rowcount
+            if purged:
+                attached.collect_garbage(conn, self.path)  # their attachments go with them
+            return purged
 
     # messages ---------------------------------------------------------------------------------
 
@@ -185,8 +180,10 @@ class Store(RaceLedger, Ledger):
         error: str = "",
         max_tokens: int | None = None,
         max_tokens_source: str = "",
+        attachments: Sequence[Attachment] = (),
     ) -> int:
-        """Add a message (by default after the current leaf) and make it the leaf."""
+        """Add a message (by default after the current leaf) and make it the leaf; its
+        attachments' bytes are kept in the data dir, one file per content hash."""
         if role not in ("user", "assistant"):
             raise ValueError(f"role must be 'user' or 'assistant', not {role!r}")
         if status not in STATUSES:
@@ -208,7 +205,9 @@ class Store(RaceLedger, Ledger):
             "max_tokens_source": max_tokens_source,
         }
         with self._write() as conn:
-            return self._insert(conn, session_id, parent_id, values)
+            message_id = self._insert(conn, session_id, parent_id, values)
+            attached.insert(conn, self.path, message_id, attachments, self._now())
+            return message_id
 
     def begin_answer(
         self,
@@ -242,13 +241,16 @@ class Store(RaceLedger, Ledger):
     def edit_message(self, message_id: int, text: str) -> int:
         """Edit-and-resend: a sibling of `message_id` with new text becomes the leaf.
 
-        The old message and everything after it stay as an earlier branch.
+        The old message and everything after it stay as an earlier branch; its attachments
+        go with the new text.
         """
         old = self.get_message(message_id)
         with self._write() as conn:
-            return self._insert(
+            new_id = self._insert(
                 conn, old.session_id, old.parent_id, {"role": old.role, "text": text}
             )
+            attached.insert(conn, self.path, new_id, old.attachments, self._now())
+            return new_id
 
     @guarded
     def messages(
@@ -268,7 +270,7 @@ class Store(RaceLedger, Ledger):
         if start is None or (limit is not None and limit <= 0):
             return []
         rows = self._conn.execute(PATH_UP, (start, ALL if limit is None else limit)).fetchall()
-        return [message_from_row(row) for row in rows]
+        return attached.with_attachments(self._conn, [message_from_row(row) for row in rows])
 
     @guarded
     def set_leaf(self, session_id: str, message_id: int, *, descend: bool = False) -> int:
@@ -312,34 +314,48 @@ class Store(RaceLedger, Ledger):
 
     @guarded
     def conversation(self, session_id: str) -> Conversation:
-        """The active path as a Conversation to send (failed turns are left out)."""
+        """The active path as a Conversation to send (failed turns are left out), with the
+        attachments' bytes read back."""
         system = self.get_session(session_id).system
-        history = [Message(m.role, m.text) for m in self.messages(session_id)]
+        history = [self.sendable_message(m) for m in self.messages(session_id)]
         return Conversation.from_history(history, system or None)
+
+    def sendable_message(self, message: StoredMessage) -> Message:
+        """A stored message as a turn to send again, its attachments read from disk."""
+        return Message(
+            message.role, message.text, tuple(self.load_attachment(a) for a in message.attachments)
+        )
+
+    def load_attachment(self, stored: StoredAttachment) -> Attachment:
+        """The attachment with its bytes, verified by hash; StoreError when the saved copy is
+        missing or damaged."""
+        data = blobs.read(self.path, stored.sha256, stored.name)
+        return Attachment(
+            stored.name,
+            stored.media_type,
+            stored.kind,
+            data,
+            stored.sha256,
+            stored.pages,
+            stored.width,
+            stored.height,
+        )
 
     # search, export, import -------------------------------------------------------------------
 
     @guarded
     def search(self, query: str, limit: int = 50, *, prefix: bool = True) -> list[SearchHit]:
-        """Messages matching every word of `query`, best first (bm25); never raises on input."""
-        match = fts_query(query, prefix=prefix)
-        if match is None or limit <= 0:
-            return []
-        return [
-            SearchHit(r[0], r[1], r[2], r[3], from_iso(r[4]), parse_snippet(r[5]), r[6])
-            for r in self._conn.execute(_SEARCH, (match, limit))
-        ]
+        """Sessions whose title, then messages whose text, hold every word of `query` (see
+        store.search); snippets are plain text with the matches marked. Never raises on input."""
+        from tikhub_tui.core.store import search  # its patterns compile on the first search
 
-    def export_json(self, session_id: str) -> dict[str, Any]:
-        """The session and its active path as JSON-ready data (see store.transfer for the shape)."""
-        return transfer.to_json(self.get_session(session_id), self.messages(session_id))
+        terms = search.parse_terms(query, prefix=prefix)
+        if terms is None or limit <= 0:
+            return []
+        return search.search(self._conn, terms, limit)
 
     def export_markdown(self, session_id: str) -> str:
-        """The session and its active path as a readable Markdown document."""
-        return transfer.to_markdown(self.get_session(session_id), self.messages(session_id))
-
-    @guarded
-    def import_json(self, data: object) -> str:
-        """A new session from `export_json` data; raises InvalidSessionData naming the field."""
-        parsed = transfer.from_json(data, self._now())
-        return self._copy_in(parsed.title, parsed.system, parsed.created_at, parsed.rows)
+        """The session's active branch as a readable Markdown document (naming the others)."""
+        session = self.get_session(session_id)
+        tree = Tree(self.tree(session_id))
+        return transfer.to_markdown(session, self.messages(session_id), tree)

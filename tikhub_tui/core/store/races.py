@@ -11,10 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from tikhub_tui.core.store.base import StoreBase, guarded
 from tikhub_tui.core.store.records import NoSuchMessage, from_iso
+
+if TYPE_CHECKING:
+    from tikhub_tui.core.catalogue import Catalogue
+    from tikhub_tui.core.judging.board import Leaderboard, StatsFilter
 
 Rule = Literal["threads", "winner"]
 """What the next prompt of a race goes to: every pane, each with its own thread; or the
@@ -121,7 +125,7 @@ class RaceLedger(StoreBase):
         session as a branch, and the timings start over)."""
         with self._write() as conn:
             conn.execute(
-                "INSERT INTO race_answers (race_id, pane, round, prompt_id, answer_id) "
+                "INSERT INTO race_rounds (race_id, pane, round, prompt_id, answer_id) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (race_id, pane, round) DO UPDATE SET "
                 "prompt_id = excluded.prompt_id, answer_id = excluded.answer_id, "
                 "first_byte = NULL, to_reasoning = NULL, to_answer = NULL, answer_rate = NULL, "
@@ -134,7 +138,7 @@ class RaceLedger(StoreBase):
         """The timings of a pane's answer once it ended."""
         with self._write() as conn:
             conn.execute(
-                "UPDATE race_answers SET first_byte = ?, to_reasoning = ?, to_answer = ?, "
+                "UPDATE race_rounds SET first_byte = ?, to_reasoning = ?, to_answer = ?, "
                 "answer_rate = ?, reasoning_rate = ?, elapsed = ?, ending = ? "
                 "WHERE race_id = ? AND pane = ? AND round = ?",
                 (
@@ -190,7 +194,7 @@ class RaceLedger(StoreBase):
             answers = tuple(
                 RaceAnswerRecord(row[0], row[1], row[2], row[3], RaceTimes(*row[4:]))
                 for row in self._conn.execute(
-                    f"SELECT pane, round, prompt_id, answer_id, {_TIMES} FROM race_answers "
+                    f"SELECT pane, round, prompt_id, answer_id, {_TIMES} FROM race_rounds "
                     "WHERE race_id = ? ORDER BY round, pane",
                     (race_id,),
                 )
@@ -199,3 +203,12 @@ class RaceLedger(StoreBase):
                 StoredRace(race_id, session_id, from_iso(created), rule, winner, panes, answers)
             )
         return found
+
+    @guarded
+    def race_leaderboard(
+        self, catalogue: Catalogue, wanted: StatsFilter | None = None
+    ) -> Leaderboard:
+        """The leaderboard of the saved races (each round one race), priced with `catalogue`."""
+        from tikhub_tui.core.store.race_stats import store_leaderboard  # loads the judging
+
+        return store_leaderboard(self._conn, catalogue, wanted)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from tikhub_tui.core.model import Role, Usage
+from tikhub_tui.core.model import AttachmentKind, Role, Usage
 
 Status = Literal["complete", "stopped", "incomplete", "error"]
 STATUSES: tuple[Status, ...] = ("complete", "stopped", "incomplete", "error")
@@ -77,6 +77,16 @@ class InvalidSessionData(ValueError):
     """Data given to `import_json` is not a session export; the message names the field."""
 
 
+class AlreadyImported(Exception):
+    """The session of an export is in the store already (imported before, or exported from
+    here); `session_id` names it. Importing it as a copy is still possible."""
+
+    def __init__(self, message: str, session_id: str, deleted: bool):
+        super().__init__(message)
+        self.session_id = session_id
+        self.deleted = deleted
+
+
 @dataclass(frozen=True, slots=True)
 class SessionSummary:
     """One row of the session list."""
@@ -104,6 +114,23 @@ class Session:
     """The last message of the active path (None while the session is empty)."""
     deleted_at: datetime | None
     """Set while the session is soft-deleted (restorable)."""
+    origin: str | None = None
+    """For an imported session: what identifies the session it came from (see transfer)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAttachment:
+    """What a message had attached: the file's name and facts; the bytes stay on disk until
+    `Store.load_attachment` reads them."""
+
+    name: str
+    media_type: str
+    kind: AttachmentKind
+    size: int
+    sha256: str
+    pages: int | None = None
+    width: int | None = None
+    height: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +158,8 @@ class StoredMessage:
     """The output limit the answer was asked with, when known."""
     max_tokens_source: str = ""
     """Whose limit that was: 'setting' (the user's max_tokens) or 'default' (the model's)."""
+    attachments: tuple[StoredAttachment, ...] = ()
+    """Files sent with this (user) message, in the order they were attached."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +211,7 @@ def last_model(messages: list[StoredMessage]) -> StoredMessage | None:
 
 
 class Span(NamedTuple):
-    """A piece of a search snippet; `match` marks the words that matched the query."""
+    """A piece of a search snippet (plain text); `match` marks what matched the query."""
 
     text: str
     match: bool
@@ -194,12 +223,15 @@ class SearchHit:
 
     session_id: str
     title: str
-    message_id: int
-    role: Role
+    message_id: int | None
+    """None when the session's title matched."""
+    role: Role | Literal["title"]
+    """Who wrote the message, or "title" when the session's title matched."""
     created_at: datetime
+    """When the message was written (for a title: when the session was last updated)."""
     spans: tuple[Span, ...]
     score: float
-    """bm25 rank: lower is better."""
+    """bm25 rank of a word search (lower is better); 0 for titles and substrings only."""
 
     @property
     def snippet(self) -> str:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from tikhub_tui.core.store.race_tables import RACE_TABLES
 from tikhub_tui.core.store.records import StoreError
 
 BUSY_TIMEOUT_MS = 5000
@@ -82,45 +84,60 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE messages ADD COLUMN max_tokens INTEGER",
         "ALTER TABLE messages ADD COLUMN max_tokens_source TEXT NOT NULL DEFAULT ''",
     ),
-    # 4: races: which answers answer one prompt side by side, each pane's settings, the
-    # winner, and the timings the message rows do not hold
+    # 4: attachments: their bytes are files named by hash (blobs.py); rows say who has which
     (
-        """CREATE TABLE races (
-            id         INTEGER PRIMARY KEY,
-            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-            created_at TEXT NOT NULL,
-            rule       TEXT NOT NULL DEFAULT 'threads' CHECK (rule IN ('threads', 'winner')),
-            winner     INTEGER
+        """CREATE TABLE attachments (
+            sha256     TEXT PRIMARY KEY,
+            size       INTEGER NOT NULL,
+            created_at TEXT NOT NULL
         )""",
-        "CREATE INDEX races_session ON races(session_id)",
-        """CREATE TABLE race_panes (
-            race_id         INTEGER NOT NULL REFERENCES races(id) ON DELETE CASCADE,
-            pane            INTEGER NOT NULL,
-            label           TEXT NOT NULL,
-            model           TEXT NOT NULL,
-            provider        TEXT NOT NULL,
-            system          TEXT,
-            reasoning       TEXT NOT NULL DEFAULT '',
-            PRIMARY KEY (race_id, pane)
+        """CREATE TABLE message_attachments (
+            message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            position   INTEGER NOT NULL,
+            sha256     TEXT NOT NULL REFERENCES attachments(sha256),
+            name       TEXT NOT NULL,
+            media_type TEXT NOT NULL,
+            kind       TEXT NOT NULL CHECK (kind IN ('text', 'image', 'pdf')),
+            size       INTEGER NOT NULL,
+            pages      INTEGER,
+            width      INTEGER,
+            height     INTEGER,
+            PRIMARY KEY (message_id, position)
         )""",
-        """CREATE TABLE race_answers (
-            race_id        INTEGER NOT NULL,
-            pane           INTEGER NOT NULL,
-            round          INTEGER NOT NULL,
-            prompt_id      INTEGER REFERENCES messages(id) ON DELETE SET NULL,
-            answer_id      INTEGER REFERENCES messages(id) ON DELETE SET NULL,
-            first_byte     REAL,
-            to_reasoning   REAL,
-            to_answer      REAL,
-            answer_rate    REAL,
-            reasoning_rate REAL,
-            elapsed        REAL,
-            ending         TEXT NOT NULL DEFAULT '',
-            PRIMARY KEY (race_id, pane, round),
-            FOREIGN KEY (race_id, pane) REFERENCES race_panes(race_id, pane) ON DELETE CASCADE
-        )""",
-        "CREATE INDEX race_answers_answer ON race_answers(answer_id)",
+        "CREATE INDEX message_attachments_hash ON message_attachments(sha256)",
     ),
+    # 5: substring search (Chinese and Japanese have no spaces, emoji are not words) through a
+    # trigram index beside the word index, and where an imported session came from
+    (
+        # detail='none': a fifth of the size of a full trigram index; the search checks the
+        # candidates' text itself (phrase queries need the full detail). Each text is indexed
+        # with two line breaks after it, so that every character starts a trigram and a one-
+        # or two-character search is an index lookup too; so the index keeps no content of
+        # its own (content=''), and the triggers give it exactly what they indexed to delete.
+        """CREATE VIRTUAL TABLE messages_trigram USING fts5(
+            text, content='', tokenize='trigram', detail='none'
+        )""",
+        "CREATE VIRTUAL TABLE messages_trigram_terms USING fts5vocab(messages_trigram, row)",
+        """CREATE TRIGGER messages_trigram_insert AFTER INSERT ON messages BEGIN
+            INSERT INTO messages_trigram(rowid, text) VALUES (new.id, new.text || char(10, 10));
+        END""",
+        """CREATE TRIGGER messages_trigram_delete AFTER DELETE ON messages BEGIN
+            INSERT INTO messages_trigram(messages_trigram, rowid, text)
+            VALUES ('delete', old.id, old.text || char(10, 10));
+        END""",
+        """CREATE TRIGGER messages_trigram_update AFTER UPDATE OF text ON messages BEGIN
+            INSERT INTO messages_trigram(messages_trigram, rowid, text)
+            VALUES ('delete', old.id, old.text || char(10, 10));
+            INSERT INTO messages_trigram(rowid, text) VALUES (new.id, new.text || char(10, 10));
+        END""",
+        "INSERT INTO messages_trigram(rowid, text) SELECT id, text || char(10, 10) FROM messages",
+        # the id of the session an import came from (its `origin`, else its `id`, else a digest
+        # of its content): importing the same file twice is noticed
+        "ALTER TABLE sessions ADD COLUMN origin TEXT",
+        "CREATE INDEX sessions_origin ON sessions(origin)",
+    ),
+    # 6: races (race_tables.py)
+    RACE_TABLES,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -184,6 +201,12 @@ def store_error(path: Path, exc: BaseException) -> StoreError:
     else:
         kind, cause, aside = "io", str(exc) or type(exc).__name__, False
         fix = "check the file and its directory, or set TIKHUB_TUI_DATA_DIR to another directory"
+    if kind == "readonly" and _unusable(path):
+        cause = f"you may not read and write it (mode {stat.filemode(path.stat().st_mode)})"
+        fix = (
+            f"give it back to yourself (chmod 600 {path}), or set TIKHUB_TUI_DATA_DIR to "
+            "another directory"
+        )
     detail = f" ({exc})" if str(exc) and str(exc) not in cause and kind != "not_a_database" else ""
     note = "; it was left untouched" if aside else ""
     return StoreError(
@@ -192,6 +215,14 @@ def store_error(path: Path, exc: BaseException) -> StoreError:
         kind=kind,
         can_move_aside=aside,
     )
+
+
+def _unusable(path: Path) -> bool:
+    """The file exists but this user may not read and write it."""
+    try:
+        return path.is_file() and not os.access(path, os.R_OK | os.W_OK)
+    except OSError:
+        return False
 
 
 def _create_private(path: Path) -> None:
@@ -269,6 +300,21 @@ def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def needs_migration(path: Path) -> bool:
+    """Would opening `path` migrate it (an existing store of an older schema)? Never writes."""
+    if not path.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False  # opening it reports the problem properly
+    return 0 < version < SCHEMA_VERSION
 
 
 def migrate(conn: sqlite3.Connection, path: Path) -> None:

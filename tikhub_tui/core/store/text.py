@@ -1,25 +1,22 @@
-"""Text helpers of the session store: ids, titles, ages, search queries and snippets.
+"""Text helpers of the session store: ids, titles, ages and display-safe text.
 
-Pure functions, shared by the store, the CLI and the UI, so all three title, age and mark
-search matches the same way.
+Pure functions, shared by the store, the CLI and the UI, so all three title, age and clean
+text the same way.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from datetime import datetime
+from typing import Any
 
-from tikhub_tui.core.store.records import Span
+from tikhub_tui.core.secrets.redact import redact
+from tikhub_tui.core.untrusted import for_terminal, valid_utf8
 
 ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 """Crockford base32 in lower case: URL-safe, no look-alike letters (i, l, o, u)."""
 ID_LENGTH = 10
-
-MATCH_START = "\ue000"
-MATCH_END = "\ue001"
-"""Private-use characters that FTS5 `snippet()` puts around matches; split out by the store."""
 
 _SPACES = re.compile(r"\s+")
 
@@ -44,43 +41,26 @@ def title_from_prompt(text: str, limit: int = 60) -> str:
     return cut.rstrip(" ,.;:-") + "…"
 
 
+_BLANKS = str.maketrans("\t\r\n", "   ")
+_BLANKS_BUT_NEWLINE = str.maketrans("\t\r", "  ")
+
+
 def display_safe(text: str, *, keep_newlines: bool = False) -> str:
-    """Drop control characters (terminal escapes among them); tabs become spaces."""
-    out: list[str] = []
-    for char in text:
-        if char == "\n" and keep_newlines:
-            out.append(char)
-        elif char in "\t\r\n":
-            out.append(" ")
-        elif unicodedata.category(char) != "Cc":
-            out.append(char)
-    return "".join(out)
+    """One line (or lines, with `keep_newlines`) fit for a list or a terminal: tabs and line
+    breaks become spaces, other controls and escapes are shown as the terminal sanitiser shows
+    them ("␛[2J"), never obeyed."""
+    if keep_newlines:
+        return for_terminal(text.replace("\r\n", "\n").translate(_BLANKS_BUT_NEWLINE))
+    return for_terminal(text.translate(_BLANKS))
 
 
-def fts_query(text: str, *, prefix: bool = True) -> str | None:
-    """Turn what a user typed into a safe FTS5 query: every word a quoted term, all required.
-
-    Operators, quotes, stars and dashes lose their meaning, so no input can raise; the last word
-    matches as a prefix when `prefix` (live search while typing) and it has two characters or
-    more (a one-letter prefix matches nearly everything, slowly). None when nothing is left.
-    """
-    words = display_safe(text).split()
-    if not words:
-        return None
-    terms = ['"' + word.replace('"', '""') + '"' for word in words]
-    if prefix and len(words[-1]) >= 2:
-        terms[-1] += "*"
-    return " ".join(terms)
-
-
-def parse_snippet(raw: str) -> tuple[Span, ...]:
-    """Split an FTS5 snippet marked with MATCH_START/MATCH_END into display-safe spans."""
-    spans: list[Span] = []
-    for index, chunk in enumerate(re.split(f"[{MATCH_START}{MATCH_END}]", raw)):
-        text = _SPACES.sub(" ", display_safe(chunk))
-        if text:
-            spans.append(Span(text, index % 2 == 1))
-    return tuple(spans)
+def writable(values: dict[str, Any]) -> dict[str, Any]:
+    """Column values as the store keeps them: text valid UTF-8 (a lone surrogate cannot be
+    written), and no known API key in an error message, whatever exception carried it."""
+    clean = {k: valid_utf8(v) if isinstance(v, str) else v for k, v in values.items()}
+    if clean.get("error"):
+        clean["error"] = redact(clean["error"])
+    return clean
 
 
 def format_age(then: datetime, now: datetime) -> str:

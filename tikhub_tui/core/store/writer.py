@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.store.records import STATUSES, Clock, StoreError, to_iso, usage_columns
 from tikhub_tui.core.store.schema import store_error
+from tikhub_tui.core.store.text import writable
+from tikhub_tui.core.untrusted import valid_utf8
 
 if TYPE_CHECKING:
     from tikhub_tui.core.store.base import StoreBase
@@ -75,10 +77,10 @@ class AnswerWriter:
             self._check_open()
             self._raise_timer_error()
             if text:
-                self._text.append(text)
+                self._text.append(valid_utf8(text))
                 self._dirty_text = True
             if reasoning:
-                self._reasoning.append(reasoning)
+                self._reasoning.append(valid_utf8(reasoning))
                 self._dirty_reasoning = True
             waited = self._monotonic() - self._last_flush
             if waited >= self.interval:
@@ -110,9 +112,10 @@ class AnswerWriter:
         with self._lock:
             self._check_open()
             self._cancel_timer()
+            row = writable({"finish_reason": finish_reason, "error": error})
             counts = usage_columns(usage)
-            answer: tuple[object, ...] = (self.text, self.reasoning, status, finish_reason)
-            answer += (*counts.values(), ttft, duration, error)
+            answer: tuple[object, ...] = (self.text, self.reasoning, status, row["finish_reason"])
+            answer += (*counts.values(), ttft, duration, row["error"])
             sets = ", ".join(f"{name} = ?" for name in counts)
             with self._store.locked_write() as conn:
                 conn.execute(

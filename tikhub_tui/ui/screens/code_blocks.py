@@ -51,7 +51,8 @@ class CodeBlock:
 
     @property
     def line_count(self) -> int:
-        return len(self.code.splitlines())
+        """Lines of code, a blank last line included (`splitlines` would drop it)."""
+        return self.code.count("\n") + 1 if self.code else 0
 
     @property
     def first_line(self) -> str:
@@ -66,7 +67,7 @@ class CodeBlock:
 
     def file_text(self) -> str:
         """The block as a text file: its lines, each ending in a line break."""
-        return self.code + "\n" if self.code and not self.code.endswith("\n") else self.code
+        return self.code + "\n" if self.code else ""
 
 
 def extension(language: str) -> str:

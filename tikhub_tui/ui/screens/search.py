@@ -29,27 +29,34 @@ from tikhub_tui.ui.widgets.lists import QUIET_CURSOR_BINDINGS
 
 DEBOUNCE = 0.1
 """Seconds of quiet typing before a search starts: one search per pause, not per key."""
-HINT = "Type words to find in every saved message; the last word may be the start of a word."
-ROLE_NAMES = {"user": "you", "assistant": "answer"}
+HINT = (
+    "Type words to find in every saved message and title; the last word may be the start of "
+    "a word, and Chinese, Japanese or emoji any part of the text."
+)
+ROLE_NAMES = {"user": "you", "assistant": "answer", "title": "title"}
 
 SearchFunction = Callable[[str], list[SearchHit]]
 """Runs a query in the calling (worker) thread; raises StoreError when the store fails."""
 
 
 def hit_row(hit: SearchHit, now: datetime) -> Content:
-    """Two lines: session title, age and who wrote it; then the snippet, matches highlighted.
+    """Two lines: session title, age and who wrote it; then the snippet, matches highlighted
+    (a title that matched is one line, its matches highlighted).
 
     Built from plain text and styles, never markup: message text is shown exactly as typed.
     """
     title = display_safe(hit.title).strip()
     role = ROLE_NAMES.get(hit.role, hit.role)
-    parts: list[str | tuple[str, str]] = [
-        (title, "bold") if title else ("untitled", "italic $text-muted"),
-        (f"  {format_age(hit.created_at, now)} · {role}", "$text-muted"),
-        "\n  ",
-    ]
-    for span in hit.spans:
-        parts.append((span.text, "bold $text-accent underline") if span.match else span.text)
+    marked = [(span.text, "bold $text-accent underline") if span.match else span.text
+              for span in hit.spans]
+    parts: list[str | tuple[str, str]]
+    if hit.message_id is None:
+        parts = [*((text, "bold") if isinstance(text, str) else text for text in marked)]
+    else:
+        parts = [(title, "bold") if title else ("untitled", "italic $text-muted")]
+    parts.append((f"  {format_age(hit.created_at, now)} · {role}", "$text-muted"))
+    if hit.message_id is not None:
+        parts += ["\n  ", *marked]
     return Content.assemble(*parts)
 
 
@@ -76,8 +83,8 @@ class SearchResults(OptionList, inherit_bindings=False):
             query.insert_text_at_cursor(event.character)
 
 
-class SearchScreen(ModalScreen[tuple[str, int] | None]):
-    """Live search; dismisses with (session_id, message_id) of the chosen hit, or None."""
+class SearchScreen(ModalScreen[SearchHit | None]):
+    """Live search; dismisses with the chosen hit, or None."""
 
     BINDINGS = [
         Binding("escape", "close", "Close", id="search-close"),
@@ -239,8 +246,7 @@ class SearchScreen(ModalScreen[tuple[str, int] | None]):
 
     def _open(self, index: int | None) -> None:
         if index is not None and 0 <= index < len(self.hits):
-            hit = self.hits[index]
-            self.dismiss((hit.session_id, hit.message_id))
+            self.dismiss(self.hits[index])
 
     def action_focus_results(self) -> None:
         results = self.query_one(SearchResults)

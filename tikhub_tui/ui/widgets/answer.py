@@ -4,7 +4,9 @@ The body grows by `append_text` (called by the stream controller's drain timer).
 into segments so that only the part near the viewport is real Markdown; the text itself is
 kept whole in `text` for copying and saving. State shows on the small children (the metrics
 line, the error box), never as a class on the answer itself: a class change there would
-restyle every Markdown block inside it.
+restyle every Markdown block inside it. Everything shown passes the terminal sanitiser on the
+way in (Textual would pass an escape sequence in widget text to the terminal); the store keeps
+what the server sent.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Collapsible, Static
 
 from tikhub_tui.core.errors import ApiError
+from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.format import error_hint
 from tikhub_tui.ui.segments import SegmentSplitter
 from tikhub_tui.ui.widgets.segment import Segment
@@ -84,6 +87,11 @@ class AnswerView(Vertical):
         return self._parts[0] if self._parts else self._initial
 
     @property
+    def loaded(self) -> bool:
+        """The text given at creation is in the segments (that happens on mount)."""
+        return not self._initial
+
+    @property
     def reasoning(self) -> str:
         return "".join(self._reasoning) or self._initial_reasoning
 
@@ -121,16 +129,19 @@ class AnswerView(Vertical):
 
     def add_text(self, text: str) -> list[Segment]:
         """Split new text into the segments; returns the segments that got some of it."""
+        text = for_terminal(text)
         self._parts.append(text)
         touched: list[Segment] = []
         sealed, added = self._splitter.feed(text)
         if sealed:
             fresh: list[Segment] = []
-            for rest, in_fence in sealed:
+            for rest, cut in sealed:
                 self._segments[-1].append(rest)
-                self._segments[-1].seal(fence_cut_after=in_fence)
+                self._segments[-1].seal(
+                    fence_cut_after=cut == "fence", line_cut_after=cut == "line"
+                )
                 touched.append(self._segments[-1])
-                segment = Segment(fence_cut_before=in_fence)
+                segment = Segment(fence_cut_before=cut == "fence")
                 self._segments.append(segment)
                 fresh.append(segment)
             self.query_one("#body", Vertical).mount_all(fresh)
@@ -141,7 +152,7 @@ class AnswerView(Vertical):
         return touched
 
     def append_reasoning(self, text: str) -> None:
-        self._reasoning.append(text)
+        self._reasoning.append(for_terminal(text))
         reasoning = self.reasoning
         section = self.query_one("#reasoning", Collapsible)
         section.display = True
@@ -156,12 +167,12 @@ class AnswerView(Vertical):
         meta.set_class(state == "stopped", "-stopped")
 
     def set_meta(self, line: str) -> None:
-        self.query_one("#meta", Static).update(line)
+        self.query_one("#meta", Static).update(for_terminal(line))
 
     def show_error(self, message: str, hint: str) -> None:
         self.state = "error"
         box = self.query_one("#error", Static)
-        box.update(f"{message}\n→ {hint}" if hint else message)
+        box.update(for_terminal(f"{message}\n→ {hint}" if hint else message))
         box.display = True
 
     def show_failure(self, error: ApiError) -> None:
@@ -175,6 +186,9 @@ class AnswerView(Vertical):
 
     def seal(self) -> None:
         """The stream is over: the last segment gets no more text."""
+        rest = self._splitter.finish()
+        if rest:
+            self._segments[-1].append(rest)
         self._segments[-1].seal()
         self.call_next(self._segments[-1].show)
         self.post_message(self.Changed())

@@ -12,6 +12,8 @@ from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult
 
+from tikhub_tui.core.untrusted import for_terminal
+
 NEWLINE_KEYS = frozenset({"ctrl+j", "shift+enter", "alt+enter", "ctrl+enter"})
 
 
@@ -72,7 +74,9 @@ class PromptArea(TextArea):
         await super()._on_key(event)
 
     def edit(self, edit: Edit) -> EditResult:
-        """Every change of the text (typing, deleting, pasting) is drawn at once."""
+        """Every change of the text (typing, deleting, pasting) is drawn at once; a paste's
+        control characters are shown, not obeyed (the clipboard can hold escapes)."""
+        edit.text = for_terminal(edit.text)
         result = super().edit(edit)
         self._echo()
         return result
@@ -106,9 +110,13 @@ class PromptArea(TextArea):
         finally:
             app._batch_count = batch
 
+    def load_text(self, text: str) -> None:
+        """Text from the store (an earlier prompt, the draft) shown, never obeyed."""
+        super().load_text(for_terminal(text))
+
     def remember(self, prompts: list[str]) -> None:
         """Earlier prompts (oldest first) that Up recalls before this run's own."""
-        self.sent[:0] = prompts
+        self.sent[:0] = [for_terminal(prompt) for prompt in prompts]
         self._recall = len(self.sent)
 
     def _recalled(self) -> bool:

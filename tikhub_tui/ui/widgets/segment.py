@@ -27,6 +27,7 @@ class Segment(Widget):
     Segment.-fence-cut-after Markdown MarkdownFence:last-of-type > Label { padding-bottom: 0; }
     Segment.-fence-cut-before Markdown MarkdownFence:first-of-type { margin-top: 0; }
     Segment.-fence-cut-before Markdown MarkdownFence:first-of-type > Label { padding-top: 0; }
+    Segment.-line-cut-after Markdown MarkdownParagraph:last-of-type { margin-bottom: 0; }
     """
 
     class Rendered(Message):
@@ -37,6 +38,7 @@ class Segment(Widget):
             self.segment = segment
 
     def __init__(self, source: str = "", *, fence_cut_before: bool = False) -> None:
+        """`fence_cut_before`: the segment goes on with a code fence the one before cut."""
         super().__init__()
         self.source = source
         self.sealed = False
@@ -76,10 +78,12 @@ class Segment(Widget):
         if self.sealed:
             self.call_after_refresh(self._fix_height)
 
-    def seal(self, *, fence_cut_after: bool = False) -> None:
-        """No more text will come."""
+    def seal(self, *, fence_cut_after: bool = False, line_cut_after: bool = False) -> None:
+        """No more text will come (`fence_cut_after`: a code fence goes on in the next segment;
+        `line_cut_after`: a paragraph does)."""
         self.sealed = True
         self.set_class(fence_cut_after, "-fence-cut-after")
+        self.set_class(line_cut_after, "-line-cut-after")
 
     def _fix_height(self) -> None:
         """Freeze a finished segment's height: layout then never measures its Markdown again

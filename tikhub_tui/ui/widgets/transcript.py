@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
+from textual.widgets._markdown import MarkdownBlock
 
+from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.segment import Segment
 
@@ -28,6 +31,7 @@ class UserMessage(Static):
     """
 
     def __init__(self, text: str, message_id: int | None = None) -> None:
+        text = for_terminal(text)  # an imported session's prompt can hold anything
         super().__init__(text, markup=False)
         self.text = text
         self.message_id = message_id
@@ -43,6 +47,8 @@ class Transcript(VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
     Transcript { height: 1fr; scrollbar-gutter: stable; }
     Transcript AnswerView.-selected { outline-left: thick $accent; }
+    Transcript .-found { background: $warning 20%; }
+    Transcript Segment.-found, Transcript UserMessage.-found { outline-left: thick $warning; }
     """
 
     BINDINGS = [
@@ -85,6 +91,11 @@ class Transcript(VerticalScroll, can_focus=True):
         self._rendering: Segment | None = None
         """The segment whose Markdown is being built: one at a time, so that a fast stream
         never queues renders of text that has long scrolled away."""
+        self._found: tuple[Segment, str] | None = None
+        """The segment a search hit was found in and what was found (case folded): its block
+        is highlighted whenever the segment renders."""
+        self._found_shown = False
+        """The found block was brought into view once (later renders only highlight it)."""
 
     def on_mount(self) -> None:
         self.anchor()
@@ -138,6 +149,48 @@ class Transcript(VerticalScroll, can_focus=True):
     def action_leave(self) -> None:
         self.post_message(self.MessageAction(self, "leave"))
 
+    def show_found(self, widget: Widget, needle: str = "") -> None:
+        """Highlight what a search hit found and bring it into view: the prompt, or the part
+        of the answer holding `needle` (its segment, then the block once it is rendered)."""
+        if not widget.is_attached:
+            return
+        if isinstance(widget, AnswerView) and not widget.loaded:
+            self.call_after_refresh(self.show_found, widget, needle)  # its text comes on mount
+            return
+        for old in self.query(".-found"):
+            old.remove_class("-found")
+        target = widget
+        if isinstance(widget, AnswerView) and needle:
+            wanted = needle.casefold()
+            segments = widget.segments()
+            target = next((s for s in segments if wanted in s.source.casefold()), widget)
+        target.add_class("-found")
+        self._found = (target, needle.casefold()) if isinstance(target, Segment) else None
+        self._found_shown = False
+        # read where it is: new text or layouts must not take the view back to the end
+        self.anchor(False)
+        self._set_following(False)
+        if isinstance(target, Segment) and target.is_rendered:
+            self._find_block(scroll=True)
+        # on screen, the segment is rendered (if it is not yet) and its block looked for then
+        self.call_after_refresh(self.scroll_to_center, target, animate=False)
+
+    def _find_block(self, *, scroll: bool) -> None:
+        """Highlight the block of the found segment that holds the match (again after the
+        segment gave its widgets back and rendered anew)."""
+        if self._found is None:
+            return
+        segment, wanted = self._found
+        for block in segment.query(MarkdownBlock):
+            text = getattr(block, "code", None) or str(getattr(block, "_content", ""))
+            if wanted in text.casefold():
+                segment.remove_class("-found")
+                block.add_class("-found")
+                if scroll:
+                    self._found_shown = True
+                    self.call_after_refresh(self.scroll_to_center, block, animate=False)
+                return
+
     @property
     def following(self) -> bool:
         return self._following
@@ -167,6 +220,8 @@ class Transcript(VerticalScroll, can_focus=True):
     def on_segment_rendered(self, event: Segment.Rendered) -> None:
         if event.segment is self._rendering:
             self._rendering = None
+        if self._found is not None and event.segment is self._found[0]:
+            self._find_block(scroll=not self._found_shown)
         self.request_check()
 
     def request_check(self) -> None:
@@ -222,7 +277,7 @@ class Transcript(VerticalScroll, can_focus=True):
     def _check_by_region(self) -> list[Segment]:
         """When the user has scrolled away: what is on screen first, then what is near."""
         view = self.region
-        self._keep_reading_position(view.y)
+        kept = self._keep_reading_position()
         near_top, near_bottom = view.y - view.height, view.bottom + view.height
         far_top, far_bottom = view.y - 4 * view.height, view.bottom + 4 * view.height
         unplaced = False
@@ -238,7 +293,8 @@ class Transcript(VerticalScroll, can_focus=True):
                     wanted.append(((0 if on_screen else 1) * 10**9 + region.y, segment))
             elif segment.is_rendered and (region.bottom < far_top or region.y > far_bottom):
                 segment.release_markdown()
-        self._pin_top_child(view.y)
+        if not kept:  # after a shift, the screen positions are those before it
+            self._pin_top_child(view.y)
         if unplaced:
             self.request_check()
         return [segment for _, segment in sorted(wanted, key=lambda item: item[0])]
@@ -251,19 +307,36 @@ class Transcript(VerticalScroll, can_focus=True):
                 found.extend(child.segments())
         return found
 
-    def _keep_reading_position(self, top: int) -> None:
+    def _keep_reading_position(self) -> bool:
         """If content above the view changed height (and the user did not scroll), undo the
-        shift so that the message at the top of the view stays put."""
+        shift so that the message at the top of the view stays put; True when it scrolled.
+
+        Positions are measured in the content (not on screen): right after a scroll the
+        screen positions are those of the last layout, and comparing them with the new
+        scroll offset would undo the scroll, then redo it, forever.
+        """
         if self._following or self._pin is None or self.scroll_y != self._pinned_scroll:
-            return
-        widget, offset = self._pin
+            return False
+        widget, pinned_y = self._pin
         if not widget.is_attached:
-            return
-        shift = (widget.region.y - top) - offset
+            return False
+        shift = self._content_y(widget) - pinned_y
         if shift:
             self.scroll_to(
                 y=self.scroll_y + shift, animate=False, immediate=True, release_anchor=False
             )
+            self._pin = (widget, pinned_y + shift)
+            self._pinned_scroll = self.scroll_y
+        return bool(shift)
+
+    def _content_y(self, widget: Widget) -> int:
+        """Where `widget` starts in the transcript's content, wherever the view is."""
+        y = 0
+        node: DOMNode | None = widget
+        while isinstance(node, Widget) and node is not self:
+            y += node.virtual_region.y
+            node = node.parent
+        return y
 
     def _pin_top_child(self, top: int) -> None:
         """Remember the message (or answer segment) at the top of the view and its offset."""
@@ -276,6 +349,6 @@ class Transcript(VerticalScroll, can_focus=True):
                         if segment.region and segment.region.bottom > top:
                             target = segment
                             break
-                self._pin = (target, target.region.y - top)
+                self._pin = (target, self._content_y(target))
                 break
         self._pinned_scroll = self.scroll_y

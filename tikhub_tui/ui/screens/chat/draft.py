@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tikhub_tui.core.files import write_private
 from tikhub_tui.core.paths import data_dir
 
 DRAFT_FILE = "draft.txt"
@@ -9,14 +10,12 @@ DRAFT_FILE = "draft.txt"
 
 
 def keep_draft(text: str) -> None:
-    """Keep an unsent prompt for the next start (or forget the old one); never raises."""
+    """Keep an unsent prompt for the next start, private (0600) like the sessions (or forget
+    the old one); never raises."""
     path = data_dir() / DRAFT_FILE
     try:
         if text.strip():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(".tmp")
-            temporary.write_text(text, encoding="utf-8")
-            temporary.replace(path)
+            write_private(path, text)
         else:
             path.unlink(missing_ok=True)
     except OSError:

@@ -24,6 +24,7 @@ from textual.widgets import Footer, Header, Label
 
 from tikhub_tui.core.exchange import Exchange, Prompt
 from tikhub_tui.core.store.records import last_model
+from tikhub_tui.core.store.text import display_safe
 from tikhub_tui.ui.format import meta_line
 from tikhub_tui.ui.screens.chat.conversation import ChatConversation
 from tikhub_tui.ui.screens.chat.draft import keep_draft, kept_draft
@@ -94,6 +95,8 @@ class ChatScreen(Screen[None]):
         self._following = True
         """The transcript follows the newest text (else the hint to go back down shows)."""
         self._prompt: PromptArea | None = None
+        self._unsaved = ""
+        """Why the last answer could not be saved ("" once one is again): NOT SAVING shows."""
 
     @property
     def tikhub(self) -> TikhubApp:
@@ -165,13 +168,13 @@ class ChatScreen(Screen[None]):
     def refresh_status(self) -> None:
         app = self.tikhub
         streaming = " · streaming (Esc stops)" if self.streaming else ""
-        saving = " · NOT SAVING" if app.store.problem else ""
+        saving = " · NOT SAVING" if app.store.problem or self._unsaved else ""
         self.query_one("#status", Label).update(
             f"{app.model} · {app.provider} · {app.access_label()}{saving}{streaming}"
         )
         self.query_one(ModelTree).mark(app.provider, app.model)
         title = self.conversation.title if self.conversation else ""
-        self.title = title or "New conversation"
+        self.title = display_safe(title) or "New conversation"  # escapes shown, not obeyed
         self.refresh_bindings()  # the footer shows Esc Stop only while something streams
         self._show_follow_hint()
 
@@ -207,8 +210,8 @@ class ChatScreen(Screen[None]):
             target = await self.chat.reveal(event.at_message)
         if target is None:
             transcript.follow()
-        else:
-            self.call_after_refresh(target.scroll_visible, top=True, animate=False)
+        else:  # highlighted (where the search found it) once mounted
+            self.call_after_refresh(transcript.show_found, target, event.found)
         self.query_one(SessionList).current = event.session_id
         if event.session_id is None:
             self.sessions.refresh(None)
@@ -341,7 +344,14 @@ class ChatScreen(Screen[None]):
             view.set_meta(meta_line(live.exchange, time.monotonic(), timings=self.timings))
         problem = live.exchange.problem
         if problem:
-            self.notify(f"The answer could not be saved: {problem}", severity="error", markup=False)
+            self.notify(
+                f"The answer could not be saved: {problem} It stays on screen until you quit.",
+                severity="error",
+                markup=False,
+                timeout=15,
+            )
+        if live.exchange.saving or problem:
+            self._unsaved = problem  # NOT SAVING until an answer is saved again
         self.refresh_status()
         self.sessions.refresh(self.chat.session_id)
 

@@ -63,6 +63,8 @@ class ChatSessions:
         title: str = ""
         at_message: int | None = None
         adopt_model: bool = True
+        found: str = ""
+        """What a search found in `at_message` (highlighted there)."""
 
     @dataclass
     class Deleted(Message):
@@ -115,14 +117,25 @@ class ChatSessions:
         self.screen.post_message(self.Listed(summaries, current, title, store.clock()))
 
     def _open(
-        self, store: Store, session_id: str, at_message: int | None = None, adopt: bool = True
+        self,
+        store: Store,
+        session_id: str,
+        at_message: int | None = None,
+        adopt: bool = True,
+        found: str = "",
     ) -> None:
         if at_message is not None and all(m.id != at_message for m in store.messages(session_id)):
             store.set_leaf(session_id, at_message, descend=True)  # a hit on an earlier branch
         session = store.get_session(session_id)
         messages = store.messages(session_id)
         opened = self.Opened(
-            session_id, messages, session.system, session.title, at_message, adopt_model=adopt
+            session_id,
+            messages,
+            session.system,
+            session.title,
+            at_message,
+            adopt_model=adopt,
+            found=found,
         )
         self.screen.post_message(opened)
         self._list(store, session_id)
@@ -158,15 +171,19 @@ class ChatSessions:
     def refresh(self, current: str | None) -> None:
         self._run(lambda store: self._list(store, current), "Listing the sessions")
 
-    def open(self, session_id: str, at_message: int | None = None) -> None:
-        self._run(lambda store: self._open(store, session_id, at_message), "Opening the session")
+    def open(self, session_id: str, at_message: int | None = None, found: str = "") -> None:
+        self._run(
+            lambda store: self._open(store, session_id, at_message, found=found),
+            "Opening the session",
+        )
 
     def search(self) -> None:
         store = self.store
 
-        def opened(hit: tuple[str, int] | None) -> None:
+        def opened(hit: SearchHit | None) -> None:
             if hit is not None:
-                self.open(hit[0], at_message=hit[1])
+                found = next((span.text for span in hit.spans if span.match), "")
+                self.open(hit.session_id, at_message=hit.message_id, found=found)
 
         def search(query: str) -> list[SearchHit]:  # in the search screen's worker
             return store.get().search(query)

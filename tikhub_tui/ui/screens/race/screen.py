@@ -9,14 +9,10 @@ are picked in `RacePicker`; the files and the store are written in thread worker
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from textual import events, work
+from textual import events
 from textual.app import ComposeResult
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Label
 
 from tikhub_tui.core.catalogue import for_settings
@@ -25,6 +21,7 @@ from tikhub_tui.core.race.panes import LABELS, PaneSpec, provider_resolver
 from tikhub_tui.core.race.race import Race
 from tikhub_tui.core.race.safe import shown
 from tikhub_tui.core.race.sets import ModelSets
+from tikhub_tui.ui.screens.race.choices import RaceChoices
 from tikhub_tui.ui.screens.race.keys import BINDINGS
 from tikhub_tui.ui.screens.race.run import RaceRun
 from tikhub_tui.ui.streaming import StreamController, StreamEnded, StreamRetrying, StreamStarted
@@ -36,14 +33,12 @@ from tikhub_tui.ui.widgets.race_tabs import PaneTabs, tab_text
 if TYPE_CHECKING:
     from tikhub_tui.core.client import ChatClient
     from tikhub_tui.core.race.panes import Resolver
-    from tikhub_tui.ui.app import TikhubApp
-    from tikhub_tui.ui.screens.race.picker import Picked
 
 CHROME = 8
 """Rows the screen itself takes (header, rule, prompt, status, footer): the rest is the board."""
 
 
-class RaceScreen(Screen[None]):
+class RaceScreen(RaceChoices):
     """See the module docstring."""
 
     BINDINGS = BINDINGS
@@ -57,29 +52,6 @@ class RaceScreen(Screen[None]):
     RaceScreen PromptArea { max-height: 6; }
     """
 
-    @dataclass
-    class Continued(Message):
-        """A winner was picked: the chat goes on in `session_id` with its model alone."""
-
-        session_id: str
-        provider: str
-        model: str
-
-    @dataclass
-    class SetsLoaded(Message):
-        """The model sets were read (posted from the worker)."""
-
-        sets: ModelSets
-        problems: list[str]
-
-    @dataclass
-    class WinnerSaved(Message):
-        """The winner is stored (posted from the worker); `problem` when it could not be."""
-
-        index: int
-        session_id: str = ""
-        problem: str = ""
-
     def __init__(self, panes: list[PaneSpec] | None = None) -> None:
         super().__init__()
         self.specs: list[PaneSpec] = list(panes or [])
@@ -91,10 +63,6 @@ class RaceScreen(Screen[None]):
         self.sets = ModelSets()
         self._sets_ready = False
         self._picking = False
-
-    @property
-    def tikhub(self) -> TikhubApp:
-        return cast("TikhubApp", self.app)
 
     @property
     def streaming(self) -> bool:
@@ -227,33 +195,6 @@ class RaceScreen(Screen[None]):
         if action == "stop_pane":  # in the footer while something streams
             return self.streaming
         return True
-
-    # -- model sets --------------------------------------------------------------------------
-
-    @work(thread=True, exit_on_error=False, group="race-sets")
-    def _load_sets(self) -> None:
-        from tikhub_tui.core.race.sets import load_sets
-
-        sets, problems = load_sets(self.resolver())
-        self.post_message(self.SetsLoaded(sets, problems))
-
-    def on_race_screen_sets_loaded(self, event: SetsLoaded) -> None:
-        self.sets, self._sets_ready = event.sets, True
-        for problem in event.problems:
-            self.notify(problem, title="Model sets", severity="warning", markup=False)
-        if not self.specs:
-            self.action_pick_models()
-
-    @work(thread=True, exit_on_error=False, group="race-sets")
-    def _save_sets(self, sets: ModelSets) -> None:
-        from tikhub_tui.core.race.sets import SetsError, save_sets
-
-        try:
-            save_sets(sets)
-        except SetsError as error:
-            self.app.call_from_thread(
-                self.notify, str(error), title="Model sets", severity="error", markup=False
-            )
 
     # -- sending -----------------------------------------------------------------------------
 
@@ -391,97 +332,3 @@ class RaceScreen(Screen[None]):
             return
         self.tikhub.copy_text(answer.text, f"pane {LABELS[self.current]}'s answer")
 
-    # -- models, settings, a new race --------------------------------------------------------
-
-    def _busy(self) -> bool:
-        if self.streaming:
-            self.notify("The models are still answering: Esc stops them first.", timeout=4)
-        return self.streaming
-
-    def action_pick_models(self) -> None:
-        from tikhub_tui.ui.screens.race.picker import RacePicker
-
-        if self._busy() or self._picking or not self._sets_ready:
-            return
-        self._picking = True
-        chosen = self.specs or list(self.sets.last)
-        picker = RacePicker(self.tikhub.models(), chosen, self.sets, self.resolver())
-        self.app.push_screen(picker, self._picked)
-
-    async def _picked(self, picked: Picked | None) -> None:
-        self._picking = False
-        if picked is None:
-            if not self.specs:
-                self.dismiss()
-            return
-        self.sets = picked.sets
-        if picked.start:
-            self.specs = list(picked.panes)
-            self.sets.last = list(picked.panes)
-            await self._build_board()
-        if picked.start or picked.sets_changed:
-            self._save_sets(self.sets)
-        if not self.specs:
-            self.dismiss()
-        else:
-            self.query_one(PromptArea).focus()
-
-    def action_pane_options(self) -> None:
-        from tikhub_tui.ui.screens.race.dialogs import PaneOptionsScreen
-
-        if self._busy() or not self.specs:
-            return
-        index = self.current
-        self.app.push_screen(
-            PaneOptionsScreen(self.specs[index], LABELS[index]),
-            functools.partial(self._options_set, index),
-        )
-
-    async def _options_set(self, index: int, spec: PaneSpec | None) -> None:
-        if spec is None or spec == self.specs[index]:
-            return
-        started = self.race is not None and self.race.round > 0
-        self.specs[index] = spec
-        await self._build_board()
-        if started:
-            self.notify(
-                "New settings make a new race: the last one is saved as a session.", timeout=5
-            )
-
-    async def action_new_race(self) -> None:
-        if not self._busy():
-            await self._build_board()
-            self.query_one(PromptArea).focus()
-
-    # -- the winner --------------------------------------------------------------------------
-
-    def action_pick_winner(self) -> None:
-        race = self.race
-        if self._busy():
-            return
-        if race is None or race.round == 0:
-            self.notify("Send a prompt first: then pick the answer to go on with.", timeout=4)
-            return
-        lane = race.lanes[self.current]
-        if lane.exchange is None or not lane.exchange.text:
-            self.notify(f"Pane {lane.label} has no answer to go on from.", severity="warning")
-            return
-        self._save_winner(race, self.current)
-
-    @work(thread=True, exit_on_error=False, group="race-winner")
-    def _save_winner(self, race: Race, index: int) -> None:
-        try:
-            session_id = race.choose_winner(index)
-        except Exception as error:  # StoreError; an answer never saved
-            self.post_message(self.WinnerSaved(index, problem=str(error) or type(error).__name__))
-            return
-        self.post_message(self.WinnerSaved(index, session_id))
-
-    def on_race_screen_winner_saved(self, event: WinnerSaved) -> None:
-        if event.problem:
-            self.notify(
-                f"The winner could not be saved: {event.problem}", severity="error", markup=False
-            )
-            return
-        spec = self.specs[event.index]
-        self.app.post_message(self.Continued(event.session_id, spec.provider, spec.model))

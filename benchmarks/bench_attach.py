@@ -1,0 +1,132 @@
+"""Attaching a 10 MB PDF with `tikhub-tui ask -a` against `curl` posting the same body.
+
+Both run as fresh processes against the same gateway (its own process) and get the same short
+answer (`echo: ok`); curl posts the exact JSON body ask builds (made with the same adapter), so
+the difference is what ask adds: start-up, reading and sniffing the file, base64 and JSON,
+checking the limits and saving the session with its attachment. Runs alternate.
+
+    python benchmarks/bench_attach.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+
+from common import BIN, RESULTS, bench_env, gateway_process, save, table
+
+sys.path.insert(0, str(RESULTS.parent.parent))
+
+from tikhub_tui.core.attachments.sniff import from_bytes
+from tikhub_tui.core.model import Conversation, Message, RequestOptions
+from tikhub_tui.core.providers import adapter
+
+PROMPT = "echo: ok"
+MODELS = {"anthropic": "claude-sonnet-4-5", "openai": "gpt-4o", "gemini": "gemini-2.5-flash"}
+SIZE = 10 * 1000 * 1000
+
+
+def make_pdf() -> bytes:
+    """A 10 MB PDF of 20 pages whose bulk is one incompressible stream (as scans are)."""
+    kids = " ".join(f"{3 + i} 0 R" for i in range(20)).encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count 20 >>",
+    ]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>"] * 20
+    noise = random.Random(10).randbytes(SIZE)
+    objects.append(b"<< /Length %d >>\nstream\n" % len(noise) + noise + b"\nendstream")
+    out = bytearray(b"%PDF-1.7\n")
+    for number, body in enumerate(objects, start=1):
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    return bytes(out + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n")
+
+
+def run(command: list[str], env: dict[str, str]) -> float:
+    import time
+
+    started = time.perf_counter()
+    result = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0 or b"ok" not in result.stdout:
+        raise RuntimeError(
+            f"{command[:3]} failed: {result.stderr[-400:]!r} {result.stdout[-200:]!r}"
+        )
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    runs = parser.parse_args().runs
+    env = bench_env(TIKHUB_TUI_DATA_DIR=str(RESULTS / "attach-data"))
+    pdf_path = RESULTS / "ten-mb.pdf"
+    pdf_path.write_bytes(make_pdf())
+    attachment = from_bytes(pdf_path.read_bytes(), pdf_path.name)
+    rows = [
+        (
+            "protocol",
+            "curl posts the body",
+            "ask -a (saved)",
+            "ask -a --no-save",
+            "ask -a / curl",
+            "ask, no file",
+            "ask -a minus ask",
+        )
+    ]
+    results: dict[str, object] = {"runs": runs, "pdf_bytes": attachment.size}
+    with gateway_process(tps=0) as url:
+        for provider, model in MODELS.items():
+            conversation = Conversation([Message("user", PROMPT, (attachment,))])
+            spec = adapter(provider).build_request(
+                conversation, model, RequestOptions(), base_url=url, api_key=env["TIKHUB_API_KEY"]
+            )
+            body = RESULTS / f"body-{provider}.json"
+            body.write_text(json.dumps(spec.json, ensure_ascii=False, separators=(",", ":")))
+            curl = [
+                "curl",
+                "-sS",
+                "--fail",
+                "-N",
+                "-X",
+                "POST",
+                spec.url,
+                "--data-binary",
+                f"@{body}",
+            ]
+            for name, value in spec.headers.items():
+                curl += ["-H", f"{name}: {value}"]
+            ask = [str(BIN / "tikhub-tui"), "ask", "-m", model, "--base-url", url]
+            samples: dict[str, list[float]] = {"curl": [], "ask": [], "nosave": [], "plain": []}
+            for _ in range(runs):
+                samples["curl"].append(run(curl, env))
+                samples["ask"].append(run([*ask, "-a", str(pdf_path), PROMPT], env))
+                samples["nosave"].append(run([*ask, "--no-save", "-a", str(pdf_path), PROMPT], env))
+                samples["plain"].append(run([*ask, PROMPT], env))
+            med = {k: sorted(v)[runs // 2] for k, v in samples.items()}
+            rows.append(
+                (
+                    provider,
+                    f"{med['curl'] * 1000:.0f} ms",
+                    f"{med['ask'] * 1000:.0f} ms",
+                    f"{med['nosave'] * 1000:.0f} ms",
+                    f"{med['ask'] / med['curl']:.2f}x",
+                    f"{med['plain'] * 1000:.0f} ms",
+                    f"{(med['ask'] - med['plain']) * 1000:.0f} ms",
+                )
+            )
+            results[provider] = {
+                "samples": samples,
+                "medians": med,
+                "body_bytes": body.stat().st_size,
+            }
+    print(table(rows))
+    print(f"\nsaved {save('attach', results)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
