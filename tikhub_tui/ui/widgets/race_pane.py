@@ -145,6 +145,8 @@ class RacePane(Vertical):
         """The answer of this round (the latest try)."""
         self.status: Status = "queued"
         self._current = False
+        self._chips: list[str] = []
+        """The figures last shown, packed again when the width changes."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="figures", markup=False)
@@ -182,13 +184,21 @@ class RacePane(Vertical):
     def show_figures(
         self, figures: PaneNumbers, *, timings: bool, notice: str = "", badges: str = ""
     ) -> None:
-        box = self.query_one("#figures", Static)
-        width = max(20, box.content_size.width or self.size.width - 4)
-        box.update(pack(figure_chips(figures, timings=timings, notice=notice), width))
+        self._chips = figure_chips(figures, timings=timings, notice=notice)
+        self._pack()
         self.border_subtitle = Content(badges) if badges else None
         if figures.status != self.status:
             self.status = figures.status
             self._paint()
+
+    def _pack(self) -> None:
+        box = self.query_one("#figures", Static)
+        if self._chips:
+            box.update(pack(self._chips, max(20, box.content_size.width or self.size.width - 4)))
+
+    def on_resize(self) -> None:
+        """Pack the figures again for the new width (a tab's pane gets its width when shown)."""
+        self.call_after_refresh(self._pack)
 
     def show_failure(self, message: str, hint: str) -> None:
         if self.answer is not None:

@@ -164,7 +164,7 @@ class RaceScreen(RaceChoices):
             )
         else:
             rule = (
-                f"Round {race.round} · a follow-up goes to every model, each in its own thread · "
+                f"Round {race.round} · follow-ups go to each model in its own thread · "
                 "Ctrl+B: one alone"
             )
         extras = [word for word, on in (("zoomed", self.zoomed), ("scrolling together",
