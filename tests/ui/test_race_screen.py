@@ -161,7 +161,7 @@ async def test_follow_ups_race_again_each_pane_in_its_own_thread() -> None:
         thread = screen.streams.panes[0].thread
         assert [w.text for w in thread.query(UserMessage)] == ["first", "second"]
         assert len(thread.query(AnswerView)) == 2
-        assert "each in its own thread" in str(screen.query_one("#rule", Static).render())
+        assert "each model in its own thread" in str(screen.query_one("#rule", Static).render())
 
 
 async def test_the_winner_goes_on_as_the_chat() -> None:
@@ -297,3 +297,38 @@ async def test_a_pane_s_own_settings_show_in_its_header() -> None:
         pane = screen.streams.panes[1]
         assert "reasoning 8,000" in str(pane.border_title)
         assert screen.specs[1].reasoning is not None and screen.specs[1].reasoning.budget == 8000
+
+
+async def test_a_saved_set_is_picked_edited_and_saved_again(isolated_env: Path) -> None:
+    from textual.widgets import Select
+
+    from tikhub_tui.core.race.sets import ModelSets, load_sets, save_sets
+
+    fast = [PaneSpec("gpt-5-mini", "openai"), PaneSpec("claude-haiku-4-5", "anthropic")]
+    save_sets(ModelSets({"fast": fast}))
+    app = TikhubApp(quiet(), demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.access_ready.wait()
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: isinstance(app.screen, RacePicker), "the picker")
+        picker = app.screen
+        assert isinstance(picker, RacePicker) and picker.panes == []
+        picker.query_one("#sets", Select).value = "fast"  # picked from the list
+        await wait_until(pilot, lambda: picker.panes == fast, "the set's models")
+        picker.query_one("#catalogue").focus()
+        await pilot.press("enter")  # gpt-5 joins them
+        assert [p.model for p in picker.panes] == ["gpt-5-mini", "claude-haiku-4-5", "gpt-5"]
+        await pilot.click("#save-set")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "SetNameScreen", "a name")
+        await pilot.press("enter")  # under its own name again
+        await wait_until(pilot, lambda: app.screen is picker, "back in the picker")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, RaceScreen), "the race")
+        screen = app.screen
+        assert isinstance(screen, RaceScreen)
+        await wait_until(pilot, lambda: len(screen.streams.panes) == 3, "three panes")
+        await app.workers.wait_for_complete()
+    saved, problems = load_sets(lambda model: "openai")
+    assert problems == []
+    assert [p.model for p in saved.sets["fast"]] == ["gpt-5-mini", "claude-haiku-4-5", "gpt-5"]
+    assert [p.model for p in saved.last] == ["gpt-5-mini", "claude-haiku-4-5", "gpt-5"]

@@ -55,7 +55,8 @@ def figure_chips(figures: PaneNumbers, *, timings: bool = True, notice: str = ""
         chips.append(shown(notice, lines=False))
     if timings:
         chips.append(f"byte {_s(figures.first_byte)}")
-        chips.append(f"think {_s(figures.to_reasoning)}")
+        if figures.to_reasoning is not None or figures.ending is None:  # none came: no chip
+            chips.append(f"think {_s(figures.to_reasoning)}")
         chips.append(f"text {_s(figures.to_answer)}")
         chips.append(f"{rate(figures.answer_rate)} tok/s")
         if figures.reasoning_rate is not None:
