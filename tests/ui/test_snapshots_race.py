@@ -72,14 +72,8 @@ def finished_race(panes: list[PaneSpec], prompt: str = "lorem: 40") -> Any:
         app.clear_notifications()
         threads = [pane.thread for pane in shown]
         screen.action_follow()
-        while not all(at_end(thread) for thread in threads):
-            # a thread anchored at its end while its content was shorter than the view can
-            # keep the scroll of an earlier layout when that content grows (Textual 8.2.8,
-            # under load): lay it out again
-            for thread in threads:
-                if not at_end(thread):
-                    thread.refresh(layout=True)
-            await pilot.pause(0.1)
+        while not all(at_end(thread) for thread in threads):  # the last layouts are done
+            await pilot.pause(0.05)
 
     return run_before
 
