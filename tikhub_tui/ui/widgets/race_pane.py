@@ -148,6 +148,7 @@ class RacePane(Vertical):
         self._current = False
         self._chips: list[str] = []
         """The figures last shown, packed again when the width changes."""
+        self._packed = "ready"
 
     def compose(self) -> ComposeResult:
         yield Static("", id="figures", markup=False)
@@ -194,8 +195,13 @@ class RacePane(Vertical):
 
     def _pack(self) -> None:
         box = self.query_one("#figures", Static)
-        if self._chips:
-            box.update(pack(self._chips, max(20, box.content_size.width or self.size.width - 4)))
+        if not self._chips:
+            return
+        text = pack(self._chips, max(20, box.content_size.width or self.size.width - 4))
+        if text != self._packed:  # as many lines as before: no layout (4 times a second x 6)
+            lines_changed = text.count("\n") != self._packed.count("\n")
+            self._packed = text
+            box.update(text, layout=lines_changed)
 
     def on_resize(self) -> None:
         """Pack the figures again for the new width (a tab's pane gets its width when shown)."""

@@ -43,6 +43,7 @@ class PaneTab(Static):
     def __init__(self, index: int, text: str) -> None:
         super().__init__(text, markup=False)
         self.index = index
+        self.text = text
 
 
 class PaneTabs(Horizontal):
@@ -70,8 +71,11 @@ class PaneTabs(Horizontal):
     def show(self, index: int, text: str, *, current: bool) -> None:
         tabs = list(self.query(PaneTab))
         if index < len(tabs):
-            tabs[index].update(text)
-            tabs[index].set_class(current, "-current")
+            tab = tabs[index]
+            if text != tab.text:
+                tab.text = text
+                tab.update(text, layout=False)  # a tab's size is fixed: no layout
+            tab.set_class(current, "-current")
 
     def on_click(self, event: Click) -> None:
         widget = event.widget
