@@ -7,7 +7,8 @@ grid there) against the embedded gateway in its own process; its screen is read 
   tree meanwhile. Against it: the chat app answering `tps: 0 lorem: 500N` six times in a row
   (N = 0..5, so each answer has its own last line), Enter -> END of each, summed.
 - typing: six panes at 300 tokens/s each (`tps: 300 lorem: 5000`) while a short unique string
-  is typed into the prompt every 0.8 s; the time until it is echoed on screen.
+  is typed into the prompt every 0.8 s; the time until it is echoed on screen. For scale, the
+  same with the chat app and one such stream, in the same run (the machine's load then).
 - `race --json --no-save` with the six models against six `ask --no-save`, one per model, each
   timed whole (launch to exit): the race against the slowest single `ask`. At `tps: 300 lorem:
   1000` (paced as a fast model is), and at `tps: 0` (all six parsing as fast as they can, which
@@ -84,6 +85,7 @@ class Run:
     chat_s: list[float] = field(default_factory=list)
     chat_cpu_s: list[float] = field(default_factory=list)
     typing_echo_s: list[float | None] = field(default_factory=list)
+    chat_typing_echo_s: list[float | None] = field(default_factory=list)
     race_json_s: dict[str, float] = field(default_factory=dict)
     asks_s: dict[str, list[float]] = field(default_factory=dict)
 
@@ -119,12 +121,17 @@ def command_line(url: str, run: Run, data_dir: Path) -> None:
 def one_run(tmux: Tmux, url: str, index: int, typing_only: bool) -> Run:
     run_dir = WORK / f"run{index}"
     run = Run()
+    session = RaceSession(tmux, url, run_dir / "typing")
+    try:
+        run.typing_echo_s = session.typing(*TYPING)
+    finally:
+        session.close()
+    chat = Session(tmux, url, run_dir / "chat-typing")  # one stream, the same load: for scale
+    try:
+        run.chat_typing_echo_s = chat.typing(*TYPING)
+    finally:
+        chat.close()
     if typing_only:
-        session = RaceSession(tmux, url, run_dir / "typing")
-        try:
-            run.typing_echo_s = session.typing(*TYPING)
-        finally:
-            session.close()
         return run
     session = RaceSession(tmux, url, run_dir / "drain")
     try:
@@ -132,11 +139,6 @@ def one_run(tmux: Tmux, url: str, index: int, typing_only: bool) -> Run:
     finally:
         session.close()
     chat_six_times(tmux, url, run_dir / "chat", run)
-    session = RaceSession(tmux, url, run_dir / "typing")
-    try:
-        run.typing_echo_s = session.typing(*TYPING)
-    finally:
-        session.close()
     command_line(url, run, run_dir / "cli")
     return run
 
@@ -169,6 +171,12 @@ def typing_rows(
                      f"<= {ms(FRAME)}", yes(echo <= FRAME)))  # fmt: skip
         rows.append(("typing echo, slowest probe", ms(worst), "", ""))
         summary["typing_echo_median_s"] = echo
+        chat = [[e for e in r.chat_typing_echo_s if e is not None] for r in results]
+        if any(chat):
+            chat_echo = med(med(e) for e in chat if e)
+            rows.append(("typing echo, one chat answer at tps 300 (for scale)", ms(chat_echo),
+                         "", ""))  # fmt: skip
+            summary["chat_typing_echo_median_s"] = chat_echo
     else:
         rows.append(("typing echo, six panes at tps 300", "no echo", f"<= {ms(FRAME)}", "no"))
     return rows, summary
