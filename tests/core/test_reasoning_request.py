@@ -152,8 +152,8 @@ def test_the_fields_match_the_google_sdk() -> None:
             for _ in client.models.generate_content_stream(model="m-1", contents="hi",
                                                            config=config):
                 pass
-        config = _camel(_seen(server)["generationConfig"])
-        sent = _camel(config["thinkingConfig"])
+        generation = _camel(_seen(server)["generationConfig"])
+        sent = _camel(generation["thinkingConfig"])
         assert sent == body("gemini", Reasoning(budget=8000))["generationConfig"]["thinkingConfig"]
 
 

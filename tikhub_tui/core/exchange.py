@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from tikhub_tui.core.errors import ApiError, StreamCancelled
 from tikhub_tui.core.model import (
@@ -31,11 +31,17 @@ if TYPE_CHECKING:  # httpx loads with the first request, not with the module
     from tikhub_tui.core.catalogue import ModelInfo
     from tikhub_tui.core.client import ChatClient, ChatStream, RetryNotice
     from tikhub_tui.core.store import Store
-    from tikhub_tui.core.store.shared import SharedStore
     from tikhub_tui.core.store.writer import AnswerWriter
 
 PATIENCE = 10.0
 """Seconds the end of a stream waits for its prompt to be stored before giving up saving."""
+
+
+class StoreSource(Protocol):
+    """Where an exchange gets the store when it records (`core.store.shared.SharedStore`);
+    `get` may open it, and raises StoreError when it cannot."""
+
+    def get(self) -> Store: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,9 @@ class Prompt:
     replaces: int | None = None
     """The saved prompt this one edits: stored beside it, the old one and its answers stay
     an earlier branch."""
+    after: int | None = None
+    """The saved message it follows (None: the session's current leaf); what the caller sent
+    as history ends there, whatever another process added to the session meanwhile."""
     attachments: tuple[Attachment, ...] = ()
     """Files sent with the prompt, in each protocol's own shape; stored with it."""
 
@@ -65,7 +74,7 @@ class Exchange:
         *,
         system: str = "",
         session_id: str | None = None,
-        store: SharedStore | None = None,
+        store: StoreSource | None = None,
         set_system: bool = False,
         max_tokens: int | None = None,
         info: ModelInfo | None = None,
@@ -149,10 +158,17 @@ class Exchange:
         """Store the prompt (starting a session when there is none) and an empty answer, which
         is then written as the stream arrives. Blocking: call it off the UI thread, before or
         while `run` streams. A failure leaves the answer unsaved and says why in `problem`."""
+        if self._take_recording():
+            self._record()
+
+    def _take_recording(self) -> bool:
+        """True for the one caller that is to record (the exchange is recorded once)."""
         with self._lock:
-            if not self._recording or self._store is None:
-                return
-            self._recording = False
+            taken, self._recording = self._recording, False
+        return taken
+
+    def _record(self) -> None:
+        assert self._store is not None
         try:
             store = self._store.get()
             self.answer_id = self._insert(store)
@@ -168,6 +184,8 @@ class Exchange:
             self._recorded.set()
 
     def _insert(self, store: Store) -> int:
+        from tikhub_tui.core.store.base import LEAF  # the store loads with the recording
+
         prompt = self.prompt
         if self.session_id is None:
             self.session_id = store.create_session(system=self.system)
@@ -181,6 +199,7 @@ class Exchange:
                     self.session_id,
                     "user",
                     prompt.text,
+                    parent_id=LEAF if prompt.after is None else prompt.after,
                     model=self.model,
                     provider=self.provider,
                     attachments=prompt.attachments,
@@ -208,11 +227,11 @@ class Exchange:
         """`record` in a thread of its own (it overlaps the request), then call `then` there."""
 
         def work() -> None:
-            self.record()
+            self._record()
             if then is not None:
                 then(self)
 
-        if self._recording:
+        if self._take_recording():
             threading.Thread(target=work, name="record-exchange", daemon=True).start()
 
     def _save(self, text: str, reasoning: str) -> None:
@@ -318,8 +337,8 @@ class Exchange:
         self.tally.step(Cancelled(), self._clock())
 
     def cancel(self) -> None:
-        """Ask the stream to stop from any thread: its socket closes, `run` ends at once (or,
-        before `open`, as soon as it starts)."""
+        """Ask the stream to stop from any thread: its socket closes, `run` ends at once (a
+        stream not opened yet ends as soon as it is)."""
         self._cancelled = True
         if self._stream is not None:
             self._stream.cancel()

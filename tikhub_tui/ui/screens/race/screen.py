@@ -24,7 +24,7 @@ from tikhub_tui.core.race.sets import ModelSets
 from tikhub_tui.ui.screens.race.choices import RaceChoices
 from tikhub_tui.ui.screens.race.keys import BINDINGS
 from tikhub_tui.ui.screens.race.run import RaceRun
-from tikhub_tui.ui.streaming import StreamController, StreamEnded, StreamRetrying, StreamStarted
+from tikhub_tui.ui.streaming import StreamController
 from tikhub_tui.ui.widgets.prompt import PromptArea
 from tikhub_tui.ui.widgets.race_board import PaneBoard, layout_for
 from tikhub_tui.ui.widgets.race_pane import PaneTranscript, RacePane
@@ -221,10 +221,10 @@ class RaceScreen(RaceChoices):
         await self.streams.start_round(race, event.text)
         self._changed()
 
-    def on_stream_started(self, event: StreamStarted) -> None:
+    def on_stream_controller_started(self, event: StreamController.Started) -> None:
         self.streams.refresh()
 
-    def on_stream_retrying(self, event: StreamRetrying) -> None:
+    def on_stream_controller_retrying(self, event: StreamController.Retrying) -> None:
         notice = event.notice
         self.streams.retrying(
             event.live,
@@ -232,7 +232,7 @@ class RaceScreen(RaceChoices):
             f"(attempt {notice.attempt + 1})",
         )
 
-    async def on_stream_ended(self, event: StreamEnded) -> None:
+    async def on_stream_controller_ended(self, event: StreamController.Ended) -> None:
         await self.streams.ended(event.live)
         problem = event.live.exchange.problem
         if problem and not self.streams.problem_said:
