@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tikhub_tui.cli import main
+from tikhub_tui.core.attachments.sniff import from_bytes
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.store import Store
 
@@ -34,7 +35,8 @@ def export() -> dict[str, Any]:
     """A real export of a small session (whatever shape the export has)."""
     with Store.open() as store:
         session = store.create_session(title="t", system="s")
-        store.add_message(session, "user", "question")
+        notes = from_bytes(b"a note\n", "notes.txt")
+        store.add_message(session, "user", "question", attachments=[notes])
         store.add_message(
             session, "assistant", "answer", model="m", provider="openai", usage=Usage(1, 2, 3),
             ttft=0.5, duration=1.0, reasoning="why",

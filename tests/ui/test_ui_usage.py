@@ -59,3 +59,15 @@ async def test_a_cut_by_the_default_limit_says_so_live_and_reopened() -> None:
     async with again.run_test(size=SIZE) as pilot:
         await ready(pilot)
         assert meta(again) == live  # the same line from the stored facts
+
+
+async def test_a_reopened_answer_shows_the_cost_it_showed_live() -> None:
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "think: 4 cache-read: 1500 echo: from the cache")
+        live = meta(app)
+    assert "$0.0003" in live
+    again = demo_app()
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert meta(again) == live  # priced from the stored counts by today's catalogue

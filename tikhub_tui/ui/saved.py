@@ -63,7 +63,7 @@ def widgets_for(
     widgets: list[Widget] = []
     for message in messages:
         if message.role == "user":
-            widgets.append(UserMessage(message.text, message.id))
+            widgets.append(UserMessage(message.text, message.id, message.attachments))
             continue
         view = AnswerView(
             message.model,
@@ -72,6 +72,7 @@ def widgets_for(
             message_id=message.id,
             reasoning=message.reasoning,
         )
+        view.usage = message.usage
         info = catalogue.info(message.model) if catalogue else None
         view.stored_meta = stored_meta(message, timings=timings, info=info)
         view.stored_state = (

@@ -25,6 +25,7 @@ from tikhub_tui.core.store.records import (
     to_iso,
     usage_columns,
 )
+from tikhub_tui.core.store.transfer_files import FileTable, listing
 from tikhub_tui.core.store.tree import Tree
 
 FORMAT = "tikhub-tui.session"
@@ -94,6 +95,7 @@ def to_json(session: Session, messages: list[StoredMessage], origin: str | None)
                 "ttft": m.ttft,
                 "duration": m.duration,
                 "created_at": to_iso(m.created_at),
+                "attachments": listing(m),
             }
             for m in messages
         ],
@@ -172,13 +174,15 @@ def _reference(value: object, where: str) -> int | str:
     return value
 
 
-def _row(message: dict[str, Any], where: str, now: str) -> dict[str, Any]:
+def _row(message: dict[str, Any], where: str, now: str, files: FileTable) -> dict[str, Any]:
     role = message.get("role")
     if role not in ("user", "assistant"):
         raise InvalidSessionData(f"{where}.role must be 'user' or 'assistant', not {_shown(role)}")
     status = message.get("status") or "complete"
     if status not in STATUSES:
         raise InvalidSessionData(f"{where}.status must be one of {', '.join(STATUSES)}")
+    if role == "assistant" and message.get("attachments"):
+        raise InvalidSessionData(f"{where}.attachments: only prompts (role user) carry files")
     usage = message.get("usage")
     usage = {} if usage is None else usage
     if not isinstance(usage, dict):
@@ -201,6 +205,7 @@ def _row(message: dict[str, Any], where: str, now: str) -> dict[str, Any]:
         "status": status,
         "error": _text(message, "error", where),
         "created_at": _time(message, "created_at", where, now),
+        "attachments": files.imported(message, where),
     }
 
 
@@ -216,13 +221,14 @@ def from_json(data: object, now: str) -> ImportedSession:
     if not isinstance(messages, list):
         raise InvalidSessionData("messages must be a list")
     rows: list[dict[str, Any]] = []
+    files = FileTable(data.get("files"))
     parents: list[int | None] = []
     index_of: dict[int | str, int] = {}
     for index, message in enumerate(messages):
         where = f"messages[{index}]"
         if not isinstance(message, dict):
             raise InvalidSessionData(f"{where} must be an object")
-        rows.append(_row(message, where, now))
+        rows.append(_row(message, where, now, files))
         if "parent" not in message:
             parents.append(index - 1 if index else None)
         elif message["parent"] is None:

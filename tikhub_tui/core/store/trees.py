@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tikhub_tui.core.store import attached, transfer
+from tikhub_tui.core.store import attached, transfer, transfer_files
 from tikhub_tui.core.store.base import COLUMNS, guarded, message_from_row
 from tikhub_tui.core.store.ledger import Ledger
 from tikhub_tui.core.store.records import AlreadyImported, StoredMessage
@@ -29,7 +29,10 @@ class TreeStore(Ledger):
     def export_json(self, session_id: str) -> dict[str, Any]:
         """The session and its whole tree as JSON-ready data (see store.transfer for the shape)."""
         session = self.get_session(session_id)
-        return transfer.to_json(session, self.tree(session_id), session.origin)
+        tree = self.tree(session_id)
+        data = transfer.to_json(session, tree, session.origin)
+        data["files"] = transfer_files.files(self.path, tree)  # each file's bytes, once
+        return data
 
     @guarded
     def import_json(self, data: object, *, copy: bool = False) -> str:

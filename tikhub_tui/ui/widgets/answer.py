@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Collapsible, Static
 
 from tikhub_tui.core.errors import ApiError
+from tikhub_tui.core.model import Usage
 from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.format import error_hint, meta_line
 from tikhub_tui.ui.splitter import SegmentSplitter
@@ -83,6 +84,8 @@ class AnswerView(Vertical):
         """The metrics line of a saved answer, shown when it is mounted."""
         self.stored_state: State = "complete"
         self.stored_error = ""
+        self.usage: Usage | None = None
+        """The provider's counts once the answer is over (the context line starts from them)."""
 
     @property
     def text(self) -> str:
@@ -188,6 +191,7 @@ class AnswerView(Vertical):
         if tally.error is not None:
             self.show_failure(tally.error)
         self.set_meta(meta_line(exchange, time.monotonic(), timings=timings))
+        self.usage = tally.usage
 
     def show_retry(self, notice: RetryNotice) -> None:
         """The server asked to wait: say for how long, and which attempt comes next."""

@@ -1,9 +1,10 @@
 """The chat screen's main column: the transcript, the prompt under it, and the lines about them.
 
 Between the two: a hint when the transcript no longer follows the newest text, and a line while
-an earlier prompt is being edited; under the prompt, the status line (model, gateway, whether
-answers are saved and something streams). The pane keeps that state; the screen tells it what
-happens.
+an earlier prompt is being edited, and the files attached to the next prompt; under the prompt,
+how full the context window is and the status line (model, gateway, whether answers are saved
+and something streams, the session's running total). The pane keeps that state; the screen
+tells it what happens.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label
 
+from tikhub_tui.ui.widgets.attachments import AttachmentChips
+from tikhub_tui.ui.widgets.context_line import ContextLine
 from tikhub_tui.ui.widgets.prompt import PromptArea
 from tikhub_tui.ui.widgets.transcript import Transcript, UserMessage
 
@@ -42,9 +45,11 @@ class ChatPane(Vertical):
         yield Transcript(id="transcript")
         yield Label("↓ new text below — Ctrl+End to follow", id="follow-hint")
         yield Label(EDITING, id="editing", markup=False)
+        yield AttachmentChips(id="attachments")
         yield PromptArea(
             id="prompt", placeholder="Ask anything — Enter sends, Ctrl+J new line, Up recalls"
         )
+        yield ContextLine(id="context")
         yield Label("", id="status", markup=False)
 
     def show_status(self, line: str, *, streaming: bool) -> None:

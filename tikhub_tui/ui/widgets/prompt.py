@@ -2,12 +2,15 @@
 
 TextArea inserts a newline for Enter inside its own key handler, so sending is intercepted
 here. Ctrl+J works in every terminal; Shift+Enter and Alt+Enter also insert a newline where
-the terminal can send them. Up in an empty prompt recalls the previous prompt.
+the terminal can send them. Up in an empty prompt recalls the previous prompt. Tab after
+`@` completes a file's path; a paste of nothing but file paths attaches the files.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual import events
 from textual.binding import Binding
@@ -16,14 +19,18 @@ from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult
 
 from tikhub_tui.core.untrusted import for_terminal
+from tikhub_tui.ui.attach_paths import complete, pasted_paths
 
 SEND_KEY = "enter"
 NEWLINE_KEYS = frozenset({"ctrl+j", "shift+enter", "alt+enter", "ctrl+enter"})
+AT_WORD = re.compile(r"(?<!\S)@\S*$")
+"""`@` and the start of a path, just before the cursor: Tab completes it."""
 RECALL_KEYS = ("up", "down")
 KEYS = (
     Binding(SEND_KEY, "send", "Send the prompt"),
     Binding("ctrl+j", "newline", "New line (also Shift+Enter where the terminal sends it)"),
     Binding(",".join(RECALL_KEYS), "recall", "Recall earlier prompts (in an empty prompt)"),
+    Binding("tab", "complete", "Complete the path after @ (else: the next widget)"),
 )
 """The prompt's own keys, as its key handler reads them: for the help screen and the keymap
 check (they are not bindings: TextArea would take Enter first)."""
@@ -57,7 +64,41 @@ class PromptArea(TextArea):
         self.sent: list[str] = []
         self._recall = 0
 
+    class PathsPasted(Message):
+        """A paste that was nothing but paths of files (a file dropped on the terminal)."""
+
+        def __init__(self, prompt: PromptArea, paths: list[Path]) -> None:
+            super().__init__()
+            self.prompt = prompt
+            self.paths = paths
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        """Paths of files pasted (or dropped) are attached, not typed; other text is typed
+        (by TextArea's own handler, next)."""
+        paths = pasted_paths(event.text, Path.cwd())
+        if paths:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.PathsPasted(self, paths))
+
+    def _complete_path(self) -> bool:
+        """Tab after `@` and the start of a path: the path completed as far as it goes."""
+        row, column = self.cursor_location
+        before = self.document.get_line(row)[:column]
+        word = AT_WORD.search(before)
+        if word is None:
+            return False
+        done = complete(word.group(0), Path.cwd())
+        if done is None or done == word.group(0):
+            return False
+        self.replace(done, (row, word.start()), (row, column))
+        return True
+
     async def _on_key(self, event: events.Key) -> None:
+        if event.key == "tab" and self._complete_path():
+            event.stop()
+            event.prevent_default()
+            return
         if event.key == SEND_KEY:
             event.stop()
             event.prevent_default()

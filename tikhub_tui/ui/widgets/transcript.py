@@ -8,8 +8,10 @@ segment rendered, older messages loaded) it keeps what the user is reading where
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
@@ -18,8 +20,11 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.widgets._markdown import MarkdownBlock
 
+from tikhub_tui.core.model import Attachment
+from tikhub_tui.core.store.records import StoredAttachment
 from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.widgets.answer import AnswerView
+from tikhub_tui.ui.widgets.attachments import attached_lines
 from tikhub_tui.ui.widgets.segment import Segment
 
 
@@ -32,11 +37,22 @@ class UserMessage(Static):
     UserMessage.-selected { background: $accent 30%; }
     """
 
-    def __init__(self, text: str, message_id: int | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        message_id: int | None = None,
+        attachments: Sequence[Attachment | StoredAttachment] = (),
+    ) -> None:
         text = for_terminal(text)  # an imported session's prompt can hold anything
-        super().__init__(text, markup=False)
+        shown: str | Text = text
+        if attachments:  # the files under the text, dimmed
+            shown = Text(text)
+            shown.append(("\n" if text else "") + attached_lines(attachments), style="dim")
+        super().__init__(shown, markup=False)
         self.text = text
         self.message_id = message_id
+        self.attachments = tuple(attachments)
+        """The files sent with the prompt (their bytes are read back when sent again)."""
 
 
 class Transcript(VerticalScroll, can_focus=True):

@@ -18,16 +18,16 @@ from textual.widget import Widget
 from tikhub_tui.core.catalogue import for_settings
 from tikhub_tui.core.errors import ApiError
 from tikhub_tui.core.exchange import Exchange, Prompt
+from tikhub_tui.core.model import Attachment
 from tikhub_tui.core.model import Message as Said
-from tikhub_tui.core.model import Role
-from tikhub_tui.core.store.records import StoredMessage
+from tikhub_tui.core.store.records import StoredAttachment, StoredMessage
 from tikhub_tui.ui.saved import widgets_for
 from tikhub_tui.ui.streaming import LiveStream, StreamController
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.transcript import Transcript, UserMessage
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from tikhub_tui.core.settings import Settings
     from tikhub_tui.core.store.shared import SharedStore
@@ -71,6 +71,8 @@ class ChatConversation:
         """The answers streaming now, by their view."""
         self.unsaved = ""
         """Why the last answer could not be saved ("" once one is again): NOT SAVING shows."""
+        self.loaded: dict[tuple[str, str], Attachment] = {}
+        """Saved files read back (by hash and name) to send again."""
 
     # -- what is on screen -------------------------------------------------------------------
 
@@ -79,14 +81,42 @@ class ChatConversation:
         return [c for c in self.transcript.children if isinstance(c, UserMessage | AnswerView)]
 
     def history(self, before: Widget | None = None) -> list[Said]:
-        """What the conversation said before `before` (everything, when None)."""
-        said = [Said(m.role, m.text) for m in self.earlier]
+        """What the conversation said before `before` (everything, when None), with the files
+        of its prompts (the saved ones read back first: `load_saved` in files.py)."""
+        said = [Said(m.role, m.text, self.sendable(m.attachments)) for m in self.earlier]
         for widget in self.messages():
             if widget is before:
                 break
-            role: Role = "user" if isinstance(widget, UserMessage) else "assistant"
-            said.append(Said(role, widget.text))
+            if isinstance(widget, UserMessage):
+                said.append(Said("user", widget.text, self.sendable(widget.attachments)))
+            else:
+                said.append(Said("assistant", widget.text))
         return said
+
+    def sendable(self, items: Sequence[Attachment | StoredAttachment]) -> tuple[Attachment, ...]:
+        """The files with their bytes (saved ones as read back; those not read are left out)."""
+        loaded = self.loaded
+        return tuple(
+            item if isinstance(item, Attachment) else loaded[(item.sha256, item.name)]
+            for item in items
+            if isinstance(item, Attachment) or (item.sha256, item.name) in loaded
+        )
+
+    def unloaded_files(self) -> list[StoredAttachment]:
+        """The saved files of the conversation's prompts whose bytes are not in memory yet."""
+        shown = [w.attachments for w in self.messages() if isinstance(w, UserMessage)]
+        found: dict[tuple[str, str], StoredAttachment] = {}
+        for items in [m.attachments for m in self.earlier] + shown:
+            for item in items:
+                key = (item.sha256, item.name)
+                if isinstance(item, StoredAttachment) and key not in self.loaded:
+                    found[key] = item
+        return list(found.values())
+
+    def keep_files(self, items: Sequence[Attachment]) -> None:
+        """Files read back from the store, kept while this session is on screen."""
+        for item in items:
+            self.loaded[(item.sha256, item.name)] = item
 
     def last_answer(self) -> AnswerView | None:
         answers = [w for w in self.messages() if isinstance(w, AnswerView)]
@@ -122,6 +152,7 @@ class ChatConversation:
         as `at_message`, which is then highlighted where a search `found` its text), the rest
         kept to mount as the user scrolls up."""
         self.session_id, self.system, self.title = session_id, system, title
+        self.loaded = {}
         transcript = self.transcript
         await transcript.remove_children()
         self.earlier = list(messages)

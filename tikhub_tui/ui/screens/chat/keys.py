@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.binding import Binding, BindingType
 
 from tikhub_tui.ui.screens.help import KeyTable
+from tikhub_tui.ui.widgets.attachments import AttachmentChips
 from tikhub_tui.ui.widgets.prompt import KEYS as PROMPT_KEYS
 from tikhub_tui.ui.widgets.sessions import SessionList
 from tikhub_tui.ui.widgets.transcript import Transcript
@@ -32,6 +33,7 @@ BINDINGS: list[BindingType] = [
     Binding("ctrl+o", "focus_sessions", "Sessions", id="focus-sessions"),
     Binding("ctrl+up", "select_messages", "Select messages", id="select-messages", show=False),
     Binding("ctrl+end", "follow", "Follow", id="follow", show=False),
+    Binding("f4", "attach", "Attach", id="attach"),
     Binding("pageup", "page_up", "Page up", id="page-up", show=False, priority=True),
     Binding("pagedown", "page_down", "Page down", id="page-down", show=False, priority=True),
 ]
@@ -47,4 +49,7 @@ def key_tables() -> list[KeyTable]:
             "Messages (Ctrl+Up from the prompt, then Up and Down)", "messages", Transcript.BINDINGS
         ),
         KeyTable("Session list (Ctrl+O)", "sessions", own),  # not the keys every list has
+        KeyTable(
+            "Attached files (Shift+Tab from the prompt)", "attachments", AttachmentChips.BINDINGS
+        ),
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, cast
 
-from textual import events
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -23,11 +23,14 @@ from tikhub_tui.core.store.records import last_model
 from tikhub_tui.core.store.text import display_safe
 from tikhub_tui.ui.screens.chat.conversation import ChatConversation
 from tikhub_tui.ui.screens.chat.draft import keep_draft, kept_draft
+from tikhub_tui.ui.screens.chat.files import ChatFiles
 from tikhub_tui.ui.screens.chat.keys import BINDINGS, key_tables
 from tikhub_tui.ui.screens.chat.sessions import ChatSessions
+from tikhub_tui.ui.screens.chat.usage import ChatUsage, SessionTotal
 from tikhub_tui.ui.screens.help import KeyTable
 from tikhub_tui.ui.streaming import StreamController
 from tikhub_tui.ui.widgets.answer import AnswerView
+from tikhub_tui.ui.widgets.attachments import AttachmentChips
 from tikhub_tui.ui.widgets.chat_pane import ChatPane
 from tikhub_tui.ui.widgets.prompt import PromptArea
 from tikhub_tui.ui.widgets.sessions import SessionList
@@ -50,6 +53,8 @@ class ChatScreen(Screen[None]):
         super().__init__()
         self.controller = StreamController(self, self._client)
         self.sessions = ChatSessions(self, self.tikhub.store)
+        self.usage = ChatUsage(self)
+        self.files = ChatFiles(self)
         self.conversation: ChatConversation | None = None
         self.settled = asyncio.Event()
         """Set once the start-up work is done (the last session reopened, if there was one)."""
@@ -132,10 +137,13 @@ class ChatScreen(Screen[None]):
         unsaved = self.conversation is not None and self.conversation.unsaved
         saving = " · NOT SAVING" if app.store.problem or unsaved else ""
         line = f"{app.model} · {app.provider} · {app.access_label()}{saving}{streaming}"
+        line += "" if self.streaming else self.usage.status()  # the total once it is one
         self.query_one(ChatPane).show_status(line, streaming=self.streaming)
         title = self.conversation.title if self.conversation else ""
         self.title = display_safe(title) or "New conversation"  # escapes shown, not obeyed
         self.refresh_bindings()  # the footer shows Esc Stop only while something streams
+        if self.conversation is not None:
+            self.usage.show()
 
     def _show_choice(self) -> None:
         self.query_one(ModelTree).mark(self.tikhub.provider, self.tikhub.model)
@@ -179,6 +187,7 @@ class ChatScreen(Screen[None]):
         self.query_one(SessionList).current = event.session_id
         if event.session_id is None:
             self.sessions.refresh(None)
+        self.usage.count(event.session_id)
         self.refresh_status()
 
     def on_chat_sessions_listed(self, event: ChatSessions.Listed) -> None:
@@ -245,15 +254,27 @@ class ChatScreen(Screen[None]):
             self.notify("An answer is still streaming: Esc stops it.", severity="warning")
             return
         await self.tikhub.access_ready.wait()
+        edited, text = self.query_one(ChatPane).editing, event.text
+        if edited is None and not await self.files.attach_named(text):
+            return  # an @path could not be attached: said why; the prompt stays
+        self._draft_changed()  # the line counts the files just attached
+        files = self.files.chips.items if edited is None else edited.attachments
+        refused = self.usage.refusal(text, edited)
+        if refused:  # nothing is sent: the prompt stays to shorten, or to send elsewhere
+            self.notify(refused, title="Too long", severity="error", timeout=20, markup=False)
+            return
+        ready = await self.files.ready(text, edited, files)
+        if ready is None:
+            return  # a file breaks the protocol's limits: said why; the prompt stays
         event.prompt.clear()
-        edited = self.query_one(ChatPane).editing
+        self.files.chips.clear()
         if edited is not None:
             self._stop_editing()
             await self.chat.drop_from(edited)  # the old prompt and its answers: a branch now
-            prompt = Prompt(event.text, replaces=edited.message_id)
+            prompt = Prompt(text, replaces=edited.message_id, attachments=ready)
         else:
-            prompt = Prompt(event.text)
-        await self._begin(prompt, UserMessage(event.text))
+            prompt = Prompt(text, attachments=ready)
+        await self._begin(prompt, UserMessage(text, attachments=ready))
 
     async def _begin(self, prompt: Prompt, user: UserMessage) -> None:
         app = self.tikhub
@@ -284,6 +305,24 @@ class ChatScreen(Screen[None]):
             self.notify(saying, severity="error", markup=False, timeout=15)
         self.refresh_status()
         self.sessions.refresh(self.chat.session_id)
+        self.usage.count(self.chat.session_id)
+
+    def on_session_total_totalled(self, event: SessionTotal.Totalled) -> None:
+        self.usage.counted(event)
+
+    @on(PromptArea.Changed, "#prompt")
+    @on(AttachmentChips.Changed)
+    def _draft_changed(self) -> None:
+        self.usage.typed(self.query_one(PromptArea).text, self.files.chips.tokens)
+
+    def on_prompt_area_paths_pasted(self, event: PromptArea.PathsPasted) -> None:
+        self.run_worker(self.files.attach(event.paths), group="attach")
+
+    def on_attachment_chips_left(self) -> None:
+        self.query_one(PromptArea).focus()
+
+    def action_attach(self) -> None:
+        self.files.pick()
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -310,10 +349,13 @@ class ChatScreen(Screen[None]):
         user = self.chat.last_prompt()
         if self.streaming or user is None:
             return
+        files = await self.files.ready(user.text, user, user.attachments)
+        if files is None:
+            return
         answer = self.chat.last_answer()
         if answer is not None and self.chat.prompt_of(answer) is user:
             await answer.remove()
-        await self._begin(Prompt(user.text, saved_id=user.message_id), user)
+        await self._begin(Prompt(user.text, saved_id=user.message_id, attachments=files), user)
 
     def action_edit_prompt(self, user: UserMessage | None = None) -> None:
         """Load a prompt (the last one by default) into the prompt box to edit and resend."""

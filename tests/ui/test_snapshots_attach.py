@@ -1,0 +1,67 @@
+"""Snapshots of files in the chat: the chips above the prompt and the file picker, at 80x24
+(an SSH window) and 120x40. The SVGs under __snapshots__ are reviewed by eye before commits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.attachment_files import pdf, png
+from tests.ui.conftest import focused_prompt, quiet, wait_until
+from tikhub_tui.ui.app import TikhubApp
+from tikhub_tui.ui.screens.attach import AttachScreen
+from tikhub_tui.ui.widgets.attachments import AttachmentChips
+
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "project"
+    (folder / "docs").mkdir(parents=True)
+    (folder / "docs" / "report.pdf").write_bytes(pdf(3))
+    (folder / "chart.png").write_bytes(png(640, 480))
+    (folder / "notes.md").write_text("# Notes\n\nThe plan.\n")
+    monkeypatch.chdir(folder)
+    return folder
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_chips_above_the_prompt(snap_compare: Any, project: Path, size: tuple[int, int]) -> None:
+    app = TikhubApp(quiet(model="claude-sonnet-4-5", provider="anthropic"), demo=True)
+
+    async def run_before(pilot: Any) -> None:
+        prompt = await focused_prompt(pilot)
+        chips = pilot.app.screen.query_one(AttachmentChips)
+        await pilot.app.screen.files.attach([project / "chart.png", project / "docs/report.pdf"])
+        await wait_until(pilot, lambda: len(chips.items) == 2, "the chips")
+        prompt.load_text("What does the chart add to the report?")
+        await pilot.press("shift+tab")  # the chips focused: the chosen one stands out
+        await pilot.app.workers.wait_for_complete()
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_the_file_picker(snap_compare: Any, project: Path, size: tuple[int, int]) -> None:
+    app = TikhubApp(quiet(), demo=True)
+
+    async def run_before(pilot: Any) -> None:
+        await focused_prompt(pilot)
+        pilot.app.clear_notifications()
+        await pilot.press("f4")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, AttachScreen), "the picker")
+        tree = pilot.app.screen.query_one("#files")
+        await pilot.press("r")  # chart.png and report.pdf hold an r; notes.md does not
+        await wait_until(
+            pilot,
+            lambda: [str(n.label) for n in tree.root.children] == ["docs", "chart.png"],
+            "the filter",
+        )
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

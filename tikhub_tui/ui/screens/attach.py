@@ -1,0 +1,154 @@
+"""The file picker: a directory tree rooted at the current directory, filtered as you type.
+
+Over SSH a file is a path on the machine the app runs on, so the picker shows that machine's
+files; typing narrows each folder's files to the names holding what was typed (case does not
+matter), a typed path to a folder roots the tree there, and Enter on a file (or on a typed
+path naming one) attaches it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from rich.text import Text, TextType
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DirectoryTree, Footer, Input, Label
+
+from tikhub_tui.core.untrusted import for_terminal
+from tikhub_tui.ui.screens.dialogs import blinks
+
+
+class FilteredTree(DirectoryTree):
+    """A DirectoryTree showing folders and the files whose name holds `needle`; hidden entries
+    only when the needle starts with a dot."""
+
+    ICON_NODE_EXPANDED = "▾ "
+    ICON_NODE = "▸ "
+    ICON_FILE = "  "
+
+    needle = ""
+
+    def process_label(self, label: TextType) -> Text:
+        """A name as text, its control characters shown (a file name can hold escapes); the
+        root as its folder's name."""
+        plain = label.plain if isinstance(label, Text) else str(label)
+        if plain.startswith("/"):
+            plain = (Path(plain).name or "/") + "/"
+        return Text(for_terminal(plain), no_wrap=True)
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        needle = self.needle.lower()
+        shown = []
+        for path in paths:
+            name = path.name.lower()
+            if name.startswith(".") and not needle.startswith("."):
+                continue
+            try:
+                folder = path.is_dir()
+            except OSError:  # a link to nowhere, a folder we may not read
+                continue
+            if folder or needle in name:
+                shown.append(path)
+        return shown
+
+
+class AttachScreen(ModalScreen[Path | None]):
+    """Returns the chosen file's path (None when cancelled)."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="attach-cancel"),
+        Binding("down", "tree", "To the files", id="attach-to-tree", show=False),
+    ]
+    DEFAULT_CSS = """
+    AttachScreen { align: center middle; }
+    AttachScreen > Vertical { width: 90%; max-width: 100; height: 90%; background: $panel;
+        border: round $accent; padding: 0 1; }
+    AttachScreen .question { width: 100%; height: auto; margin: 0 0 1 0; }
+    AttachScreen FilteredTree { height: 1fr; background: $panel; border: round $border-blurred;
+        border-title-color: $text-muted; }
+    AttachScreen FilteredTree:focus { border: round $border; }
+    AttachScreen .problem { color: $text-error; height: auto; }
+    """
+
+    def __init__(self, root: Path | None = None) -> None:
+        super().__init__()
+        self.root = root or Path.cwd()
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(
+                "Attach a file — type to filter or a path · Down to the files · "
+                "Enter attaches · Esc cancels",
+                classes="question",
+            )
+            yield Input(placeholder="part of a name, or a path: docs/, ~/Downloads/…", id="filter")
+            yield FilteredTree(self.root, id="files")
+            yield Label("", classes="problem", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        field = self.query_one(Input)
+        field.cursor_blink = blinks(self.app)
+        field.focus()
+        tree = self.query_one(FilteredTree)
+        tree.show_root = False  # the folder's entries at the top; its name is on the border
+        self._show_folder(self.root)
+
+    def _show_folder(self, folder: Path) -> None:
+        """The folder's name on the tree's border (its path when outside the first one)."""
+        inside = folder == self.root or folder.is_relative_to(self.root)
+        name = f"{folder.name or folder}/" if inside else str(folder)
+        name = name if len(name) <= 60 else "…" + name[-59:]
+        self.query_one(FilteredTree).border_title = for_terminal(name)
+
+    async def on_input_changed(self, event: Input.Changed) -> None:
+        self.query_one(".problem", Label).update("")
+        tree = self.query_one(FilteredTree)
+        typed = event.value.strip()
+        folder = self._typed_path(typed)
+        if folder is not None and folder.is_dir():
+            tree.needle = ""
+            if Path(tree.path) != folder:
+                tree.path = folder
+                self._show_folder(folder)
+            return
+        tree.needle = typed
+        await tree.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        typed = self._typed_path(event.value.strip())
+        if typed is not None and typed.is_file():
+            self.dismiss(typed)
+        elif event.value.strip():
+            self.action_tree()
+        else:
+            self.query_one(".problem", Label).update("Type a file's path, or pick one below.")
+
+    def _typed_path(self, typed: str) -> Path | None:
+        """What was typed, as a path (relative to the tree's root), if it looks like one."""
+        if not typed or not any(mark in typed for mark in ("/", "~", ".")):
+            return None
+        path = Path(typed).expanduser()
+        path = path if path.is_absolute() else self.root / path
+        try:
+            path.stat()
+        except (OSError, ValueError):
+            return None
+        return path
+
+    def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        event.stop()
+        self.dismiss(Path(event.path))
+
+    def action_tree(self) -> None:
+        tree = self.query_one(FilteredTree)
+        tree.focus()
+        if tree.cursor_line < 0:
+            tree.cursor_line = 0
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
