@@ -184,7 +184,14 @@ async def test_the_picker_filters_as_you_type_and_attaches_the_chosen_file(
         assert chips(app).items == []
         await pilot.press("f4")
         await wait_until(pilot, lambda: isinstance(app.screen, AttachScreen), "the picker")
-        await pilot.press(*"docs/report.pdf", "enter")
+        tree = app.screen.query_one("#files")
+        await pilot.press(*"docs/re")  # the docs folder, its names holding "re"
+        await wait_until(
+            pilot,
+            lambda: [str(n.label) for n in tree.root.children] == ["report.pdf"],  # type: ignore[attr-defined]
+            "the folder's files",
+        )
+        await pilot.press(*"port.pdf", "enter")
         await wait_until(pilot, lambda: len(chips(app).items) == 1, "the chip")
         assert chips(app).items[0].sha256 == PDF.sha256
 

@@ -109,15 +109,17 @@ class AttachScreen(ModalScreen[Path | None]):
         self.query_one(".problem", Label).update("")
         tree = self.query_one(FilteredTree)
         typed = event.value.strip()
-        folder = self._typed_path(typed)
-        if folder is not None and folder.is_dir():
-            tree.needle = ""
-            if Path(tree.path) != folder:
-                tree.path = folder
-                self._show_folder(folder)
-            return
-        tree.needle = typed
-        await tree.reload()
+        # `docs/rep`: the folder `docs/`, its names holding `rep`
+        folder_part, slash, needle = typed.rpartition("/")
+        folder = self._typed_path(folder_part + slash) if slash else None
+        if folder is None or not folder.is_dir():
+            folder, needle = self.root, typed
+        tree.needle = needle
+        if Path(tree.path) != folder:
+            tree.path = folder  # reloads the tree
+            self._show_folder(folder)
+        else:
+            await tree.reload()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         typed = self._typed_path(event.value.strip())
