@@ -23,6 +23,7 @@ from tests.ui.conftest import (
     send,
     wait_until,
 )
+from tests.ui.test_snapshots_attach import just_above
 from tikhub_tui.core.attachments.sniff import from_bytes
 from tikhub_tui.ui.screens.attach import AttachScreen
 from tikhub_tui.ui.screens.dialogs import ConfirmScreen
@@ -142,8 +143,9 @@ async def test_chips_show_each_file_count_toward_the_context_and_go_by_keyboard(
         await wait_until(pilot, lambda: str(context.render()) == words, "the files counted")
         app.post_message(events.Paste("just some words"))  # text is typed
         await wait_until(pilot, lambda: prompt.text == "just some words", "the text")
+        await wait_until(pilot, lambda: just_above(app.screen, chips(app)), "the chips laid out")
         await pilot.press("shift+tab")
-        assert chips(app).has_focus
+        await wait_until(pilot, lambda: chips(app).has_focus, "the chips focused")
         await pilot.press("left", "delete")  # the first file goes
         assert [item.name for item in chips(app).items] == ["shot.png"]
         await pilot.press("backspace")
