@@ -14,6 +14,8 @@ MODULES = [
     "tikhub_tui.core.judging.blind",
     "tikhub_tui.core.judging.judge",
     "tikhub_tui.core.judging.diff",
+    "tikhub_tui.core.judging.run",
+    "tikhub_tui.core.store.judgements",
     "tikhub_tui.core.store.race_stats",
 ]
 

@@ -105,6 +105,16 @@ def test_sighted_votes_are_rated_apart() -> None:
     assert rows[GPT].rating > rows[CLAUDE].rating == pytest.approx(rows[GEMINI].rating)
 
 
+def test_all_votes_together_when_asked() -> None:
+    board = leaderboard(RACES, StatsFilter(votes="all"))
+    assert (board.votes, board.other_votes) == (4, 0)
+    rows = rows_by_model(board)
+    # blind as above, and r3's sighted pick: gpt > claude, gpt > gemini
+    assert (rows[GPT].wins, rows[GPT].losses, rows[GPT].ties) == (3, 2, 1)
+    assert (rows[GEMINI].wins, rows[GEMINI].losses) == (2, 1)
+    assert any("over 4 votes (blind and sighted together)" in line for line in table_lines(board))
+
+
 def test_time_range_keeps_since_and_drops_until() -> None:
     board = leaderboard(RACES, StatsFilter(since=day(1, 2), until=day(2, 1)))
     assert board.races == 2  # r2 and r3

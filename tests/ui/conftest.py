@@ -103,9 +103,11 @@ async def until_idle(pilot: Pilot[None], timeout: float = 30) -> None:
 
 
 async def wait_until(
-    pilot: Pilot[None], condition: Callable[[], bool], what: str, timeout: float = 10
+    pilot: Pilot[None], condition: Callable[[], bool], what: str, timeout: float = 60
 ) -> None:
-    """Pause until `condition` holds (a worker thread is not awaitable), `timeout` s at most."""
+    """Pause until `condition` holds (a worker thread is not awaitable), `timeout` s at most:
+    a bound for a condition that never comes, generous because a loaded machine (test workers
+    on two cores) can stall a worker for many seconds; a passing wait ends when it holds."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:

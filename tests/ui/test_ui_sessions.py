@@ -101,11 +101,9 @@ async def delete_from_the_list(pilot: Pilot[None]) -> SessionList:
     sessions.focus()
     sessions.highlighted = 0
     await pilot.press("d")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, ConfirmScreen)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "the question")
     await pilot.press("y")
-    await pilot.pause()
-    assert sessions.session_ids == []
+    await wait_until(pilot, lambda: sessions.session_ids == [], "the session deleted")
     return sessions
 
 
@@ -134,8 +132,8 @@ async def test_ctrl_z_in_the_prompt_undoes_a_delete_just_made_else_the_typing(
         prompt.focus()
         await pilot.press(*"draft")
         await pilot.press("ctrl+z")  # the notice says Ctrl+Z brings it back: it does
-        await pilot.pause()
-        assert len(sessions.session_ids) == 1 and prompt.text == "draft"
+        await wait_until(pilot, lambda: len(sessions.session_ids) == 1, "the session back")
+        assert prompt.text == "draft"
         await pilot.press("ctrl+z")  # nothing deleted now: the prompt's own undo
         await pilot.pause()
         assert len(sessions.session_ids) == 1 and prompt.text == ""

@@ -29,6 +29,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
 }
 
+SUBCOMMANDS: dict[tuple[str, str], tuple[str, str]] = {
+    ("race", "stats"): (
+        "tikhub_tui.cli.race_stats",
+        "your leaderboard: ratings from your votes beside speed and cost, per model",
+    ),
+}
+"""Commands of two words, found before the one-word commands (`race stats` is no prompt)."""
+
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -50,11 +58,9 @@ def seconds_argument(text: str) -> float:
     return value
 
 
-def _parser_for(command: str) -> argparse.ArgumentParser:
+def _parser_for(command: str, help_: str) -> argparse.ArgumentParser:
     if command != "tui":
-        return argparse.ArgumentParser(
-            prog=f"tikhub-tui {command}", description=COMMANDS[command][1]
-        )
+        return argparse.ArgumentParser(prog=f"tikhub-tui {command}", description=help_)
     listing = "\n".join(f"  {name:<10} {help_}" for name, (_, help_) in COMMANDS.items())
     parser = argparse.ArgumentParser(
         prog="tikhub-tui",
@@ -77,11 +83,17 @@ def _parser_for(command: str) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line, run one command and return its exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    command = args_list.pop(0) if args_list and args_list[0] in COMMANDS else "tui"
-    parser = _parser_for(command)
+    words = (args_list[0], args_list[1]) if len(args_list) > 1 else None
+    if words in SUBCOMMANDS:
+        command, (module_name, help_) = " ".join(args_list[:2]), SUBCOMMANDS[words]
+        del args_list[:2]
+    else:
+        command = args_list.pop(0) if args_list and args_list[0] in COMMANDS else "tui"
+        module_name, help_ = COMMANDS[command]
+    parser = _parser_for(command, help_)
     if command == "tui" and args_list and not args_list[0].startswith("-"):
         parser.error(f"unknown command {args_list[0]!r}; choose from {', '.join(COMMANDS)}")
-    module = importlib.import_module(COMMANDS[command][0])
+    module = importlib.import_module(module_name)
     module.add_parser(parser)
     args = parser.parse_args(args_list)
     if command == "tui":  # Textual owns the terminal

@@ -69,6 +69,14 @@ class Settings:
     """The cursor blinks in the prompt and the text fields."""
     show_timings: bool = True
     """Timings under each answer: time to first token, tokens per second, duration."""
+    race_blind: bool = False
+    """Races run blind: panes labelled A–F in a random order, the models named after the vote."""
+    judge_model: str = ""
+    """The model that judges a race's answers (empty: the default model)."""
+    judge_provider: str = ""
+    """The judge model's provider (empty: the default model's)."""
+    judge_mode: str = "score"
+    """What the judge writes: score, fuse or differences."""
 
 
 _TYPES: dict[str, tuple[type, ...]] = {

@@ -74,6 +74,7 @@ class TikhubApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("f1,question_mark", "help", "Help", id="help"),
         Binding("f2", "settings", "Settings", id="settings"),
+        Binding("f9", "race_stats", "Leaderboard", id="race-stats", show=False),
     ]
 
     def __init__(
@@ -287,12 +288,14 @@ class TikhubApp(App[None]):
     def action_help(self) -> None:
         from tikhub_tui.ui.screens.chat import ChatScreen
         from tikhub_tui.ui.screens.help import HelpScreen, KeyTable
+        from tikhub_tui.ui.screens.race_stats import StatsScreen
 
         if not any(isinstance(screen, HelpScreen) for screen in self.screen_stack):
             what = "Command palette: every action, models, themes"
             palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette", what)
             own = KeyTable("App", "app", [*self.BINDINGS, palette])
-            self.push_screen(HelpScreen([*ChatScreen.key_tables(), own]))
+            board = KeyTable("Leaderboard (F9)", "leaderboard", StatsScreen.BINDINGS)
+            self.push_screen(HelpScreen([*ChatScreen.key_tables(), own, board]))
 
     def _previewing_theme(self) -> bool:
         """The settings screen is open: its theme choice is a preview until it saves."""
@@ -306,12 +309,25 @@ class TikhubApp(App[None]):
         if not any(isinstance(screen, SettingsScreen) for screen in self.screen_stack):
             self.push_screen(SettingsScreen())
 
+    def action_race_stats(self) -> None:
+        """The leaderboard of the user's races (again F9, or Esc, closes it)."""
+        from tikhub_tui.ui.screens.race_stats import StatsScreen
+
+        if isinstance(self.screen, StatsScreen):
+            self.screen.dismiss()
+        elif not any(isinstance(screen, StatsScreen) for screen in self.screen_stack):
+            self.push_screen(StatsScreen())
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand(
             "Settings", "API key, base URL, models, theme (F2)", self.action_settings
         )
         yield SystemCommand("Help", "Every key binding (F1)", self.action_help)
+        yield SystemCommand(
+            "Leaderboard", "Your races: ratings from your votes, speed and cost (F9)",
+            self.action_race_stats,
+        )  # fmt: skip
         for provider, names in self.models().items():
             for name in names:
                 yield SystemCommand(

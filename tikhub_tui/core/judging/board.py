@@ -13,7 +13,8 @@ from typing import Literal
 
 from tikhub_tui.core.judging.votes import Vote
 
-VoteSet = Literal["blind", "sighted"]
+VoteSet = Literal["blind", "sighted", "all"]
+"""Which votes rate the models: blind ones (the default), sighted ones, or both together."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,7 @@ class RaceResult:
 @dataclass(frozen=True, slots=True)
 class StatsFilter:
     """Which races and votes count: a time range (since inclusive, until exclusive), a model
-    set (only those models, compared only with each other), blind or sighted votes."""
+    set (only those models, compared only with each other), blind, sighted or all votes."""
 
     since: datetime | None = None
     until: datetime | None = None
@@ -105,7 +106,7 @@ class Leaderboard:
     votes: int
     """Votes of the chosen kind counted."""
     other_votes: int
-    """Votes of the other kind (blind when sighted were chosen, and the reverse)."""
+    """Votes of the other kind (blind when sighted were chosen, and the reverse; 0 for all)."""
 
 
 def percentile(ordered: Sequence[float], q: float) -> float | None:

@@ -1,7 +1,8 @@
 """The personal leaderboard: per model over the user's own races, ratings beside speed and cost.
 
 `Standings` adds races up one at a time (or, from SQLite, a model's totals at once) and is the
-one place the leaderboard's arithmetic lives; blind and sighted votes are never mixed.
+one place the leaderboard's arithmetic lives; blind and sighted votes are mixed only when all
+votes are asked for.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ class Standings:
         chosen = self.wanted.models
         self._chosen = None if chosen is None else {m.strip().lower() for m in chosen}
         self._keeps: dict[str, bool] = {}
-        self._blind = self.wanted.votes == "blind"
+        self._skipped = {"blind": False, "sighted": True, "all": None}[self.wanted.votes]
+        """The blindness of the votes left out (None: none is)."""
         self._models: dict[str, _Model] = {}
         self._met: dict[tuple[str, str], list[int]] = {}
         """Per (first, second) as the votes named them: first's wins, ties, ties both bad."""
@@ -122,7 +124,7 @@ class Standings:
         """The votes on one race whose panes hold the models `names`, in pane order."""
         everyone, kept, met = self._chosen is None, self.kept, self._met
         for vote in votes:
-            if vote.blind != self._blind:
+            if vote.blind is self._skipped:
                 self.other_votes += 1
                 continue
             self.votes += 1

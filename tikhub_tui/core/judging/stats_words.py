@@ -6,7 +6,7 @@ reads the same everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from tikhub_tui.core.cost import money
 from tikhub_tui.core.judging.board import Leaderboard, ModelStats, Spread
@@ -19,6 +19,8 @@ HEADER = (
 RIGHT = frozenset({0, 2, 3, 4, 5, 6, 7, 8})
 """Columns aligned right (numbers)."""
 NONE = "—"
+SWITCHES: Mapping[str, str] = {"blind": "--blind", "sighted": "--sighted", "all": "--all-votes"}
+"""How `race stats` is asked for each set of votes."""
 MIN_MODEL = 12
 
 
@@ -47,19 +49,20 @@ def _plural(count: int, word: str) -> str:
     return f"{count:,} {word}" + ("" if count == 1 else "s")
 
 
-def notes(board: Leaderboard) -> list[str]:
+def notes(board: Leaderboard, hint: str | None = None) -> list[str]:
     """What the ratings come from, and how to see the votes left out."""
-    kind, other = board.filter.votes, "sighted" if board.filter.votes == "blind" else "blind"
+    kind = {"blind": "blind ", "sighted": "sighted ", "all": ""}[board.filter.votes]
+    counted = _plural(board.votes, kind + "vote")
     lines = [
-        f"Ratings: Bradley–Terry over {_plural(board.votes, kind + ' vote')}, on the Elo scale "
+        f"Ratings: Bradley–Terry over {counted}"
+        f"{' (blind and sighted together)' if not kind else ''}, on the Elo scale "
         f"({BASE:g} = the average, {SCALE:g} points = 10-to-1 odds); "
-        f"{NONE} = no {kind} vote yet. W-L-T: wins, losses, ties (both bad is a tie)."
+        f"{NONE} = no {kind}vote yet. W-L-T: wins, losses, ties (both bad is a tie)."
     ]
     if board.other_votes:
-        lines.append(
-            f"{_plural(board.other_votes, other + ' vote')} not counted: "
-            f"--{other} rates those instead."
-        )
+        other = "sighted" if board.filter.votes == "blind" else "blind"
+        hint = hint or f"{SWITCHES[other]} rates those instead, {SWITCHES['all']} both together."
+        lines.append(f"{_plural(board.other_votes, other + ' vote')} not counted: {hint}")
     if any(row.priced_answers < row.answers for row in board.rows):
         lines.append(f"COST/ANS: median over answers with a price; {NONE} when none has one.")
     return lines

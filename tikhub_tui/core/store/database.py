@@ -25,6 +25,7 @@ from tikhub_tui.core.store.base import (
     message_from_row,
 )
 from tikhub_tui.core.store.base import default_path as default_path
+from tikhub_tui.core.store.judgements import JudgingLedger
 from tikhub_tui.core.store.records import (
     STATUSES,
     AmbiguousSession,
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 __all__ = ["LEAF", "Store", "StoreError", "default_path", "move_aside", "title_from_prompt"]
 
 
-class Store(TreeStore):
+class Store(JudgingLedger, TreeStore):
     """The session database, used from one thread; open it with `Store.open()`."""
 
     # sessions ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from tikhub_tui.core.store.judging_tables import JUDGING_TABLES
 from tikhub_tui.core.store.records import StoreError
 
 BUSY_TIMEOUT_MS = 5000
@@ -135,6 +136,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE sessions ADD COLUMN origin TEXT",
         "CREATE INDEX sessions_origin ON sessions(origin)",
     ),
+    # 6: judging races (judging_tables.py)
+    JUDGING_TABLES,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, cast
 
-from textual import events, on
+from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from tikhub_tui.core.exchange import Prompt
@@ -25,6 +24,7 @@ from tikhub_tui.ui.screens.chat.conversation import ChatConversation
 from tikhub_tui.ui.screens.chat.draft import keep_draft, kept_draft
 from tikhub_tui.ui.screens.chat.files import ChatFiles
 from tikhub_tui.ui.screens.chat.keys import BINDINGS, key_tables
+from tikhub_tui.ui.screens.chat.layout import ChatLayout
 from tikhub_tui.ui.screens.chat.sessions import ChatSessions
 from tikhub_tui.ui.screens.chat.usage import ChatUsage, SessionTotal
 from tikhub_tui.ui.screens.help import KeyTable
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from tikhub_tui.ui.app import TikhubApp
 
 
-class ChatScreen(Screen[None]):
+class ChatScreen(ChatLayout):
     """The main screen."""
 
     BINDINGS = BINDINGS
@@ -119,10 +119,6 @@ class ChatScreen(Screen[None]):
         return self.tikhub.client()
 
     @property
-    def transcript(self) -> Transcript:
-        return self.query_one(Transcript)
-
-    @property
     def chat(self) -> ChatConversation:
         assert self.conversation is not None, "the conversation starts when the screen mounts"
         return self.conversation
@@ -173,6 +169,9 @@ class ChatScreen(Screen[None]):
         if self.streaming or (event.at_start and said):
             return  # an answer began meanwhile: it keeps the screen
         system = event.system if event.session_id else self.tikhub.settings.system_prompt
+        used = last_model(event.messages)
+        if event.adopt_model and used is not None:
+            self.tikhub.choose_model(used.provider, used.model, say=False)
         await self.chat.show(
             event.session_id,
             event.messages,
@@ -181,9 +180,6 @@ class ChatScreen(Screen[None]):
             at_message=event.at_message,
             found=event.found,
         )
-        used = last_model(event.messages)
-        if event.adopt_model and used is not None:
-            self.tikhub.choose_model(used.provider, used.model, say=False)
         self.query_one(SessionList).current = event.session_id
         if event.session_id is None:
             self.sessions.refresh(None)
@@ -318,9 +314,6 @@ class ChatScreen(Screen[None]):
     def on_prompt_area_paths_pasted(self, event: PromptArea.PathsPasted) -> None:
         self.run_worker(self.files.attach(event.paths), group="attach")
 
-    def on_attachment_chips_left(self) -> None:
-        self.query_one(PromptArea).focus()
-
     def action_attach(self) -> None:
         self.files.pick()
 
@@ -336,13 +329,6 @@ class ChatScreen(Screen[None]):
             self.stop_streams()
         else:
             self.action_back()
-
-    def action_back(self) -> None:
-        """Esc with nothing streaming: leave editing an earlier prompt, or go to the prompt."""
-        if self.query_one(ChatPane).editing is not None:
-            self._stop_editing()
-        elif not isinstance(self.focused, PromptArea):
-            self.query_one(PromptArea).focus()
 
     async def action_regenerate(self) -> None:
         """A new answer to the last prompt (the old one stays in the session as a branch)."""
@@ -367,9 +353,6 @@ class ChatScreen(Screen[None]):
             return
         self.query_one(ChatPane).edit(user)
 
-    def _stop_editing(self) -> None:
-        self.query_one(ChatPane).stop_editing()
-
     def action_copy_answer(self) -> None:
         answer = self.chat.last_answer()
         if answer is None or not answer.text:
@@ -383,34 +366,6 @@ class ChatScreen(Screen[None]):
             self.notify("There is no answer yet.", severity="warning")
             return
         self.tikhub.pick_code_block(answer.text)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.query_one(Sidebar).fit(event.size.width)  # Ctrl+B, Ctrl+L, Ctrl+O show it
-
-    def action_toggle_sidebar(self) -> None:
-        sidebar = self.query_one(Sidebar)
-        if not sidebar.toggle() and sidebar.has_focus_within:
-            self.query_one(PromptArea).focus()
-
-    def action_focus_models(self) -> None:
-        self.query_one(Sidebar).reveal()
-        self.query_one(ModelTree).focus()
-
-    def action_focus_sessions(self) -> None:
-        self.query_one(Sidebar).reveal()
-        self.query_one(SessionList).focus()
-
-    def action_select_messages(self) -> None:
-        self.transcript.focus()
-
-    def action_follow(self) -> None:
-        self.transcript.follow()
-
-    def action_page_up(self) -> None:
-        self.transcript.scroll_page_up()
-
-    def action_page_down(self) -> None:
-        self.transcript.scroll_page_down()
 
     def on_transcript_left(self, _: Transcript.Left) -> None:
         if self.streaming:
@@ -427,9 +382,8 @@ class ChatScreen(Screen[None]):
     def on_transcript_branch_asked(self, event: Transcript.BranchAsked) -> None:
         message_id, session_id = event.message.message_id, self.chat.session_id
         if message_id is None or session_id is None:
-            self.notify(
-                "This message is not saved, so it cannot be branched from.", severity="warning"
-            )
+            saying = "This message is not saved, so it cannot be branched from."
+            self.notify(saying, severity="warning")
         else:
             self.sessions.branch(session_id, message_id)
 
