@@ -18,6 +18,7 @@ BENCHMARKS = [
     "bench_sessions.py",
     "bench_hostile.py",
     "bench_race_stats.py",
+    "bench_race.py",
     "bench_attach.py",
 ]
 

@@ -1,4 +1,4 @@
-"""The command-line front door: `tikhub-tui [tui|ask|gateway|keys|sessions|usage] ...`.
+"""The command-line front door: `tikhub-tui [tui|ask|race|gateway|keys|sessions|usage] ...`.
 
 Each sub-command lives in its own module with `add_parser(subparsers)` and `run(args) -> int`;
 modules are imported only when their command runs, so `ask` never pays for Textual.
@@ -17,6 +17,7 @@ from tikhub_tui import __version__
 COMMANDS: dict[str, tuple[str, str]] = {
     "tui": ("tikhub_tui.cli.tui", "open the full-screen chat app (the default)"),
     "ask": ("tikhub_tui.cli.ask", "stream one answer to stdout"),
+    "race": ("tikhub_tui.cli.race", "one prompt to 2-6 models at once, with their figures"),
     "gateway": ("tikhub_tui.cli.gateway", "run the embedded local gateway (demo and tests)"),
     "keys": ("tikhub_tui.cli.keys", "store, check or delete the API key in the OS keyring"),
     "sessions": (

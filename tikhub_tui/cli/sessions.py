@@ -226,11 +226,14 @@ def _hit_json(hit: SearchHit) -> dict[str, Any]:
 
 
 def _export(store: Store, args: argparse.Namespace) -> int:
+    from tikhub_tui.core.race import export as race_export  # a race: every pane, its metrics
+
     session_id = store.find_session(args.id, include_deleted=True)
     if args.format == "json":
-        text = json.dumps(store.export_json(session_id), ensure_ascii=False, indent=2) + "\n"
+        data = race_export.export_json(store, session_id)
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     else:
-        text = store.export_markdown(session_id)
+        text = race_export.export_markdown(store, session_id, race_export.user_catalogue())
     if args.output in (None, "-"):
         sys.stdout.write(text)
         return EXIT_OK

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tikhub_tui.core.race.panes import PaneSpec
+    from tikhub_tui.core.settings import Settings
 
 
 def add_parser(parser: argparse.ArgumentParser) -> None:
@@ -40,19 +45,7 @@ def _upgrade_store() -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
     from tikhub_tui.core.providers import UsageError, infer_provider
-
-    # the app reads keys from stdin and draws on stderr: both must be a terminal
-    terminal = sys.stdin.isatty() and sys.__stderr__ is not None and sys.__stderr__.isatty()
-    if not terminal:
-        print(
-            "tikhub-tui: the chat app needs a terminal (stdin and stderr are not one)\n"
-            '  fix: run it in a terminal, or use `tikhub-tui ask "..."` from scripts',
-            file=sys.stderr,
-        )
-        return 2
     from tikhub_tui.core.settings import Settings, SettingsError, load_settings
 
     notices: list[str] = []
@@ -68,17 +61,47 @@ def run(args: argparse.Namespace) -> int:
         except UsageError as error:
             print(f"tikhub-tui: {error}")
             return 2
-    base_url = args.base_url or os.environ.get("TIKHUB_BASE_URL") or None
+    return open_app(
+        settings,
+        base_url=args.base_url,
+        demo=args.demo,
+        notices=notices,
+        model_given=bool(args.model),
+    )
+
+
+def open_app(
+    settings: Settings,
+    *,
+    base_url: str | None = None,
+    demo: bool = False,
+    notices: list[str] | None = None,
+    model_given: bool = False,
+    race: list[PaneSpec] | None = None,
+) -> int:
+    """Run the app (on its race screen when `race` is given, with those models picked)."""
+    import sys
+
+    # the app reads keys from stdin and draws on stderr: both must be a terminal
+    terminal = sys.stdin.isatty() and sys.__stderr__ is not None and sys.__stderr__.isatty()
+    if not terminal:
+        print(
+            "tikhub-tui: the chat app needs a terminal (stdin and stderr are not one)\n"
+            '  fix: run it in a terminal, or use `tikhub-tui ask "..."` from scripts',
+            file=sys.stderr,
+        )
+        return 2
     _upgrade_store()
 
     from tikhub_tui.ui.app import TikhubApp
 
     app = TikhubApp(
         settings,
-        demo=args.demo,
-        base_url=base_url,
-        notices=notices,
-        model_given=bool(args.model),
+        demo=demo,
+        base_url=base_url or os.environ.get("TIKHUB_BASE_URL") or None,
+        notices=notices or [],
+        model_given=model_given,
+        race=race,
     )
     app.run()
     return app.return_code or 0

@@ -12,11 +12,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 from tikhub_tui.core.errors import ApiError, StreamCancelled
-from tikhub_tui.core.model import Attachment, Conversation, Message, ReasoningDelta, TextDelta
+from tikhub_tui.core.model import (
+    Attachment,
+    Conversation,
+    Message,
+    Reasoning,
+    ReasoningDelta,
+    TextDelta,
+)
 from tikhub_tui.core.tally import Cancelled, Failed, Phase, Responded, Tally
 from tikhub_tui.core.tokens import completed_usage, estimate_conversation, request_options
 
@@ -71,6 +78,8 @@ class Exchange:
         set_system: bool = False,
         max_tokens: int | None = None,
         info: ModelInfo | None = None,
+        reasoning: Reasoning | None = None,
+        placed: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.prompt = prompt
@@ -85,8 +94,11 @@ class Exchange:
         """The model's catalogue entry (limits, prices), if it has one."""
         self.prompt_tokens = estimate_conversation(self.conversation)
         """The estimate of the prompt, for when the provider never counts it."""
-        self.options = request_options(max_tokens, info, self.prompt_tokens)
-        """What is asked for (the user's output limit, else the model's), saved with the answer."""
+        self.options = replace(
+            request_options(max_tokens, info, self.prompt_tokens), reasoning=reasoning
+        )
+        """What is asked for (the user's output limit, else the model's; how much to think),
+        saved with the answer."""
         self.session_id = session_id
         """The session it is saved in (a new one is made by `record` when None)."""
         self.prompt_id = prompt.saved_id
@@ -97,6 +109,9 @@ class Exchange:
         self._clock = clock
         self._store = store
         self._set_system = set_system
+        self._placed = placed
+        """The caller stores the prompt, then calls `place` and `record` (a race): `finish`
+        waits for that instead of recording the answer itself."""
         self._recorded = threading.Event()
         self._recording = store is not None
         """`record` is yet to start (it runs once)."""
@@ -111,6 +126,7 @@ class Exchange:
         self._batch_reasoning: list[str] = []
         self._stream: ChatStream | None = None
         self._cancelled = False
+        """`cancel` was asked for, perhaps before the stream was opened."""
         self._deliver: Callable[[str, str], None] | None = None
         self._on_phase: Callable[[Phase], None] | None = None
         self._finished = False
@@ -118,6 +134,12 @@ class Exchange:
     @property
     def saving(self) -> bool:
         return self._store is not None and not self.problem
+
+    @property
+    def sent(self) -> bool:
+        """The request has gone out (False while it waits for its thread, or never opened)."""
+        stream = self._stream
+        return stream is not None and stream.attempts > 0
 
     @property
     def text(self) -> str:
@@ -169,7 +191,7 @@ class Exchange:
             self.session_id = store.create_session(system=self.system)
         elif self._set_system:
             store.set_system(self.session_id, self.system)
-        if prompt.saved_id is None:
+        if self.prompt_id is None:
             if prompt.replaces is not None:
                 self.prompt_id = store.edit_message(prompt.replaces, prompt.text)
             else:
@@ -185,6 +207,21 @@ class Exchange:
         return store.begin_answer(
             self.session_id, self.model, self.provider, self.prompt_id, options=self.options
         )
+
+    def unsaved(self, why: str) -> None:
+        """Give up saving this answer (its prompt could not be stored): `record` and `finish`
+        then write nothing, and `problem` says why."""
+        with self._lock:
+            self._recording = False
+            self._pending.clear()
+        self.problem = self.problem or why
+        self._recorded.set()
+
+    def place(self, session_id: str, prompt_id: int | None) -> None:
+        """Answer a prompt already stored (a race stores one prompt for all its answers, or one
+        per thread): `record` then adds only the answer, under `prompt_id`. Call it first."""
+        self.session_id = session_id
+        self.prompt_id = prompt_id
 
     def record_in_background(self, then: Callable[[Exchange], object] | None = None) -> None:
         """`record` in a thread of its own (it overlaps the request), then call `then` there."""
@@ -318,7 +355,8 @@ class Exchange:
             return
         self._finished = True
         tally.usage = completed_usage(tally.usage, self.prompt_tokens, self.text, self.reasoning)
-        self.record()  # when nothing has started it yet (the request could not be made)
+        if not self._placed:
+            self.record()  # when nothing has started it yet (the request could not be made)
         if not self._recorded.wait(patience):
             self.problem = self.problem or "the store did not answer in time"
             return

@@ -79,6 +79,50 @@ class Conversation:
         return cls(turns, system)
 
 
+Effort = Literal["off", "minimal", "low", "medium", "high"]
+EFFORTS: tuple[Effort, ...] = ("off", "minimal", "low", "medium", "high")
+MAX_THINKING_BUDGET = 1_000_000
+"""The largest thinking budget accepted (no model takes more)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reasoning:
+    """How much a model should think before it answers: a level, or a budget of tokens.
+
+    Each protocol sends it in its own field (OpenAI's `reasoning.effort`, Anthropic's
+    `thinking.budget_tokens`, Gemini's `thinkingConfig.thinkingBudget`), turning a level into a
+    budget or a budget into a level where the protocol takes the other kind.
+    """
+
+    effort: Effort | None = None
+    budget: int | None = None
+    """Tokens of thinking at most; 0 asks for none."""
+
+    @classmethod
+    def parse(cls, text: str) -> Reasoning:
+        """`high`, `off`, `8000` or `8k` as a Reasoning; raises ValueError saying what is
+        accepted."""
+        word = text.strip().lower().replace(",", "").replace("_", "")
+        for effort in EFFORTS:
+            if word == effort:
+                return cls(effort=effort)
+        scale = 1000 if word.endswith("k") else 1
+        digits = word.removesuffix("k")
+        if digits.isascii() and digits.isdigit() and len(digits) <= 7:
+            budget = int(digits) * scale
+            if budget <= MAX_THINKING_BUDGET:
+                return cls(budget=budget)
+        raise ValueError(
+            f"{text.strip()!r} is not a reasoning setting: give a level "
+            f"({', '.join(EFFORTS)}) or a thinking budget in tokens (e.g. 8000 or 8k)"
+        )
+
+    def __str__(self) -> str:
+        if self.effort is not None:
+            return self.effort
+        return f"{self.budget:,}" if self.budget is not None else ""
+
+
 LimitSource = Literal["setting", "default"]
 """Where an answer's output limit came from: the user's max_tokens, or the model's own limit."""
 
@@ -93,6 +137,8 @@ class RequestOptions:
 
     max_tokens: int | None = None
     model_limit: int | None = None
+    reasoning: Reasoning | None = None
+    """How much the model should think (None: the model's own default)."""
 
     @property
     def limit(self) -> int | None:

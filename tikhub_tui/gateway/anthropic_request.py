@@ -207,8 +207,38 @@ def parse(req: RawRequest) -> Parsed | Reply:
     system = _text(data.get("system", ""), "system")
     if isinstance(system, Reply):
         return system
+    refused = _thinking(data.get("thinking"), limit)
+    if refused is not None:
+        return refused
     if data.get("stream") is not True:
         return invalid("stream: this gateway answers streaming requests only; set stream to true")
     prompt = next((text for role, text in reversed(messages) if role == "user"), "")
     tokens = count_tokens(system, *texts(parts))
-    return Parsed(model, prompt, tokens, limit, parts=tuple(parts))
+    return Parsed(model, prompt, tokens, limit, system=system, parts=tuple(parts))
+
+
+def _thinking(value: Any, max_tokens: int) -> Reply | None:
+    """`thinking` as Anthropic checks it: disabled, or enabled with a budget of at least 1,024
+    tokens that is less than `max_tokens`."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or value.get("type") not in ("enabled", "disabled"):
+        return invalid(
+            "thinking: Input tag does not match any of the expected tags: 'disabled', 'enabled'"
+        )
+    if value["type"] == "disabled":
+        return None
+    budget: Any = value.get("budget_tokens")
+    if not is_int(budget):
+        return invalid("thinking.enabled.budget_tokens: Field required")
+    if budget < 1024:
+        return invalid(
+            "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024"
+        )
+    if max_tokens <= budget:
+        return invalid(
+            "`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our "
+            "documentation at https://docs.claude.com/en/docs/build-with-claude/"
+            "extended-thinking#max-tokens-and-context-window-size"
+        )
+    return None

@@ -99,6 +99,20 @@ def parse(prompt: str) -> Directives:
     return Directives(**found)  # type: ignore[arg-type]
 
 
+def merged(prompt: str, system: str) -> Directives:
+    """The directives of a prompt, with those of its system prompt where it sets none: one
+    prompt sent with different system prompts (a race's panes) gets different answers."""
+    own = parse(prompt)
+    if not system.strip():
+        return own
+    fallback = parse(system)
+    values = {
+        name: getattr(own, name) if getattr(own, name) is not None else getattr(fallback, name)
+        for name in Directives.__dataclass_fields__
+    }
+    return Directives(**values)
+
+
 def answer_for(directives: Directives, model: str, parts: Sequence[Part] = ()) -> str:
     """The whole answer text for parsed directives: the attachments report, echo, lorem, code,
     else the demo."""

@@ -175,10 +175,17 @@ def parse(req: RawRequest) -> Parsed | Reply:
     limit = config.get("maxOutputTokens") if isinstance(config, dict) else None
     if limit is not None and not is_int(limit):
         return invalid("Invalid value at 'generation_config.max_output_tokens' (TYPE_INT32)")
+    thinking = config.get("thinkingConfig") if isinstance(config, dict) else None
+    if thinking is not None:
+        budget = thinking.get("thinkingBudget") if isinstance(thinking, dict) else None
+        if not isinstance(thinking, dict) or (budget is not None and not is_int(budget)):
+            return invalid(
+                "Invalid value at 'generation_config.thinking_config.thinking_budget' (TYPE_INT32)"
+            )
     if not found or found.group(2) != "streamGenerateContent" or req.query.get("alt") != "sse":
         return invalid(
             "This gateway answers streaming requests only: call :streamGenerateContent?alt=sse."
         )
     prompt = next((text for role, text in reversed(turns) if role == "user"), "")
     tokens = count_tokens(system, *texts(parts))
-    return Parsed(model, prompt, tokens, limit, parts=tuple(parts))
+    return Parsed(model, prompt, tokens, limit, system=system, parts=tuple(parts))

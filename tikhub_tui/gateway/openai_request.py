@@ -221,6 +221,9 @@ def parse(req: RawRequest) -> Parsed | Reply:
             "max_output_tokens",
             "integer_below_min_value",
         )
+    refused = _reasoning(data.get("reasoning"))
+    if refused is not None:
+        return refused
     if data.get("stream") is not True:
         return invalid(
             "This gateway answers streaming requests only: set 'stream' to true.",
@@ -229,6 +232,37 @@ def parse(req: RawRequest) -> Parsed | Reply:
         )
     prompt = next((text for role, text in reversed(messages) if role == "user"), "")
     tokens = count_tokens(instructions or "", *texts(parts))
-    return Parsed(
-        model, prompt, tokens, limit, {"instructions": instructions}, parts=tuple(parts)
+    system = "\n".join(
+        [instructions or "", *(text for role, text in messages if role in ("system", "developer"))]
     )
+    return Parsed(
+        model,
+        prompt,
+        tokens,
+        limit,
+        {"instructions": instructions},
+        system=system,
+        parts=tuple(parts),
+    )
+
+
+_EFFORTS = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
+
+
+def _reasoning(value: Any) -> Reply | None:
+    """`reasoning` must be an object whose `effort`, if any, is a level the API knows."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        return invalid(
+            "Invalid type for 'reasoning': expected an object.", "reasoning", "invalid_type"
+        )
+    effort = value.get("effort")
+    if effort is not None and effort not in _EFFORTS:
+        shown = ", ".join(f"'{e}'" for e in _EFFORTS[:-1]) + f", and '{_EFFORTS[-1]}'"
+        return invalid(
+            f"Invalid value: '{effort}'. Supported values are: {shown}.",
+            "reasoning.effort",
+            "invalid_value",
+        )
+    return None

@@ -19,7 +19,7 @@ from tikhub_tui.gateway import (
     openai_stream,
 )
 from tikhub_tui.gateway.bench import BenchLog
-from tikhub_tui.gateway.directives import parse as parse_directives
+from tikhub_tui.gateway.directives import merged as merged_directives
 from tikhub_tui.gateway.plan import Plan, make_plan
 from tikhub_tui.gateway.wire import Encoder, Provider, RawRequest, Reply, dumps, json_reply
 
@@ -55,8 +55,9 @@ POST /v1beta/models/MODEL:streamGenerateContent?alt=sse    Gemini
 
 Directives in the last user message: echo: TEXT, lorem: N, code: N, think: N, tps: N,
 error: STATUS, fail-after: N, drop-after: N, chunk: N, cache-read: N, cache-write: N
-(they combine: "tps: 0 lorem: 2000"); attachments: answers with every content part received
-(kind, media type, bytes, SHA-256).
+(they combine: "tps: 0 lorem: 2000"); those in the system prompt apply where the message
+sets none. attachments: answers with every content part received (kind, media type, bytes,
+SHA-256).
 """
 
 
@@ -101,7 +102,7 @@ def route(req: RawRequest, number: int, default_tps: float, bench: BenchLog) -> 
     parsed = provider.parse(req)
     if isinstance(parsed, Reply):
         return parsed
-    directives = parse_directives(parsed.prompt)
+    directives = merged_directives(parsed.prompt, parsed.system)
     if directives.error is not None:
         return provider.status_error(directives.error, parsed.model)
     read, written = directives.cache_read or 0, directives.cache_write or 0

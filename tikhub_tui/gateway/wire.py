@@ -57,6 +57,9 @@ class Parsed:
     """Prompt tokens reported as read from the cache (the `cache-read:` directive)."""
     cache_write: int = 0
     """Prompt tokens reported as written to the cache (the `cache-write:` directive)."""
+    system: str = ""
+    """The system prompt: its directives apply where the last user message sets none, so
+    answers to one prompt can differ by their system prompt alone (a race's panes)."""
 
 
 class Encoder:

@@ -35,9 +35,13 @@ from tikhub_tui.ui.collector import COLLECTOR
 
 if TYPE_CHECKING:
     from tikhub_tui.core.client import ChatClient
+    from tikhub_tui.core.race.panes import PaneSpec
     from tikhub_tui.core.secrets import ResolvedKey
     from tikhub_tui.gateway import Gateway
+    from tikhub_tui.ui.screens.race import RaceScreen
 
+RACE = "race"
+"""The name the race screen is installed under: it keeps its race while the chat is shown."""
 THREADS = 32
 """Default executor size: race panes, keyring and store work never queue behind each other."""
 
@@ -74,6 +78,7 @@ class TikhubApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("f1,question_mark", "help", "Help", id="help"),
         Binding("f2", "settings", "Settings", id="settings"),
+        Binding("f3", "race", "Race/chat", id="race"),
         Binding("f9", "race_stats", "Leaderboard", id="race-stats", show=False),
     ]
 
@@ -86,8 +91,11 @@ class TikhubApp(App[None]):
         notices: Iterable[str] = (),
         model_given: bool = False,
         store: SharedStore | None = None,
+        race: list[PaneSpec] | None = None,
     ) -> None:
         super().__init__()
+        self._race_at_start = race
+        """Open on the race screen with these models (`tikhub-tui race` with no prompt)."""
         self.model_given = model_given
         """The model was chosen on the command line: the session reopened at start keeps it."""
         self.set_reactive(TikhubApp.settings, settings)
@@ -129,6 +137,8 @@ class TikhubApp(App[None]):
             self._use_demo("Demo mode: answers come from the embedded local gateway.")
         else:
             self._find_key()
+        if self._race_at_start is not None:
+            self.call_after_refresh(self.action_race)
 
     @property
     def provider(self) -> str:
@@ -288,20 +298,58 @@ class TikhubApp(App[None]):
     def action_help(self) -> None:
         from tikhub_tui.ui.screens.chat import ChatScreen
         from tikhub_tui.ui.screens.help import HelpScreen, KeyTable
+        from tikhub_tui.ui.screens.race import RaceScreen
         from tikhub_tui.ui.screens.race_stats import StatsScreen
 
         if not any(isinstance(screen, HelpScreen) for screen in self.screen_stack):
             what = "Command palette: every action, models, themes"
             palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette", what)
             own = KeyTable("App", "app", [*self.BINDINGS, palette])
+            race = KeyTable("Race (F3)", "race", RaceScreen.BINDINGS)
             board = KeyTable("Leaderboard (F9)", "leaderboard", StatsScreen.BINDINGS)
-            self.push_screen(HelpScreen([*ChatScreen.key_tables(), own, board]))
+            self.push_screen(HelpScreen([*ChatScreen.key_tables(), race, own, board]))
 
     def _previewing_theme(self) -> bool:
         """The settings screen is open: its theme choice is a preview until it saves."""
         from tikhub_tui.ui.screens.settings import SettingsScreen
 
         return any(isinstance(screen, SettingsScreen) for screen in self.screen_stack)
+
+    def action_race(self) -> None:
+        """Open the race screen (the one of this run, as it was left), or go back to the chat."""
+        from tikhub_tui.ui.screens.race import RaceScreen
+
+        if isinstance(self.screen, RaceScreen):
+            if self.screen.streaming:
+                self.notify("The models are still answering: Esc stops them first.")
+            else:
+                self.pop_screen()
+            return
+        if not self.is_screen_installed(RACE):
+            self.install_screen(RaceScreen(self._race_at_start or []), RACE)
+        self.push_screen(RACE)
+
+    def _race_screen(self) -> RaceScreen | None:
+        return self.get_screen(RACE) if self.is_screen_installed(RACE) else None  # type: ignore[return-value]
+
+    def on_race_screen_continued(self, event: RaceScreen.Continued) -> None:
+        """A race's winner goes on as a chat: its session opened, its model chosen."""
+        from tikhub_tui.ui.screens.chat import ChatScreen
+
+        if self.screen is self._race_screen():
+            self.pop_screen()
+        self.uninstall_screen(RACE)  # the race went on as a chat: F3 starts a new one
+        self._race_at_start = None
+        self.choose_model(event.provider, event.model, say=False)
+        chat = self.screen
+        if isinstance(chat, ChatScreen):
+            chat.open_session(event.session_id)
+        self.notify(
+            f"Going on with {event.model} alone; the other answers stay in the session as "
+            "branches.",
+            markup=False,
+            timeout=5,
+        )
 
     def action_settings(self) -> None:
         from tikhub_tui.ui.screens.settings import SettingsScreen
@@ -325,6 +373,9 @@ class TikhubApp(App[None]):
         )
         yield SystemCommand("Help", "Every key binding (F1)", self.action_help)
         yield SystemCommand(
+            "Race", "One prompt to 2-6 models at once, side by side (F3)", self.action_race
+        )
+        yield SystemCommand(
             "Leaderboard", "Your races: ratings from your votes, speed and cost (F9)",
             self.action_race_stats,
         )  # fmt: skip
@@ -338,6 +389,16 @@ class TikhubApp(App[None]):
                 )
         from tikhub_tui.ui.keymap import effective_keys
         from tikhub_tui.ui.screens.chat import ChatScreen
+        from tikhub_tui.ui.screens.race import RaceScreen
+
+        if isinstance(screen, RaceScreen):
+            for binding in RaceScreen.BINDINGS:
+                if isinstance(binding, Binding) and binding.description:
+                    yield SystemCommand(
+                        f"Race: {binding.description}",
+                        effective_keys(self, binding),
+                        lambda a=binding.action: screen.run_action(a),
+                    )
 
         if isinstance(screen, ChatScreen):
             if self.store.error is not None and self.store.error.can_move_aside:
@@ -375,7 +436,12 @@ class TikhubApp(App[None]):
     async def _stop_streams(self, patience: float = 3.0) -> None:
         from tikhub_tui.ui.screens.chat import ChatScreen
 
-        screens = [s for s in self.screen_stack if isinstance(s, ChatScreen)]
+        screens: list[ChatScreen | RaceScreen] = [
+            s for s in self.screen_stack if isinstance(s, ChatScreen)
+        ]
+        race = self._race_screen()
+        if race is not None:
+            screens.append(race)
         for screen in screens:
             screen.stop_streams()
         deadline = asyncio.get_running_loop().time() + patience

@@ -44,7 +44,7 @@ RESERVED = {
     "ctrl+h": "Ctrl+H is Backspace in many terminals",
 }
 """Keys no binding may take, on any screen, and why."""
-TYPING_SCREENS = {"ChatScreen": "the prompt"}
+TYPING_SCREENS = {"ChatScreen": "the prompt", "RaceScreen": "the prompt"}
 """Screens where a text field usually has the focus: its own keys count as taken."""
 
 

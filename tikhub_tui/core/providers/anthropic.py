@@ -16,6 +16,7 @@ from tikhub_tui.core.model import (
     Finished,
     FinishReason,
     Message,
+    Reasoning,
     ReasoningDelta,
     RequestOptions,
     RequestSpec,
@@ -103,8 +104,29 @@ def build_request(
     }
     if conversation.system:
         body["system"] = conversation.system
+    if options.reasoning is not None:
+        body["thinking"] = thinking(options.reasoning, body["max_tokens"])
     headers = {**JSON_HEADERS, "x-api-key": api_key, "anthropic-version": API_VERSION}
     return RequestSpec("POST", join_url(base_url, PATH), headers, body)
+
+
+MIN_BUDGET = 1024
+"""The smallest `thinking.budget_tokens` Anthropic accepts."""
+EFFORT_BUDGETS = {"minimal": 1024, "low": 2048, "medium": 8192, "high": 24_576}
+"""A level as a thinking budget."""
+
+
+def thinking(reasoning: Reasoning, max_tokens: int) -> dict[str, Any]:
+    """`thinking`: enabled with a budget of at least 1,024 tokens and below `max_tokens` (as
+    the API requires), or disabled for `off`, a budget of 0 or no room under `max_tokens`."""
+    if reasoning.effort is not None:
+        budget = EFFORT_BUDGETS.get(reasoning.effort, 0)
+    else:
+        budget = reasoning.budget or 0
+    budget = min(max(budget, MIN_BUDGET), max_tokens - 1) if budget else 0
+    if budget < MIN_BUDGET:
+        return {"type": "disabled"}
+    return {"type": "enabled", "budget_tokens": budget}
 
 
 def _content(message: Message) -> str | list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from tikhub_tui.core.model import (
     Finished,
     FinishReason,
     Message,
+    Reasoning,
     ReasoningDelta,
     RequestOptions,
     RequestSpec,
@@ -82,13 +83,30 @@ def build_request(
             for m in sendable(conversation)
         ],
     }
+    config: dict[str, Any] = {}
     if options.max_tokens is not None:  # else the model's own output limit applies
-        body["generationConfig"] = {"maxOutputTokens": options.max_tokens}
+        config["maxOutputTokens"] = options.max_tokens
+    if options.reasoning is not None:
+        budget = thinking_budget(options.reasoning)
+        config["thinkingConfig"] = {"thinkingBudget": budget, "includeThoughts": budget != 0}
+    if config:
+        body["generationConfig"] = config
     if conversation.system:
         body["systemInstruction"] = {"parts": [{"text": conversation.system}]}
     path = f"v1beta/models/{quote(name, safe='')}:streamGenerateContent?alt=sse"
     headers = {**JSON_HEADERS, "x-goog-api-key": api_key}
     return RequestSpec("POST", join_url(base_url, path), headers, body)
+
+
+EFFORT_BUDGETS = {"off": 0, "minimal": 512, "low": 1024, "medium": 8192, "high": 24_576}
+"""A level as a thinking budget (`thinkingBudget`; 0 turns thinking off where the model can)."""
+
+
+def thinking_budget(reasoning: Reasoning) -> int:
+    """`thinkingConfig.thinkingBudget` of a level or a budget."""
+    if reasoning.effort is not None:
+        return EFFORT_BUDGETS[reasoning.effort]
+    return reasoning.budget or 0
 
 
 def check_limits(conversation: Conversation, model: str) -> None:

@@ -15,6 +15,7 @@ from tikhub_tui.core.model import (
     Finished,
     FinishReason,
     Message,
+    Reasoning,
     ReasoningDelta,
     RequestOptions,
     RequestSpec,
@@ -80,8 +81,24 @@ def build_request(
         body["instructions"] = conversation.system
     if options.max_tokens is not None:  # else the model's own output limit applies
         body["max_output_tokens"] = options.max_tokens
+    if options.reasoning is not None:
+        body["reasoning"] = {"effort": effort(options.reasoning)}
     headers = {**JSON_HEADERS, "authorization": f"Bearer {api_key}"}
     return RequestSpec("POST", join_url(base_url, PATH), headers, body)
+
+
+EFFORT_BUDGETS: tuple[tuple[int, str], ...] = ((0, "minimal"), (2_048, "low"), (12_288, "medium"))
+"""A thinking budget as the Responses API's level: up to this many tokens, this level; more
+is `high`."""
+
+
+def effort(reasoning: Reasoning) -> str:
+    """`reasoning.effort`: the level asked for (`off` is `minimal`, the least there is), or the
+    level nearest a budget."""
+    if reasoning.effort is not None:
+        return "minimal" if reasoning.effort == "off" else reasoning.effort
+    budget = reasoning.budget or 0
+    return next((level for most, level in EFFORT_BUDGETS if budget <= most), "high")
 
 
 def check_limits(conversation: Conversation, model: str) -> None:

@@ -26,6 +26,7 @@ from tikhub_tui.core.store.base import (
 )
 from tikhub_tui.core.store.base import default_path as default_path
 from tikhub_tui.core.store.judgements import JudgingLedger
+from tikhub_tui.core.store.races import RaceLedger
 from tikhub_tui.core.store.records import (
     STATUSES,
     AmbiguousSession,
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 __all__ = ["LEAF", "Store", "StoreError", "default_path", "move_aside", "title_from_prompt"]
 
 
-class Store(JudgingLedger, TreeStore):
+class Store(RaceLedger, JudgingLedger, TreeStore):
     """The session database, used from one thread; open it with `Store.open()`."""
 
     # sessions ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tikhub_tui.core.store.judging_tables import JUDGING_TABLES
+from tikhub_tui.core.store.race_tables import RACE_TABLES
 from tikhub_tui.core.store.records import StoreError
 
 BUSY_TIMEOUT_MS = 5000
@@ -136,7 +137,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE sessions ADD COLUMN origin TEXT",
         "CREATE INDEX sessions_origin ON sessions(origin)",
     ),
-    # 6: judging races (judging_tables.py)
+    # 6: races (race_tables.py)
+    RACE_TABLES,
+    # 7: judging races (judging_tables.py)
     JUDGING_TABLES,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -120,3 +120,10 @@ class AnswerMarkdown(Markdown):
                 self._last_parsed_line = blocks[-1].source_range[0]
 
         return AwaitComplete(then())
+
+    def on_resize(self) -> None:
+        """Tell a segment that froze its height: its last blocks can lay out after that."""
+        from tikhub_tui.ui.widgets.segment import Segment
+
+        if isinstance(self.parent, Segment):
+            self.parent.refit(self)

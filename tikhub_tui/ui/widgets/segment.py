@@ -98,6 +98,14 @@ class Segment(Widget):
             self._fixed_width = self.size.width
             self.styles.height = self.outer_size.height
 
+    def refit(self, markdown: AnswerMarkdown) -> None:
+        """The Markdown's height changed after this segment froze its own (its last blocks
+        laid out late, on a loaded machine): freeze it again at the new height, so that the
+        end of the text is never cut off."""
+        height = markdown.outer_size.height
+        if markdown is self._markdown and self._fixed_width and height != self.size.height:
+            self.styles.height = height
+
     def render_markdown(self) -> None:
         """Mount a real Markdown widget for the source; `Rendered` is posted when it is done
         (parsing and mounting take a while)."""

@@ -1,0 +1,334 @@
+"""The race screen: one prompt to 2-6 models at once, their answers side by side, live figures.
+
+The screen holds the layout (columns, a grid, or one pane at a time with tabs on a narrow
+terminal or when zoomed), the keys, and the rule the next prompt follows, said in its header
+line: every pane answers follow-ups in its own thread, until a winner is picked (then the chat
+goes on with it alone). The panes' streams and figures are `RaceRun`'s; the models and sets
+are picked in `RacePicker`; the files and the store are written in thread workers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.app import ComposeResult
+from textual.widgets import Footer, Header, Label
+
+from tikhub_tui.core.catalogue import for_settings
+from tikhub_tui.core.race.board import PaneNumbers
+from tikhub_tui.core.race.panes import LABELS, PaneSpec, provider_resolver
+from tikhub_tui.core.race.race import Race
+from tikhub_tui.core.race.safe import shown
+from tikhub_tui.core.race.sets import ModelSets
+from tikhub_tui.ui.screens.race.choices import RaceChoices
+from tikhub_tui.ui.screens.race.keys import BINDINGS
+from tikhub_tui.ui.screens.race.run import RaceRun
+from tikhub_tui.ui.streaming import StreamController
+from tikhub_tui.ui.widgets.prompt import PromptArea
+from tikhub_tui.ui.widgets.race_board import PaneBoard, layout_for
+from tikhub_tui.ui.widgets.race_pane import PaneTranscript, RacePane
+from tikhub_tui.ui.widgets.race_tabs import PaneTabs, tab_text
+
+if TYPE_CHECKING:
+    from tikhub_tui.core.client import ChatClient
+    from tikhub_tui.core.race.panes import Resolver
+
+CHROME = 8
+"""Rows the screen itself takes (header, rule, prompt, status, footer): the rest is the board."""
+
+
+class RaceScreen(RaceChoices):
+    """See the module docstring."""
+
+    BINDINGS = BINDINGS
+
+    DEFAULT_CSS = """
+    RaceScreen { background: $background; }
+    RaceScreen #rule { height: 1; padding: 0 1; color: $text-accent; text-wrap: nowrap;
+        text-overflow: ellipsis; }
+    RaceScreen #status { height: 1; padding: 0 2; color: $text-muted; text-wrap: nowrap;
+        text-overflow: ellipsis; }
+    RaceScreen PromptArea { max-height: 6; }
+    """
+
+    def __init__(self, panes: list[PaneSpec] | None = None) -> None:
+        super().__init__()
+        self.specs: list[PaneSpec] = list(panes or [])
+        self.controller = StreamController(self, self._client)
+        self.streams = RaceRun(self, self.controller, self._timings, self._changed, self._show_tabs)
+        self.current = 0
+        self.zoomed = False
+        self.together = False
+        self.sets = ModelSets()
+        self._sets_ready = False
+        self._picking = False
+
+    @property
+    def streaming(self) -> bool:
+        """A pane is streaming."""
+        return self.streams.streaming
+
+    @property
+    def race(self) -> Race | None:
+        return self.streams.race
+
+    def stop_streams(self) -> None:
+        """Stop every pane (each answer is saved, marked stopped)."""
+        self.streams.stop()
+
+    def _client(self) -> ChatClient:
+        return self.tikhub.client()
+
+    def _timings(self) -> bool:
+        return self.tikhub.settings.show_timings
+
+    def resolver(self) -> Resolver:
+        from tikhub_tui.core.providers import infer_provider
+
+        return provider_resolver(self.tikhub.models(), infer_provider)
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="")
+        yield Label("", id="rule", markup=False)
+        yield PaneTabs([], id="tabs")
+        yield PaneBoard(id="board")
+        yield PromptArea(
+            id="prompt", placeholder="One prompt for every model — Enter sends it to all at once"
+        )
+        yield Label("", id="status", markup=False)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        prompt = self.query_one(PromptArea)
+        prompt.cursor_blink = self.tikhub.settings.cursor_blink
+        prompt.focus()
+        self.title = "Race"
+        self._load_sets()
+        await self._build_board()
+
+    async def _build_board(self) -> None:
+        """Panes (and tabs) for `specs`, empty: a new race."""
+        self.streams.race = None
+        self.streams.notices.clear()
+        board = self.query_one(PaneBoard)
+        await board.remove_children()
+        panes = [
+            RacePane(i, LABELS[i], spec.model, spec.provider, spec.settings_words())
+            for i, spec in enumerate(self.specs)
+        ]
+        self.streams.panes = panes
+        await board.mount_all(panes)
+        tabs = self.query_one(PaneTabs)
+        await tabs.remove()
+        texts = [tab_text(None, p.label, p.model, timings=False) for p in panes]
+        await self.mount(PaneTabs(texts, id="tabs"), before=board)
+        self.current = min(self.current, max(0, len(panes) - 1))
+        self.title = "Race"
+        self._arrange()
+        self._changed()
+
+    def _arrange(self) -> None:
+        board = self.query_one(PaneBoard)
+        size = self.size
+        layout = layout_for(
+            len(self.streams.panes), size.width, max(0, size.height - CHROME), zoomed=self.zoomed
+        )
+        board.place(layout, self.current)
+        self.query_one(PaneTabs).set_class(layout.tabs and len(self.streams.panes) > 1, "-shown")
+        for pane in self.streams.panes:
+            pane.set_current(pane.index == self.current and len(self.streams.panes) > 1)
+        self._show_tabs(self.streams.figures())
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._arrange()
+
+    def _show_tabs(self, figures: list[PaneNumbers | None]) -> None:
+        tabs = self.query_one(PaneTabs)
+        timings = self._timings()
+        for pane, figure in zip(self.streams.panes, figures, strict=False):
+            text = tab_text(figure, pane.label, pane.model, timings=timings)
+            tabs.show(pane.index, text, current=pane.index == self.current)
+
+    def _changed(self) -> None:
+        """Say the rule in force and how the race stands."""
+        race, count = self.race, len(self.specs)
+        if not self.specs:
+            rule = "Race · pick 2 to 6 models (Ctrl+L)"
+        elif race is None or race.round == 0:
+            rule = (
+                f"Race of {count} models · one prompt to all at once · Ctrl+O: a pane's own "
+                "settings"
+            )
+        else:
+            rule = (
+                f"Round {race.round} · follow-ups go to each model in its own thread · "
+                "Ctrl+B: one alone"
+            )
+        extras = [word for word, on in (("zoomed", self.zoomed), ("scrolling together",
+                  self.together)) if on]  # fmt: skip
+        self.query_one("#rule", Label).update(" · ".join([rule, *extras]))
+        self._show_status()
+        self.refresh_bindings()
+
+    def _show_status(self) -> None:
+        app = self.tikhub
+        parts = []
+        if self.streaming:
+            parts.append(f"{len(self.streams.live)} streaming · Esc stops all · Ctrl+T stops one")
+        elif self.race is not None and self.race.session_id:
+            parts.append("saved in the sessions")
+        problem = app.store.problem or (self.race.problem if self.race else "")
+        if problem:
+            parts.append("NOT SAVING: " + shown(problem, lines=False))
+        if self.specs:
+            pane = LABELS[self.current]
+            parts.append(f"keys act on {pane} (Tab moves)")
+        parts.append(app.access_label())
+        self.query_one("#status", Label).update(" · ".join(parts))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop_all":  # Esc stops the streams; else it goes back to the prompt
+            return self.streaming
+        if action == "stop_pane":  # in the footer while something streams
+            return self.streaming
+        return True
+
+    # -- sending -----------------------------------------------------------------------------
+
+    async def on_prompt_area_submitted(self, event: PromptArea.Submitted) -> None:
+        if not self.specs:
+            self.action_pick_models()
+            return
+        if self.streaming:
+            self.notify("The models are still answering: Esc stops them.", severity="warning")
+            return
+        await self.tikhub.access_ready.wait()
+        event.prompt.clear()
+        race = self.race
+        if race is None:
+            settings = self.tikhub.settings
+            race = Race(
+                self.specs,
+                store=self.tikhub.store,
+                system=settings.system_prompt,
+                max_tokens=settings.max_tokens,
+                catalogue=for_settings(settings),
+            )
+            self.title = "Race: " + shown(event.text, lines=False)[:60]
+        await self.streams.start_round(race, event.text)
+        self._changed()
+
+    def on_stream_controller_started(self, event: StreamController.Started) -> None:
+        self.streams.refresh()
+
+    def on_stream_controller_retrying(self, event: StreamController.Retrying) -> None:
+        notice = event.notice
+        self.streams.retrying(
+            event.live,
+            f"{notice.message or f'HTTP {notice.status}'} — retrying in {notice.wait:g} s "
+            f"(attempt {notice.attempt + 1})",
+        )
+
+    async def on_stream_controller_ended(self, event: StreamController.Ended) -> None:
+        await self.streams.ended(event.live)
+        problem = event.live.exchange.problem
+        if problem and not self.streams.problem_said:
+            self.streams.problem_said = True
+            self.notify(f"The race is not saved: {problem}", severity="error", markup=False)
+
+    # -- panes -------------------------------------------------------------------------------
+
+    def _select(self, index: int) -> None:
+        if self.streams.panes:
+            self.current = index % len(self.streams.panes)
+            self._arrange()
+            self._show_status()
+
+    def action_next_pane(self) -> None:
+        self._select(self.current + 1)
+
+    def action_previous_pane(self) -> None:
+        self._select(self.current - 1)
+
+    def on_race_pane_chosen(self, event: RacePane.Chosen) -> None:
+        self._select(event.pane.index)
+
+    def on_pane_tabs_chosen(self, event: PaneTabs.Chosen) -> None:
+        self._select(event.index)
+
+    def action_stop_all(self) -> None:
+        if not self.streams.stop():
+            self.action_back()
+
+    def action_back(self) -> None:
+        prompt = self.query_one(PromptArea)
+        if not prompt.has_focus:
+            prompt.focus()
+
+    def action_stop_pane(self) -> None:
+        if not self.streams.stop(self.current):
+            self.notify(f"Pane {LABELS[self.current]} is not streaming.", timeout=3)
+
+    async def action_retry_pane(self) -> None:
+        race = self.race
+        if race is None or race.round == 0:
+            self.notify("Send a prompt first: there is nothing to retry.", timeout=3)
+            return
+        if self.current in self.streams.live:
+            self.notify(
+                f"Pane {LABELS[self.current]} is still answering: Ctrl+T stops it first.",
+                severity="warning",
+            )
+            return
+        await self.streams.retry(self.current)
+        self._changed()
+
+    def action_zoom(self) -> None:
+        self.zoomed = not self.zoomed
+        self._arrange()
+        self._changed()
+
+    def action_scroll_together(self) -> None:
+        self.together = not self.together
+        self._changed()
+        if self.together:
+            thread = self.streams.panes[self.current].thread
+            if thread.max_scroll_y:
+                self._follow_scroll(thread, thread.scroll_y / thread.max_scroll_y)
+
+    def on_pane_transcript_scrolled(self, event: PaneTranscript.Scrolled) -> None:
+        if self.together:
+            self._follow_scroll(event.transcript, event.share)
+
+    def _follow_scroll(self, leader: PaneTranscript, share: float) -> None:
+        for pane in self.streams.panes:
+            if pane.thread is not leader:
+                pane.thread.scroll_to_share(share)
+
+    def _current_thread(self) -> PaneTranscript | None:
+        panes = self.streams.panes
+        return panes[self.current].thread if panes else None
+
+    def action_page_up(self) -> None:
+        if thread := self._current_thread():
+            thread.page(down=False)
+
+    def action_page_down(self) -> None:
+        if thread := self._current_thread():
+            thread.page(down=True)
+
+    def action_follow(self) -> None:
+        for pane in self.streams.panes:
+            pane.thread.follow()
+
+    def action_copy_answer(self) -> None:
+        panes = self.streams.panes
+        answer = panes[self.current].answer if panes else None
+        if answer is None or not answer.text:
+            self.notify("This pane has no answer to copy yet.", severity="warning")
+            return
+        self.tikhub.copy_text(answer.text, f"pane {LABELS[self.current]}'s answer")
+
