@@ -17,6 +17,13 @@ from tikhub_tui.ui.widgets.attachments import AttachmentChips
 SIZES = [(80, 24), (120, 40)]
 
 
+def just_above(screen: Any, chips: AttachmentChips) -> bool:
+    """The chips come just before the prompt in the focus chain: they are laid out (the chain
+    is in screen order, and a widget shown a moment ago is still at 0,0)."""
+    chain = screen.focus_chain
+    return chips in chain and chain[chain.index(chips) + 1] is screen.query_one("#prompt")
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "project"
@@ -38,7 +45,9 @@ def test_chips_above_the_prompt(snap_compare: Any, project: Path, size: tuple[in
         await pilot.app.screen.files.attach([project / "chart.png", project / "docs/report.pdf"])
         await wait_until(pilot, lambda: len(chips.items) == 2, "the chips")
         prompt.load_text("What does the chart add to the report?")
+        await wait_until(pilot, lambda: just_above(pilot.app.screen, chips), "the chips laid out")
         await pilot.press("shift+tab")  # the chips focused: the chosen one stands out
+        await wait_until(pilot, lambda: chips.has_focus, "the chips focused")
         await pilot.app.workers.wait_for_complete()
         pilot.app.clear_notifications()
         await pilot.pause()

@@ -23,6 +23,7 @@ from tests.ui.conftest import (
     send,
     wait_until,
 )
+from tests.ui.test_snapshots_attach import just_above
 from tikhub_tui.core.attachments.sniff import from_bytes
 from tikhub_tui.ui.screens.attach import AttachScreen
 from tikhub_tui.ui.screens.dialogs import ConfirmScreen
@@ -134,16 +135,17 @@ async def test_chips_show_each_file_count_toward_the_context_and_go_by_keyboard(
         app.post_message(events.Paste(f"'{files / 'docs' / 'report.pdf'}' shot.png"))
         await wait_until(pilot, lambda: len(chips(app).items) == 2, "the pasted files")
         assert prompt.text == ""  # attached, not typed
-        line = str(chips(app).render())
-        assert "report.pdf · PDF · 2 p. · 432 bytes · ~3,000 tokens" in line
-        assert "shot.png · PNG · 3.7 KB · ~2 tokens" in line
+        pdf_chip = "report.pdf · PDF · 2 p. · 432 bytes · ~3,000 tokens"
+        await wait_until(pilot, lambda: pdf_chip in str(chips(app).render()), "the chips drawn")
+        assert "shot.png · PNG · 3.7 KB · ~2 tokens" in str(chips(app).render())
         context = chat(app).query_one(ContextLine)
         words = "context 2% (~3,006 of 128,000 tokens)"  # 2 pages, 1,200 pixels, the turn
         await wait_until(pilot, lambda: str(context.render()) == words, "the files counted")
         app.post_message(events.Paste("just some words"))  # text is typed
         await wait_until(pilot, lambda: prompt.text == "just some words", "the text")
+        await wait_until(pilot, lambda: just_above(app.screen, chips(app)), "the chips laid out")
         await pilot.press("shift+tab")
-        assert chips(app).has_focus
+        await wait_until(pilot, lambda: chips(app).has_focus, "the chips focused")
         await pilot.press("left", "delete")  # the first file goes
         assert [item.name for item in chips(app).items] == ["shot.png"]
         await pilot.press("backspace")

@@ -121,7 +121,8 @@ class AttachmentChips(Static, can_focus=True):
     def _draw(self) -> None:
         """The chips, each whole on a line (a long one cut short), then the keys."""
         self.set_class(bool(self.items), "-some")
-        width = max(self.content_size.width, 20)
+        # not laid out yet (just shown): drawn whole, and again at its width once it has one
+        width = max(self.content_size.width, 20) if self.content_size.width else 1_000
         focused = self.has_focus
         pieces = [f" {chip_words(item)} " for item in self.items]
         hint = "Del removes · ←→ choose · Esc back" if focused else "Shift+Tab: remove files"
