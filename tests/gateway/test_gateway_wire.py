@@ -382,8 +382,10 @@ def test_six_streams_run_side_by_side() -> None:
             thread.join()
         total = time.monotonic() - start
     assert len(results) == 6
-    # one stream takes about 0.9 s; six in a row would take 5.4 s
-    assert total < 3.5
+    # one stream takes about 0.9 s: six in a row would take as long as their sum, six side by
+    # side about as long as the slowest (compared with each other, the times mean the same on
+    # a loaded machine)
+    assert total < 0.5 * sum(results)
 
 
 @pytest.fixture
