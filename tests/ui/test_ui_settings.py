@@ -276,7 +276,7 @@ async def test_a_failed_save_keeps_the_screen_and_the_values(
 
     # only this one patch is taken back below: monkeypatch.undo() would also undo the
     # isolation of the config and data dirs
-    monkeypatch.setattr("tikhub_tui.core.settings.os.replace", replace)
+    monkeypatch.setattr("tikhub_tui.core.files.os.replace", replace)
     async with settings_screen() as (pilot, screen):
         app = screen.tikhub
         await retype(pilot, screen, "base-url", "http://127.0.0.1:9")
