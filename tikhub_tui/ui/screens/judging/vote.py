@@ -90,7 +90,8 @@ class VoteBar(Static, can_focus=True):
         self._say(words)
 
     def on_key(self, event: events.Key) -> None:
-        key = event.character.lower() if event.character else event.key
+        # a terminal's Enter and Esc come with a character too ("\r", "\x1b"): use their name
+        key = event.character.lower() if event.is_printable and event.character else event.key
         if not self.asking or not (event.is_printable or key in ("enter", "escape")):
             return  # the screen's and the app's keys still work
         event.stop()

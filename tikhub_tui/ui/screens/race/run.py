@@ -26,6 +26,7 @@ from tikhub_tui.ui.widgets.race_pane import RacePane
 
 if TYPE_CHECKING:
     from tikhub_tui.core.exchange import Exchange
+    from tikhub_tui.ui.screens.judging.race_judging import RaceJudging
 
 FIGURES_INTERVAL = 0.25
 """Seconds between redraws of the figures while a pane streams (elapsed time moves)."""
@@ -66,6 +67,8 @@ class RaceRun:
         self.notices: dict[int, str] = {}
         self._ticker: Timer | None = None
         self.problem_said = False
+        self.judging: RaceJudging | None = None
+        """Blind mode's hooks: where answers stream, what an error may say."""
 
     @property
     def streaming(self) -> bool:
@@ -100,7 +103,8 @@ class RaceRun:
 
     def _start(self, pane: RacePane, exchange: Exchange, answer: AnswerView) -> None:
         try:
-            self.live[pane.index] = self.controller.start(exchange, answer)
+            sink = self.judging.sink(answer, exchange) if self.judging else answer
+            self.live[pane.index] = self.controller.start(exchange, sink)
         except ApiError as error:  # the request cannot be made (a bad base URL)
             exchange.fail(error)
             self._show_end(pane, exchange)
@@ -130,6 +134,8 @@ class RaceRun:
         """A pane's stream is over: last text in, the ending shown, its timings saved."""
         index = self.index_of(live)
         await self.controller.finished(live)
+        if self.judging is not None:
+            await self.judging.ended(live)
         if index is None:
             return
         del self.live[index]
@@ -154,7 +160,10 @@ class RaceRun:
         error = tally.error
         if error is not None:
             hint = HINTS.get(error.kind) or error_hint(error)
-            pane.show_failure(error.message, hint)
+            message = error.message
+            if self.judging is not None:
+                message, hint = self.judging.failure(message, hint, answer)
+            pane.show_failure(message, hint)
 
     def retrying(self, live: LiveStream, words: str) -> None:
         index = self.index_of(live)
