@@ -15,7 +15,7 @@ import pytest
 from textual import events
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Label
+from textual.widgets import DataTable, Label
 
 from tests.ui.conftest import SIZE, wait_until
 from tests.ui.test_race_screen import race_app, race_screen, send
@@ -357,3 +357,18 @@ def test_snapshot_of_the_diff(snap_compare: Any) -> None:
         await pilot.pause()
 
     assert snap_compare(race_app(panes), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_help_lists_the_judging_keys() -> None:
+    app = race_app(PANES)
+    async with app.run_test(size=SIZE) as pilot:
+        await race_screen(pilot)
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: len(app.screen.query(DataTable)) > 3, "the help")
+        tables = {str(t.id): t for t in app.screen.query(DataTable)}
+        ids = {str(t.get_row_at(i)[-1]) for t in tables.values() for i in range(t.row_count)}
+        assert {"race-vote", "race-judge", "race-diff", "race-blind"} <= ids
+        assert {"judge-score", "judge-adopt", "diff-next-change", "diff-other-pane"} <= ids
+        votes = tables["race-vote"]
+        keys = [str(votes.get_row_at(i)[0]) for i in range(votes.row_count)]
+        assert keys[:2] == ["A / B", "T / X"]

@@ -301,6 +301,7 @@ class TikhubApp(App[None]):
     def action_help(self) -> None:
         from tikhub_tui.ui.screens.chat import ChatScreen
         from tikhub_tui.ui.screens.help import HelpScreen, KeyTable
+        from tikhub_tui.ui.screens.judging.keys import key_tables as race_key_tables
         from tikhub_tui.ui.screens.race import RaceScreen
         from tikhub_tui.ui.screens.race_stats import StatsScreen
 
@@ -310,7 +311,8 @@ class TikhubApp(App[None]):
             own = KeyTable("App", "app", [*self.BINDINGS, palette])
             race = KeyTable("Race (F3)", "race", RaceScreen.BINDINGS)
             board = KeyTable("Leaderboard (F9)", "leaderboard", StatsScreen.BINDINGS)
-            self.push_screen(HelpScreen([*ChatScreen.key_tables(), race, own, board]))
+            judging = race_key_tables()
+            self.push_screen(HelpScreen([*ChatScreen.key_tables(), race, *judging, own, board]))
 
     def _previewing_theme(self) -> bool:
         """The settings screen is open: its theme choice is a preview until it saves."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding, BindingType
 
+from tikhub_tui.ui.screens.help import KeyTable
 from tikhub_tui.ui.screens.judging.vote import VoteBar
 from tikhub_tui.ui.screens.race.choices import RaceChoices
 from tikhub_tui.ui.widgets.prompt import PromptArea
@@ -25,6 +26,30 @@ BINDINGS: list[BindingType] = [
     Binding("f7", "diff", "Diff", id="race-diff", priority=True),
     Binding("f8", "toggle_blind", "Blind on/off", id="race-blind", show=False, priority=True),
 ]
+
+VOTE_KEYS: list[BindingType] = [
+    Binding("a,b", "", "Two answers: A better / B better"),
+    Binding("t,x", "", "A tie / both (all) bad"),
+    Binding("a,b,c,d,e,f", "", "More answers: the best, then the next ones in order"),
+    Binding("enter", "", "The ranking is done (the names are shown when blind)"),
+    Binding("escape", "", "Vote later (F5 opens the vote again)"),
+]
+"""The vote bar's keys (it reads them itself: any other key goes back to the prompt)."""
+
+
+def key_tables() -> list[KeyTable]:
+    """The judging keys of the race screen, for the help screen."""
+    from tikhub_tui.ui.screens.judging.differences import DiffScreen
+    from tikhub_tui.ui.screens.judging.judge import JudgeDialog, JudgeScreen
+    from tikhub_tui.ui.widgets.diff import DiffView
+
+    return [
+        KeyTable("Vote on a race (F5; by itself after a blind round)", "race-vote", VOTE_KEYS),
+        KeyTable(
+            "Judge a race (F6)", "race-judge", [*JudgeDialog.BINDINGS, *JudgeScreen.BINDINGS]
+        ),
+        KeyTable("Differences (F7)", "race-diff", [*DiffScreen.BINDINGS, *DiffView.BINDINGS]),
+    ]
 
 
 class JudgedRace(RaceChoices):
