@@ -108,7 +108,7 @@ class RaceJudging:
         self.asked_round = race.round
         self.bar.open(len(race.lanes), blind=self.hiding)
         if self.hiding:
-            self.bar.focus()
+            self.bar.take()
 
     def action_vote(self) -> None:
         race = self.screen.race
@@ -120,7 +120,7 @@ class RaceJudging:
             return
         if not self.bar.asking:
             self.bar.open(len(race.lanes), blind=self.hiding)
-        self.bar.focus()
+        self.bar.take()
 
     def cast(self, event: VoteBar.Cast) -> None:
         race = self.screen.race
