@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING
 
 from tikhub_tui.core.judging.votes import Vote
 from tikhub_tui.core.race.safe import shown
-from tikhub_tui.ui.screens.judging.blind import HIDDEN_NAME, Blindfold, blind_mask, seat
+from tikhub_tui.ui.screens.judging.blind import (
+    HIDDEN_NAME,
+    Blindfold,
+    BlindSink,
+    blind_mask,
+    seat,
+)
 from tikhub_tui.ui.screens.judging.judge_flow import JudgeFlow
 from tikhub_tui.ui.screens.judging.vote import VoteBar
 
@@ -76,10 +82,16 @@ class RaceJudging:
         return self.fold.sink(answer, exchange) if self.hiding and self.fold else answer
 
     async def ended(self, live: LiveStream) -> None:
-        """A pane's stream is over: its last masked line shows."""
-        flush = getattr(live.sink, "flush", None)
-        if flush is not None:
-            await flush()
+        """A pane's stream is over: its last masked line shows (and a pane that follows its
+        newest text shows that line too: it came after the stream's last update)."""
+        sink = live.sink
+        if not isinstance(sink, BlindSink):
+            return
+        await sink.flush()
+        for pane in self.screen.streams.panes:
+            thread = pane.thread
+            if pane.answer is sink.answer and thread.following:
+                thread.call_after_refresh(thread.follow)
 
     def failure(self, message: str, hint: str, answer: AnswerView | None) -> tuple[str, str]:
         """A pane's error as the board may show it."""
