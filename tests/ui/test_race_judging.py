@@ -15,7 +15,7 @@ import pytest
 from textual import events
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable, Label, Static
 
 from tests.ui.conftest import SIZE, wait_until
 from tests.ui.test_race_screen import race_app, race_screen, send
@@ -23,6 +23,7 @@ from tikhub_tui.core.judging.votes import Vote
 from tikhub_tui.core.race.panes import PaneSpec
 from tikhub_tui.core.settings import Settings, load_settings
 from tikhub_tui.core.store import Store
+from tikhub_tui.core.usage import tokens_words
 from tikhub_tui.ui.app import TikhubApp
 from tikhub_tui.ui.screens.judging import race_judging
 from tikhub_tui.ui.screens.judging.differences import DiffScreen
@@ -248,8 +249,34 @@ async def test_the_judge_receives_anonymised_shuffled_answers_and_is_saved() -> 
             [saved] = store.judgements(race.race_id)
         assert saved.mode == "differences" and saved.text == received
         assert saved.order == run.brief.order and saved.usage.output_tokens
+        meta = str(judge.answer.query_one("#meta", Static).render())  # like any answer's
+        assert meta.startswith("gpt-5 · openai · ") and tokens_words(saved.usage) in meta
         assert app.settings.judge_mode == "differences"  # remembered, in the file too
         assert load_settings()[0].judge_mode == "differences"
+
+
+async def test_a_blind_race_s_judge_names_panes_by_label_only() -> None:
+    app = blind_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await race_screen(pilot)
+        await send(pilot, screen, "tps: 0 echo: Is it sorted?\nVerdict: best Answer 1, worst Answer 2")
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: isinstance(app.screen, JudgeDialog), "the judge dialog")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, JudgeScreen), "the judge")
+        judge = app.screen
+        assert isinstance(judge, JudgeScreen)
+        await wait_until(pilot, lambda: judge.ended, "the judgement")
+        legend = str(judge.query_one("#judge-legend", Label).render())
+        order = judge.run.brief.order
+        assert legend == f"Answer 1 = {'AB'[order[0]]} · Answer 2 = {'AB'[order[1]]}"
+        await pilot.press("a")  # adopted while blind: a blind vote, then the names are shown
+        await wait_until(pilot, lambda: not screen.judging.hiding, "the names")
+        await pilot.app.workers.wait_for_complete()
+        race = screen.race
+        assert race is not None and race.race_id is not None
+        with Store.open() as store:
+            assert store.race_votes(race.race_id, 1) == [Vote.pick(order[0], blind=True)]
 
 
 async def test_a_score_verdict_is_adopted_as_the_vote() -> None:
