@@ -326,7 +326,10 @@ async def test_f8_before_the_race_seats_it_blind_and_race_blind_opens_blind() ->
         await wait_until(pilot, lambda: screen.judging.hiding, "blind")
         await pilot.pause()
         assert named(screen_text(app)) == [] and "blind: names after your vote" in screen_text(app)
-        assert app.settings.race_blind
+        await pilot.app.workers.wait_for_complete()
+        stored = load_settings()[0]
+        assert app.settings.race_blind and stored.race_blind
+        assert not app.settings.show_timings and stored.show_timings  # that field alone saved
     opened = TikhubApp(Settings(cursor_blink=False), demo=True, race=PANES, blind=True)
     async with opened.run_test(size=SIZE) as pilot:  # `tikhub-tui race --blind`
         screen = await race_screen(pilot)

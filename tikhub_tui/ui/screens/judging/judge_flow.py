@@ -9,6 +9,7 @@ reply is shown masked too, since a judge may guess who wrote what.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from typing import TYPE_CHECKING
 
 from tikhub_tui.core.judging.judge import verdict_order
@@ -18,7 +19,6 @@ from tikhub_tui.ui.screens.judging.judge import JudgeChoice, JudgeDialog, JudgeS
 if TYPE_CHECKING:
     from tikhub_tui.core.judging.run import JudgeRun
     from tikhub_tui.core.race.race import Race
-    from tikhub_tui.core.settings import Settings
     from tikhub_tui.ui.screens.judging.race_judging import RaceJudging
 
 
@@ -29,6 +29,7 @@ class JudgeFlow:
         self.judging = judging
         self.last: JudgeRun | None = None
         """The judgement asked last (tests and the adopt key read it)."""
+        self._saving = threading.Lock()
 
     def action_judge(self) -> None:
         screen = self.judging.screen
@@ -62,13 +63,10 @@ class JudgeFlow:
             return
         judging = self.judging
         screen, app = judging.screen, judging.screen.tikhub
+        self.remember(
+            judge_mode=choice.mode, judge_model=choice.model, judge_provider=choice.provider
+        )
         settings = app.settings
-        self.save_settings(
-            dataclasses.replace(
-                settings, judge_mode=choice.mode, judge_model=choice.model,
-                judge_provider=choice.provider,
-            )
-        )  # fmt: skip
         names = [*(lane.spec.model for lane in race.lanes), choice.model]
         names += [m for models in app.models().values() for m in models]
         run = JudgeRun(
@@ -88,22 +86,31 @@ class JudgeFlow:
             )
         )  # fmt: skip
 
-    def save_settings(self, settings: Settings) -> None:
-        """Use `settings` now and write them in a worker (a failure is said; they hold for
-        this run)."""
-        from tikhub_tui.core.settings import save_settings
+    def remember(self, **changes: str | bool) -> None:
+        """Use these settings now and write them into config.toml in a worker, those fields
+        alone (this run's own, a model given on the command line say, stay this run's); a
+        failure is said, and they hold for this run."""
+        from tikhub_tui.core.settings import load_settings, save_settings
 
         screen = self.judging.screen
         app = screen.tikhub
+        settings = dataclasses.replace(app.settings, **changes)  # type: ignore[arg-type]
         if settings == app.settings:
             return
         app.settings = settings
 
         def job() -> None:
-            try:
-                save_settings(settings)
-            except Exception as error:  # SettingsError
-                app.call_from_thread(app.notify, str(error), severity="warning", markup=False)
+            with self._saving:
+                try:
+                    stored, _ = load_settings()
+                    wanted = dataclasses.replace(stored, **changes)  # type: ignore[arg-type]
+                    if wanted != stored:
+                        save_settings(wanted)
+                except Exception as error:  # SettingsError
+                    app.call_from_thread(
+                        app.notify, f"The setting holds for this run only: {error}",
+                        severity="warning", markup=False,
+                    )  # fmt: skip
 
         screen.run_worker(job, thread=True, exit_on_error=False, group="judge-settings")
 

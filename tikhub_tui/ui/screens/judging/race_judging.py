@@ -241,12 +241,9 @@ class RaceJudging:
     async def action_toggle_blind(self) -> None:
         """Blind on or off for the next race (this one, when it has not started), kept in the
         settings."""
-        import dataclasses
-
         screen = self.screen
         self.blind = not self.blind
-        app = screen.tikhub
-        self.judge.save_settings(dataclasses.replace(app.settings, race_blind=self.blind))
+        self.judge.remember(race_blind=self.blind)
         words = "blind: the models are named after your vote" if self.blind else "names shown"
         race = screen.race
         if race is None or race.round == 0:
