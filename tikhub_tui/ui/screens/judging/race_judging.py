@@ -167,10 +167,11 @@ class RaceJudging:
     def _store_vote(self, race: Race, round_: int) -> None:
         """Write the round's latest vote (a new row, or its row amended) in a worker."""
         store, app = self.screen.tikhub.store, self.screen.app
+        latest, rows = self._latest, self._rows  # this board's (a new one starts afresh)
 
         def job() -> None:
             with self._writing:  # the jobs of one round may run in any order: the last wins
-                vote = self._latest[round_]
+                vote = latest[round_]
                 if race.race_id is None:
                     app.call_from_thread(
                         app.notify, "The race is not saved: the vote cannot be kept.",
@@ -178,9 +179,9 @@ class RaceJudging:
                     )  # fmt: skip
                     return
                 try:
-                    row = self._rows.get(round_)
+                    row = rows.get(round_)
                     if row is None:
-                        self._rows[round_] = store.get().add_vote(race.race_id, round_, vote)
+                        rows[round_] = store.get().add_vote(race.race_id, round_, vote)
                     else:
                         store.get().amend_vote(row, vote)
                 except Exception as error:  # StoreError
