@@ -64,6 +64,10 @@ async def test_the_judge_receives_anonymised_shuffled_answers_and_is_saved() -> 
         assert saved.order == run.brief.order and saved.usage.output_tokens
         meta = str(judge.answer.query_one("#meta", Static).render())  # like any answer's
         assert meta.startswith("gpt-5 · openai · ") and tokens_words(saved.usage) in meta
+        with Store.open() as store:  # its tokens were spent: `usage` counts them in the race
+            spent = store.usage_records(session_id=race.session_id)
+        assert [r.model for r in spent].count("gpt-5") == 2 and len(spent) == 4  # A, the judge
+        assert spent[-1].usage == saved.usage and spent[-1].title == spent[0].title
         assert app.settings.judge_mode == "differences"  # remembered, in the file too
         assert load_settings()[0].judge_mode == "differences"
 
