@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -303,3 +305,19 @@ async def test_help_lists_the_judging_keys() -> None:
         votes = tables["race-vote"]
         keys = [str(votes.get_row_at(i)[0]) for i in range(votes.row_count)]
         assert keys[:2] == ["A / B", "T / X"]
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "tikhub_tui.ui.screens.judging.keys",
+        "tikhub_tui.ui.screens.judging.race_judging",
+        "tikhub_tui.ui.screens.judging.judge_flow",
+        "tikhub_tui.ui.screens.race.screen",
+    ],
+)
+def test_each_judging_module_imports_first_in_a_fresh_process(module: str) -> None:
+    # the help screen imports the judging keys before the race screen: no import cycle
+    done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True,
+                          text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr

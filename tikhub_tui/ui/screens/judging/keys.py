@@ -1,8 +1,9 @@
 """The race screen's judging keys and messages: vote (F5), judge (F6), differences (F7), blind
 on or off (F8), and the vote bar's messages, each handed to the screen's `RaceJudging`.
 
-A layer between the race's choices and its screen, so the race screen itself only calls the
-judging at the few points where a board is built, a round starts and a round ends.
+A mixin of the race screen (before its choices), so the race screen itself only calls the
+judging at the few points where a board is built, a round starts and a round ends. It imports
+nothing of the race's at run time: the race screen imports it.
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ from textual.binding import Binding, BindingType
 
 from tikhub_tui.ui.screens.help import KeyTable
 from tikhub_tui.ui.screens.judging.vote import VoteBar
-from tikhub_tui.ui.screens.race.choices import RaceChoices
 from tikhub_tui.ui.widgets.prompt import PromptArea
 
 if TYPE_CHECKING:
     from tikhub_tui.ui.screens.judging.race_judging import RaceJudging
+    from tikhub_tui.ui.screens.race.choices import RaceChoices
+
+    _Race = RaceChoices
+else:
+    _Race = object
 
 BINDINGS: list[BindingType] = [
     # the prompt's TextArea selects with F6 and F7: these win while it has the focus
@@ -52,8 +57,9 @@ def key_tables() -> list[KeyTable]:
     ]
 
 
-class JudgedRace(RaceChoices):
-    """The race screen's part that judges: see the module docstring."""
+class JudgedRace(_Race):
+    """The race screen's part that judges (`RaceScreen(JudgedRace, RaceChoices)`): see the
+    module docstring."""
 
     judging: RaceJudging
 

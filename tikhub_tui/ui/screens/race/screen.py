@@ -25,6 +25,7 @@ from tikhub_tui.ui.screens.judging.keys import BINDINGS as JUDGING_KEYS
 from tikhub_tui.ui.screens.judging.keys import JudgedRace
 from tikhub_tui.ui.screens.judging.race_judging import RaceJudging
 from tikhub_tui.ui.screens.judging.vote import VoteBar
+from tikhub_tui.ui.screens.race.choices import RaceChoices
 from tikhub_tui.ui.screens.race.keys import BINDINGS
 from tikhub_tui.ui.screens.race.run import RaceRun
 from tikhub_tui.ui.streaming import StreamController
@@ -41,7 +42,7 @@ CHROME = 8
 """Rows the screen itself takes (header, rule, prompt, status, footer): the rest is the board."""
 
 
-class RaceScreen(JudgedRace):
+class RaceScreen(JudgedRace, RaceChoices):
     """See the module docstring."""
 
     BINDINGS = [*BINDINGS, *JUDGING_KEYS]
