@@ -225,6 +225,7 @@ async def test_f8_before_the_race_seats_it_blind_and_race_blind_opens_blind() ->
     async with app.run_test(size=SIZE) as pilot:
         screen = await race_screen(pilot)
         assert not screen.judging.hiding and "gpt-5" in screen_text(app)
+        assert "settings · F8: blind" in screen_text(app)  # the rule says how
         await pilot.press("f8")
         await wait_until(pilot, lambda: screen.judging.hiding, "blind")
         await pilot.pause()

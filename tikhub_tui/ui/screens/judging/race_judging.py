@@ -73,6 +73,16 @@ class RaceJudging:
         self.fold = Blindfold(blind_mask([*(s.model for s in specs), *known]))
         return seat(specs)
 
+    def words(self) -> str:
+        """What the race screen's rule says of judging: blind until the vote, or (a race not
+        started yet) the key that makes it blind."""
+        if self.hiding:
+            return "blind: names after your vote (F5)"
+        race, specs = self.screen.race, self.screen.specs
+        if len(specs) > 1 and not self.blind and (race is None or race.round == 0):
+            return "F8: blind"
+        return ""
+
     def name(self, pane: RacePane) -> str:
         """The model as the board may show it."""
         return HIDDEN_NAME if self.hiding else pane.model

@@ -184,9 +184,8 @@ class RaceScreen(JudgedRace, RaceChoices):
                 f"Round {race.round} · follow-ups go to each model in its own thread · "
                 "Ctrl+B: one alone"
             )
-        extras = [word for word, on in (("blind: names after your vote (F5)",
-                  self.judging.hiding), ("zoomed", self.zoomed), ("scrolling together",
-                  self.together)) if on]  # fmt: skip
+        extras = [word for word, on in ((self.judging.words(), True), ("zoomed", self.zoomed),
+                  ("scrolling together", self.together)) if on and word]  # fmt: skip
         self.query_one("#rule", Label).update(" · ".join([rule, *extras]))
         self._show_status()
         self.refresh_bindings()
