@@ -77,7 +77,8 @@ class AnswerView(Vertical):
         self.stored_meta = ""
         """The metrics line of a saved answer, shown when it is mounted."""
         self.stored_state: State = "complete"
-        self.stored_error = ""
+        self.stored_failure: ApiError | None = None
+        """Why a saved answer failed or was cut, shown as a live one shows it."""
 
     @property
     def text(self) -> str:
@@ -113,8 +114,9 @@ class AnswerView(Vertical):
             self.seal()
             self.set_state(self.stored_state)
             self.set_meta(self.stored_meta)
-        if self.stored_error:
-            self.show_error(self.stored_error, "")
+        if self.stored_failure is not None:
+            self.show_failure(self.stored_failure)
+            self.set_state(self.stored_state)
 
     def segments(self) -> list[Segment]:
         """The body's segments, in order (the last one is open while streaming)."""
@@ -177,8 +179,8 @@ class AnswerView(Vertical):
 
     def show_failure(self, error: ApiError) -> None:
         """Show why the answer failed and what to do (a cut stream keeps what arrived)."""
-        self.set_state("stopped" if error.kind == "ended_early" else "error")
         self.show_error(error.message, error_hint(error))
+        self.set_state("stopped" if error.kind == "ended_early" else "error")
 
     @property
     def has_reasoning(self) -> bool:
