@@ -440,12 +440,16 @@ class ChatScreen(Screen[None]):
     def action_focus_models(self) -> None:
         self._sidebar_chosen = True
         self.query_one(Sidebar).remove_class("-hidden")
-        self.query_one(ModelTree).focus()
+        tree = self.query_one(ModelTree)
+        tree.show_current()
+        tree.focus()
 
     def action_focus_sessions(self) -> None:
         self._sidebar_chosen = True
         self.query_one(Sidebar).remove_class("-hidden")
-        self.query_one(SessionList).focus()
+        sessions = self.query_one(SessionList)
+        sessions.highlight_current()
+        sessions.focus()
 
     def action_select_messages(self) -> None:
         self.transcript.focus()
