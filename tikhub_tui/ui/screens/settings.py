@@ -36,6 +36,7 @@ from tikhub_tui.ui.screens.settings_save import (
     KeyReportReady,
     SaveFinished,
     SaveOutcome,
+    changed_settings,
     config_problems,
     save_everything,
 )
@@ -269,11 +270,15 @@ class SettingsScreen(Screen[None]):
         self.saving = True
         self.query_one("#save", Button).disabled = True
         self._status("Saving the key and the settings…" if key else "Saving…")
-        self._save(new, key, panel.destination())
+        assert self._baseline is not None
+        changed = changed_settings(self.values(), self._baseline)
+        self._save(new, key, panel.destination(), changed)
 
     @work(thread=True, exit_on_error=False, group="settings-save")
-    def _save(self, new: Settings, key: str, destination: Destination) -> None:
-        self.post_message(SaveFinished(save_everything(new, key, destination)))
+    def _save(
+        self, new: Settings, key: str, destination: Destination, changed: frozenset[str]
+    ) -> None:
+        self.post_message(SaveFinished(save_everything(new, key, destination, changed)))
 
     def on_save_finished(self, message: SaveFinished) -> None:
         outcome = message.outcome
