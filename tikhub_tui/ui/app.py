@@ -30,6 +30,12 @@ if TYPE_CHECKING:
     from tikhub_tui.core.client import ChatClient
     from tikhub_tui.gateway import Gateway
 
+def sentence(text: str) -> str:
+    """Text that ends as a sentence does (a message from below may end without a stop)."""
+    text = text.rstrip()
+    return text if not text or text[-1] in ".!?" else f"{text}."
+
+
 THREADS = 32
 """Default executor size: race panes, keyring and store work never queue behind each other."""
 
@@ -104,33 +110,46 @@ class TikhubApp(App[None]):
     @work(thread=True, exit_on_error=False, group="access")
     def _find_key(self) -> None:
         from tikhub_tui.core.secrets import KeyStoreError, resolve_key
+        from tikhub_tui.core.seen import first_time
 
         try:
             found = resolve_key()
         except KeyStoreError as error:
+            # no keyring on this machine is explained once, then the status line says it
+            lasting = error.kind == "no-backend"
+            said = sentence(str(error)) if not lasting or first_time("no-keyring") else ""
             self.call_from_thread(
-                self._use_demo, f"{error} Running on the local demo gateway meanwhile."
+                self._use_demo,
+                f"{said} Running on the local demo gateway meanwhile." if said else "",
+                "no keyring, F2 adds a key" if lasting else "",
             )
             return
         if found is None:
+            said = first_time("no-key")
             self.call_from_thread(
                 self._use_demo,
                 "No API key yet, so this is demo mode on the local gateway. Add your key in "
-                "Settings (F2) or set TIKHUB_API_KEY.",
+                "Settings (F2) or set TIKHUB_API_KEY."
+                if said
+                else "",
+                "no API key, F2 adds one",
             )
         else:
             self.call_from_thread(
                 self._set_access, Access(self._base_url, found.value, False, found.source)
             )
 
-    def _use_demo(self, message: str) -> None:
+    def _use_demo(self, message: str, why: str = "") -> None:
+        """Answer from the embedded gateway; `message` ("" for none) explains it in a notice,
+        `why` in a few words on the status line."""
         from tikhub_tui.gateway import Gateway
 
         if self._gateway is None:
             self._gateway = Gateway(host="127.0.0.1", port=0)
             self._gateway.start()
-        self._set_access(Access(self._gateway.base_url, DEMO_KEY, True, "demo"))
-        self.notify(message, title="DEMO", timeout=12, markup=False)
+        self._set_access(Access(self._gateway.base_url, DEMO_KEY, True, why or "demo"))
+        if message:
+            self.notify(message, title="DEMO", timeout=12, markup=False)
 
     def _set_access(self, access: Access) -> None:
         self.access = access
