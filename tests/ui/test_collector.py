@@ -119,7 +119,8 @@ async def test_the_app_defers_full_collections_while_it_streams(
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await send(pilot, "tps: 100 lorem: 300", wait=False)  # about 3 s
+        # about 8 s: a loop starved by a loaded machine for a few seconds still sees it stream
+        await send(pilot, "tps: 100 lorem: 800", wait=False)
         await until_streaming(pilot)
         assert gc.get_threshold()[2] == NEVER
         while chat(app).streaming:

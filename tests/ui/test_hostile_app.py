@@ -124,6 +124,7 @@ def key_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TIKHUB_API_KEY", FAKE_KEY)
 
 
+@pytest.mark.timeout(600)  # five app sessions: on a loaded machine more than the default 120 s
 @settings(max_examples=5)
 @given(texts=st.lists(hostile, min_size=6, max_size=6))
 def test_no_server_or_store_text_drives_the_terminal(key_in_env: None, texts: list[str]) -> None:

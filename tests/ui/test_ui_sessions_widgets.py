@@ -7,7 +7,6 @@ ages and ids are the ones a user would see.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -247,7 +246,9 @@ async def test_an_empty_store_says_so_and_keys_post_nothing() -> None:
         assert sessions.highlighted_session is None
 
 
-async def test_a_thousand_sessions_list_fast_and_scroll_to_the_end() -> None:
+async def test_a_thousand_sessions_list_and_scroll_to_the_end() -> None:
+    # one OptionList line per session, no widget each (what keeps it fast is measured by
+    # benchmarks/bench_sessions.py: start-up to a list of 1,000 sessions)
     start = datetime(2024, 1, 1, tzinfo=UTC)
     rows = [
         SessionSummary(
@@ -258,11 +259,10 @@ async def test_a_thousand_sessions_list_fast_and_scroll_to_the_end() -> None:
     app = ListHost([], None)
     async with app.run_test(size=(120, 40)) as pilot:
         sessions = app.query_one(SessionList)
-        began = time.perf_counter()
         sessions.show(rows, "id0500", NOW)
         await pilot.pause()
-        took = time.perf_counter() - began
-        assert took < 1.0, f"listing 1,000 sessions took {took:.3f} s"
+        assert sessions.option_count == 1000
+        assert not sessions.query("*")  # lines of one widget, not a widget per session
         assert sessions.session_ids[0] == "id0999"
         assert sessions.highlighted_session == "id0500"
         # a refresh (say, after a rename) leaves the view where it was
