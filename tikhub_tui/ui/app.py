@@ -125,12 +125,12 @@ class TikhubApp(App[None]):
             )
             return
         if found is None:
-            said = first_time("no-key")
+            first = first_time("no-key")
             self.call_from_thread(
                 self._use_demo,
                 "No API key yet, so this is demo mode on the local gateway. Add your key in "
                 "Settings (F2) or set TIKHUB_API_KEY."
-                if said
+                if first
                 else "",
                 "no API key, F2 adds one",
             )
