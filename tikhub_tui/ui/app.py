@@ -94,6 +94,8 @@ class TikhubApp(App[None]):
         from tikhub_tui.ui.keymap import setup_keymap
         from tikhub_tui.ui.themes import setup_themes
 
+        if self.console.color_system in ("standard", "windows"):  # TERM=xterm, a console
+            self.add_class("-sixteen-colours")
         setup_themes(self)
         setup_keymap(self)
         loop = asyncio.get_running_loop()
