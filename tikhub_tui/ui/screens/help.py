@@ -55,7 +55,8 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 96; max-width: 100%; height: auto; max-height: 90%;
         background: $panel; border: round $accent; padding: 0 1; }
-    HelpScreen Label.title { text-style: bold; margin: 1 0 0 0; color: $text-accent; }
+    HelpScreen Label.title { width: 100%; text-style: bold; margin: 1 0 0 0;
+        color: $text-accent; }
     HelpScreen DataTable { height: auto; margin: 0 0 0 1; }
     """
 

@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -23,7 +23,13 @@ from tikhub_tui.core.model import PROVIDERS
 from tikhub_tui.core.secrets import KeyStoreError, clean_key
 from tikhub_tui.core.settings import Settings
 from tikhub_tui.ui.screens.settings_confirm import DiscardChanges
-from tikhub_tui.ui.screens.settings_fields import CSS, FIELDS, left_column, right_column
+from tikhub_tui.ui.screens.settings_fields import (
+    CSS,
+    FIELDS,
+    NARROW,
+    left_column,
+    right_column,
+)
 from tikhub_tui.ui.screens.settings_form import FormValues, parse_form, split_models
 from tikhub_tui.ui.screens.settings_key import (
     Destination,
@@ -108,6 +114,9 @@ class SettingsScreen(Screen[None]):
         prompt.cursor_blink = blink
         self._probe_keys()
         self._check_config()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one("#columns").set_class(event.size.width < NARROW, "-narrow")
 
     def _model_names(self, provider: str, extra: dict[str, list[str]]) -> list[str]:
         names = list(catalogue(extra).get(provider, []))
