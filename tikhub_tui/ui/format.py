@@ -154,3 +154,15 @@ def too_long_words(
         f"Not sent: the conversation is about {use.tokens:,} tokens, more than {model}'s "
         f"context window ({window}). {fix[0].upper()}{fix[1:]}."
     )
+
+
+HEADER_ROOM = 18
+"""Columns of Textual's header that its title cannot use (the icon and the clock's space)."""
+
+
+def fit_title(title: str, sub_title: str, width: int) -> str:
+    """The title cut (with …) so that the header still shows the whole sub-title (DEMO, the
+    gateway) at this terminal width; Textual would cut the sub-title first."""
+    room = width - HEADER_ROOM - len(sub_title) - len(" — ") if sub_title else width - HEADER_ROOM
+    room = max(room, 8)
+    return title if len(title) <= room else f"{title[: room - 1].rstrip()}…"

@@ -20,17 +20,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Header, Label
 
 from tikhub_tui.core.exchange import Exchange, Prompt
 from tikhub_tui.core.store.records import last_model
 from tikhub_tui.core.store.text import display_safe
-from tikhub_tui.ui.format import meta_line
+from tikhub_tui.ui.format import fit_title, meta_line
 from tikhub_tui.ui.screens.chat.conversation import ChatConversation
 from tikhub_tui.ui.screens.chat.draft import keep_draft, kept_draft
 from tikhub_tui.ui.screens.chat.sessions import ChatSessions
 from tikhub_tui.ui.streaming import StreamController, StreamEnded, StreamRetrying, StreamStarted
 from tikhub_tui.ui.widgets.answer import AnswerView
+from tikhub_tui.ui.widgets.footer import KeyFooter
 from tikhub_tui.ui.widgets.prompt import PromptArea
 from tikhub_tui.ui.widgets.sessions import SessionList
 from tikhub_tui.ui.widgets.sidebar import ModelTree, Sidebar
@@ -78,7 +79,7 @@ class ChatScreen(Screen[None]):
     ChatScreen #main { height: 1fr; width: 1fr; }
     ChatScreen #follow-hint { display: none; width: 100%; height: 1;
         content-align: center middle; background: $accent 30%; color: $text; }
-    ChatScreen #editing { display: none; height: 1; padding: 0 2; color: $text-warning; }
+    ChatScreen #editing { display: none; height: auto; padding: 0 2; color: $text-warning; }
     ChatScreen #status { height: 1; padding: 0 2; color: $text-muted; }
     """
 
@@ -125,7 +126,7 @@ class ChatScreen(Screen[None]):
                     placeholder="Ask anything — Enter sends, Ctrl+J new line, Up recalls",
                 )
                 yield Label("", id="status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         app = self.tikhub
@@ -174,7 +175,8 @@ class ChatScreen(Screen[None]):
         )
         self.query_one(ModelTree).mark(app.provider, app.model)
         title = self.conversation.title if self.conversation else ""
-        self.title = display_safe(title) or "New conversation"  # escapes shown, not obeyed
+        shown = display_safe(title) or "New conversation"  # escapes shown, not obeyed
+        self.title = fit_title(shown, app.sub_title, self.size.width or 80)
         self.refresh_bindings()  # the footer shows Esc Stop only while something streams
         self._show_follow_hint()
 
@@ -399,8 +401,8 @@ class ChatScreen(Screen[None]):
         prompt.move_cursor(prompt.document.end)
         prompt.focus()
         self.query_one("#editing", Label).update(
-            "Editing an earlier prompt: Enter resends it (the old answers stay as a branch), "
-            "Esc cancels"
+            "Editing an earlier prompt: Enter resends it, Esc cancels (the old answers stay as "
+            "a branch)"
         )
         self.query_one("#editing").display = True
 
@@ -429,6 +431,7 @@ class ChatScreen(Screen[None]):
         transcript keeps its width; Ctrl+B (or Ctrl+L, Ctrl+O) shows it, and then it stays."""
         if not self._sidebar_chosen:
             self.query_one(Sidebar).set_class(event.size.width < NARROW, "-hidden")
+        self.refresh_status()  # the title is cut to the width
 
     def action_toggle_sidebar(self) -> None:
         self._sidebar_chosen = True
