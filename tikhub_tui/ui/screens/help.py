@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable, Label, Static
+
+from tikhub_tui.ui.terminal_keys import NOTES
 
 PROMPT_KEYS = [
     ("Enter", "Send the prompt"),
@@ -58,10 +60,12 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen Label.title { width: 100%; text-style: bold; margin: 1 0 0 0;
         color: $text-accent; }
     HelpScreen DataTable { height: auto; margin: 0 0 0 1; }
+    HelpScreen #notes { margin: 0 0 1 1; color: $text-muted; }
     """
 
     def compose(self) -> ComposeResult:
         from tikhub_tui.ui.screens.chat import ChatScreen
+        from tikhub_tui.ui.widgets.prompt import PromptArea
         from tikhub_tui.ui.widgets.sessions import SessionList
         from tikhub_tui.ui.widgets.transcript import Transcript
 
@@ -75,6 +79,8 @@ class HelpScreen(ModalScreen[None]):
             yield self._table(ChatScreen.BINDINGS, "chat")
             yield Label("Prompt", classes="title")
             yield self._fixed_table()
+            own = [b for b in PromptArea.BINDINGS if isinstance(b, Binding) and b.id]
+            yield self._table(own, "prompt-keys")
             yield Label("Messages (Ctrl+Up from the prompt, then Up and Down)", classes="title")
             yield self._table(Transcript.BINDINGS, "messages")
             yield Label("Session list (Ctrl+O)", classes="title")
@@ -82,6 +88,8 @@ class HelpScreen(ModalScreen[None]):
             yield self._table(own, "sessions")  # not the cursor keys every list has
             yield Label("App", classes="title")
             yield self._table(self.app.BINDINGS, "app")
+            yield Label("Notes", classes="title")
+            yield Static("\n".join(NOTES), id="notes", markup=False)
 
     def _table(self, bindings: Sequence[BindingType], name: str) -> DataTable[str]:
         table: DataTable[str] = DataTable(show_cursor=False, zebra_stripes=True, id=name)

@@ -183,6 +183,15 @@ class AnswerView(Vertical):
         self.set_state("stopped" if error.kind == "ended_early" else "error")
 
     @property
+    def reasoning_open(self) -> bool:
+        return not self.query_one("#reasoning", Collapsible).collapsed
+
+    def toggle_reasoning(self, opened: bool | None = None) -> None:
+        """Open or close the reasoning (the other way from now when `opened` is None)."""
+        section = self.query_one("#reasoning", Collapsible)
+        section.collapsed = not opened if opened is not None else not section.collapsed
+
+    @property
     def has_reasoning(self) -> bool:
         return bool(self._reasoning)
 

@@ -8,6 +8,7 @@ the terminal can send them. Up in an empty prompt recalls the previous prompt.
 from __future__ import annotations
 
 from textual import events
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult
@@ -19,6 +20,19 @@ NEWLINE_KEYS = frozenset({"ctrl+j", "shift+enter", "alt+enter", "ctrl+enter"})
 
 class PromptArea(TextArea):
     """Where the user writes; posts `Submitted` on Enter."""
+
+    BINDINGS = [
+        Binding(
+            "f7,alt+a", "select_all", "Select all the prompt", id="prompt-select-all", show=False
+        ),
+        Binding(
+            "f8,alt+x",
+            "clear_prompt",
+            "Clear the prompt (Ctrl+Z undoes)",
+            id="prompt-clear",
+            show=False,
+        ),
+    ]
 
     DEFAULT_CSS = """
     PromptArea { height: auto; min-height: 3; max-height: 12; margin: 0 1;
@@ -109,6 +123,14 @@ class PromptArea(TextArea):
             app._display(screen, update)
         finally:
             app._batch_count = batch
+
+    def action_clear_prompt(self) -> None:
+        """Empty the prompt as one edit, so Ctrl+Z brings the text back."""
+        if not self.text:
+            self.notify("The prompt is empty already.", severity="warning")
+            return
+        self.select_all()
+        self.delete(*self.selection, maintain_selection_offset=False)
 
     def load_text(self, text: str) -> None:
         """Text from the store (an earlier prompt, the draft) shown, never obeyed."""

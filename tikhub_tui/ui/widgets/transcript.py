@@ -128,6 +128,7 @@ class Transcript(VerticalScroll, can_focus=True):
     def action_select(self, step: int) -> None:
         items = self._messages()
         if not items:
+            self.notify("There are no messages yet: send a prompt first.", severity="warning")
             return
         index = items.index(self.selected) if self.selected in items else len(items)
         self._select(items[max(0, min(len(items) - 1, index + step))])
@@ -136,15 +137,28 @@ class Transcript(VerticalScroll, can_focus=True):
         if isinstance(self.selected, UserMessage):
             self.post_message(self.MessageAction(self.selected, "edit"))
         elif self.selected is not None:
-            self.app.bell()
+            self.notify(
+                "Only your prompts can be edited: select one with Up. On an answer, b branches "
+                "from it, c copies it, Ctrl+R regenerates the last one.",
+                severity="warning",
+            )
+        else:
+            self._nothing_selected()
 
     def action_branch_selected(self) -> None:
         if self.selected is not None:
             self.post_message(self.MessageAction(self.selected, "branch"))
+        else:
+            self._nothing_selected()
 
     def action_copy_selected(self) -> None:
         if self.selected is not None:
             self.post_message(self.MessageAction(self.selected, "copy"))
+        else:
+            self._nothing_selected()
+
+    def _nothing_selected(self) -> None:
+        self.notify("No message is selected: send a prompt first.", severity="warning")
 
     def action_leave(self) -> None:
         self.post_message(self.MessageAction(self, "leave"))

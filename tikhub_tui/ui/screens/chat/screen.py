@@ -65,7 +65,14 @@ class ChatScreen(Screen[None]):
         ),
         Binding("ctrl+y", "copy_answer", "Copy answer", id="copy-answer", priority=True),
         Binding("ctrl+k", "copy_code", "Copy code", id="copy-code", show=False, priority=True),
-        Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="toggle-sidebar", show=False),
+        # not Ctrl+B: tmux's prefix (see ui/terminal_keys.py for every key checked)
+        Binding(
+            "ctrl+backslash", "toggle_sidebar", "Sidebar", id="toggle-sidebar", show=False
+        ),
+        Binding("ctrl+g", "toggle_reasoning", "Reasoning", id="toggle-reasoning", show=False),
+        Binding(
+            "alt+g", "toggle_all_reasoning", "All reasoning", id="toggle-all-reasoning", show=False
+        ),
         Binding("ctrl+l", "focus_models", "Models", id="focus-models", show=False),
         Binding("ctrl+o", "focus_sessions", "Sessions", id="focus-sessions"),
         Binding("ctrl+up", "select_messages", "Select messages", id="select-messages", show=False),
@@ -380,7 +387,11 @@ class ChatScreen(Screen[None]):
     async def action_regenerate(self) -> None:
         """A new answer to the last prompt (the old one stays in the session as a branch)."""
         user = self.chat.last_prompt()
-        if self.streaming or user is None:
+        if self.streaming:
+            self.notify("An answer is still streaming: Esc stops it first.", severity="warning")
+            return
+        if user is None:
+            self.notify("There is no prompt to answer again yet.", severity="warning")
             return
         answer = self.chat.last_answer()
         if answer is not None and self.chat.prompt_of(answer) is user:
@@ -393,7 +404,11 @@ class ChatScreen(Screen[None]):
         if user is None and isinstance(focused, PromptArea) and focused.text:
             raise SkipAction()  # Ctrl+E in a prompt with text: the end of the line
         user = user or self.chat.last_prompt()
-        if self.streaming or user is None:
+        if self.streaming:
+            self.notify("An answer is still streaming: Esc stops it first.", severity="warning")
+            return
+        if user is None:
+            self.notify("There is no earlier prompt to edit yet.", severity="warning")
             return
         self._editing = user
         prompt = self.query_one(PromptArea)
@@ -428,10 +443,28 @@ class ChatScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         """On a narrow terminal (an 80-column SSH window) the sidebar starts hidden, so the
-        transcript keeps its width; Ctrl+B (or Ctrl+L, Ctrl+O) shows it, and then it stays."""
+        transcript keeps its width; Ctrl+\\ (or Ctrl+L, Ctrl+O) shows it, and then it stays."""
         if not self._sidebar_chosen:
             self.query_one(Sidebar).set_class(event.size.width < NARROW, "-hidden")
         self.refresh_status()  # the title is cut to the width
+
+    def action_toggle_reasoning(self) -> None:
+        """Open or close the reasoning of the last answer that has some."""
+        answers = [a for a in self.query(AnswerView) if a.reasoning]
+        if not answers:
+            self.notify("No answer here has reasoning to show.", severity="warning")
+            return
+        answers[-1].toggle_reasoning()
+
+    def action_toggle_all_reasoning(self) -> None:
+        """Open every answer's reasoning, or close them all when all are open."""
+        answers = [a for a in self.query(AnswerView) if a.reasoning]
+        if not answers:
+            self.notify("No answer here has reasoning to show.", severity="warning")
+            return
+        opened = not all(a.reasoning_open for a in answers)
+        for answer in answers:
+            answer.toggle_reasoning(opened)
 
     def action_toggle_sidebar(self) -> None:
         self._sidebar_chosen = True
