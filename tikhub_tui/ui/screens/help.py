@@ -34,6 +34,7 @@ NAMES = {
     "delete": "Del",
     "enter": "Enter",
     "tab": "Tab",
+    "backslash": "\\",
 }
 
 
