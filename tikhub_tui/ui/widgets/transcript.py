@@ -11,6 +11,7 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
+from textual.geometry import Spacing
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
@@ -86,6 +87,8 @@ class Transcript(VerticalScroll, can_focus=True):
         self._pin: tuple[Widget, int] | None = None
         self._pinned_scroll = 0.0
         self.selected: Widget | None = None
+        self._reading = (0, "center")
+        """The reading width in columns (0: none) and where the column sits."""
         self._hold = False
         """Skip starting renders once: a burst of text is still arriving."""
         self._rendering: Segment | None = None
@@ -99,6 +102,20 @@ class Transcript(VerticalScroll, can_focus=True):
 
     def on_mount(self) -> None:
         self.anchor()
+
+    def set_reading_width(self, width: int, align: str = "center") -> None:
+        """Keep the text within `width` columns (0: no limit), centred or on the left; the
+        scroll bar stays at the terminal's edge."""
+        self._reading = (width, align)
+        self._fit_reading_width()
+
+    def _fit_reading_width(self) -> None:
+        width, align = self._reading
+        whole = self.region.width - self.scrollbar_size_vertical  # padding included
+        spare = max(0, whole - width) if width else 0
+        left = spare // 2 if align == "center" else 0
+        if self.styles.padding != Spacing(0, spare - left, 0, left):  # else no new layout
+            self.styles.padding = (0, spare - left, 0, left)
 
     # -- selecting messages ------------------------------------------------------------------
 
@@ -224,6 +241,7 @@ class Transcript(VerticalScroll, can_focus=True):
             self.post_message(self.NearTop())
 
     def on_resize(self) -> None:
+        self._fit_reading_width()
         self.request_check()
 
     def on_answer_view_changed(self, event: AnswerView.Changed) -> None:

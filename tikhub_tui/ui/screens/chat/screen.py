@@ -144,6 +144,8 @@ class ChatScreen(Screen[None]):
             self.transcript, self.controller, app.store, lambda: self.tikhub.settings
         )
         self.conversation.system = app.settings.system_prompt
+        settings = app.settings
+        self.transcript.set_reading_width(settings.reading_width, settings.reading_align)
         self.sessions.start(adopt_model=not app.model_given)
         self.refresh_status()
         draft = kept_draft()
