@@ -14,28 +14,13 @@ from textual.dom import DOMNode
 from textual.geometry import Spacing
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Static
 from textual.widgets._markdown import MarkdownBlock
 
-from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.segment import Segment
+from tikhub_tui.ui.widgets.user_message import UserMessage
 
-
-class UserMessage(Static):
-    """A prompt the user sent."""
-
-    DEFAULT_CSS = """
-    UserMessage { height: auto; margin: 1 1 1 1; padding: 0 1;
-        border-left: thick $accent; background: $accent 8%; color: $text; }
-    UserMessage.-selected { background: $accent 30%; }
-    """
-
-    def __init__(self, text: str, message_id: int | None = None) -> None:
-        text = for_terminal(text)  # an imported session's prompt can hold anything
-        super().__init__(text, markup=False)
-        self.text = text
-        self.message_id = message_id
+__all__ = ["Transcript", "UserMessage"]
 
 
 class Transcript(VerticalScroll, can_focus=True):
@@ -58,6 +43,13 @@ class Transcript(VerticalScroll, can_focus=True):
         Binding("e", "edit_selected", "Edit & resend", id="message-edit"),
         Binding("b", "branch_selected", "Branch from here", id="message-branch"),
         Binding("c", "copy_selected", "Copy", id="message-copy"),
+        Binding(
+            "enter",
+            "open_selected",
+            "Unfold a long prompt / open reasoning",
+            id="message-open",
+            show=False,
+        ),
         Binding("escape", "leave", "Back to prompt", id="message-leave", show=False),
     ]
 
@@ -174,6 +166,20 @@ class Transcript(VerticalScroll, can_focus=True):
         else:
             self._nothing_selected()
 
+    def action_open_selected(self) -> None:
+        """Unfold (or fold) a long prompt; open (or close) an answer's reasoning."""
+        selected = self.selected
+        if isinstance(selected, UserMessage) and selected.foldable:
+            selected.toggle_fold()
+        elif isinstance(selected, AnswerView) and selected.reasoning:
+            selected.toggle_reasoning()
+        elif selected is None:
+            self._nothing_selected()
+        else:
+            what = "prompt is shown whole" if isinstance(selected, UserMessage) else "answer"
+            more = "" if isinstance(selected, UserMessage) else " has no reasoning"
+            self.notify(f"Nothing to open: this {what}{more}.", severity="warning")
+
     def _nothing_selected(self) -> None:
         self.notify("No message is selected: send a prompt first.", severity="warning")
 
@@ -191,6 +197,8 @@ class Transcript(VerticalScroll, can_focus=True):
         for old in self.query(".-found"):
             old.remove_class("-found")
         target = widget
+        if isinstance(widget, UserMessage):
+            widget.toggle_fold(False)  # the match may be in the folded part
         if isinstance(widget, AnswerView) and needle:
             wanted = needle.casefold()
             segments = widget.segments()
