@@ -39,6 +39,8 @@ class AnswerView(Vertical):
     AnswerView > #reasoning { display: none; margin: 0 1 1 1; }
     AnswerView > #body { height: auto; }
     AnswerView > #meta { color: $text-muted; padding: 0 2; height: auto; }
+    AnswerView > #position { display: none; color: $text-accent; text-style: bold;
+        padding: 0 2; height: 1; }
     AnswerView > #meta.-streaming { color: $text-accent; }
     AnswerView > #meta.-stopped { color: $text-warning; }
     AnswerView > #error { display: none; height: auto; margin: 0 2; padding: 0 1;
@@ -102,6 +104,7 @@ class AnswerView(Vertical):
         with Vertical(id="body"):
             yield self._segments[0]
         yield Static("", id="error", markup=False)
+        yield Static("", id="position", markup=False)
         yield Static("", id="meta", markup=False)
 
     def on_mount(self) -> None:
@@ -181,6 +184,13 @@ class AnswerView(Vertical):
         """Show why the answer failed and what to do (a cut stream keeps what arrived)."""
         self.show_error(error.message, error_hint(error))
         self.set_state("stopped" if error.kind == "ended_early" else "error")
+
+    def show_position(self, number: int, versions: int) -> None:
+        """Show `‹ 2/3 ›` when the answer has other versions (regenerated)."""
+        box = self.query_one("#position", Static)
+        box.display = versions > 1
+        if versions > 1:
+            box.update(f"‹ {number}/{versions} ›  (Ctrl+Up, then Left/Right: other versions)")
 
     @property
     def reasoning_open(self) -> bool:

@@ -43,6 +43,8 @@ class Transcript(VerticalScroll, can_focus=True):
         Binding("e", "edit_selected", "Edit & resend", id="message-edit"),
         Binding("b", "branch_selected", "Branch from here", id="message-branch"),
         Binding("c", "copy_selected", "Copy", id="message-copy"),
+        Binding("left", "flip_selected(-1)", "Older version", id="message-older", show=False),
+        Binding("right", "flip_selected(1)", "Newer version", id="message-newer", show=False),
         Binding(
             "enter",
             "open_selected",
@@ -60,7 +62,7 @@ class Transcript(VerticalScroll, can_focus=True):
             super().__init__()
             self.widget = widget
             self.action = action
-            """'edit', 'branch', 'copy' or 'leave'."""
+            """'edit', 'branch', 'copy', 'older', 'newer' or 'leave'."""
 
     class FollowChanged(Message):
         """Following the bottom started or stopped (the screen shows or hides its hint)."""
@@ -125,6 +127,11 @@ class Transcript(VerticalScroll, can_focus=True):
     def _messages(self) -> list[Widget]:
         return [c for c in self.children if isinstance(c, UserMessage | AnswerView)]
 
+    def select(self, widget: Widget) -> None:
+        """Select a message (it is brought into view)."""
+        if widget.is_attached and widget.parent is self:
+            self._select(widget)
+
     def _select(self, widget: Widget) -> None:
         if self.selected is not None:
             self.selected.remove_class("-selected")
@@ -165,6 +172,14 @@ class Transcript(VerticalScroll, can_focus=True):
             self.post_message(self.MessageAction(self.selected, "copy"))
         else:
             self._nothing_selected()
+
+    def action_flip_selected(self, step: int) -> None:
+        """Show the older or newer version of the selected message (`MessageAction` "older"
+        or "newer"); the screen checks there is one."""
+        if self.selected is None:
+            self._nothing_selected()
+        else:
+            self.post_message(self.MessageAction(self.selected, "older" if step < 0 else "newer"))
 
     def action_open_selected(self) -> None:
         """Unfold (or fold) a long prompt; open (or close) an answer's reasoning."""

@@ -49,6 +49,8 @@ class UserMessage(Static):
         self.text = text
         self.message_id = message_id
         self._fold = folded(text)
+        self.position = (1, 1)
+        """Which version of the prompt this is, of how many (an edited prompt's others)."""
         self.is_folded = self._fold is not None
         super().__init__(self._shown(), markup=False)
 
@@ -57,10 +59,18 @@ class UserMessage(Static):
         return self._fold is not None
 
     def _shown(self) -> str | Content:
+        number, versions = self.position
+        mark = (f"‹ {number}/{versions} › ", "bold $text-accent") if versions > 1 else ""
         if self._fold is None or not self.is_folded:
-            return self.text
+            return Content.assemble(mark, self.text) if mark else self.text
         head, more = self._fold
-        return Content.assemble(head, "\n", (more, "italic $text-muted"))
+        return Content.assemble(mark, head, "\n", (more, "italic $text-muted"))
+
+    def show_position(self, number: int, versions: int) -> None:
+        """Show `‹ 2/3 ›` when the prompt has other versions (Left/Right flip them)."""
+        if (number, versions) != self.position:
+            self.position = (number, versions)
+            self.update(self._shown())
 
     def toggle_fold(self, folded_now: bool | None = None) -> None:
         """Fold or unfold a long prompt (the other way from now when `folded_now` is None)."""

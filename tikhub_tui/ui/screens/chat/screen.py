@@ -226,7 +226,19 @@ class ChatScreen(Screen[None]):
         self.query_one(SessionList).current = event.session_id
         if event.session_id is None:
             self.sessions.refresh(None)
+        else:
+            self.sessions.positions(event.session_id)
+        if target is not None and transcript.has_focus:
+            transcript.select(target)  # flipping versions keeps the selection on the message
         self.refresh_status()
+
+    def on_chat_sessions_positions(self, event: ChatSessions.Positions) -> None:
+        if event.session_id != self.chat.session_id:
+            return
+        for widget in self.transcript.query("UserMessage, AnswerView"):
+            message_id = getattr(widget, "message_id", None)
+            if isinstance(widget, UserMessage | AnswerView) and message_id is not None:
+                widget.show_position(*event.positions.get(message_id, (1, 1)))
 
     def on_chat_sessions_listed(self, event: ChatSessions.Listed) -> None:
         current = self.chat.session_id
@@ -365,6 +377,7 @@ class ChatScreen(Screen[None]):
             self._unsaved = problem  # NOT SAVING until an answer is saved again
         self.refresh_status()
         self.sessions.refresh(self.chat.session_id)
+        self.sessions.positions(self.chat.session_id)  # a regenerated answer is 2/2 now
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -513,6 +526,15 @@ class ChatScreen(Screen[None]):
             self.tikhub.copy_text(text, "the message")
         elif action == "edit" and isinstance(widget, UserMessage):
             self.action_edit_prompt(widget)
+        elif action in ("older", "newer"):
+            message_id = getattr(widget, "message_id", None)
+            session_id = self.chat.session_id
+            if self.streaming:
+                self.notify("An answer is still streaming: Esc stops it first.", severity="warning")
+            elif message_id is None or session_id is None:
+                self.notify("This message is not saved: it has no versions.", severity="warning")
+            else:
+                self.sessions.flip(session_id, message_id, -1 if action == "older" else 1)
         elif action == "branch":
             message_id = getattr(widget, "message_id", None)
             if message_id is None or self.chat.session_id is None:
