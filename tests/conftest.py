@@ -26,6 +26,10 @@ from tikhub_tui.core.secrets.redact import forget_all
 
 FAKE_KEY = "sk-test-FAKE-0000-not-a-real-key-1234"
 """A key that is obviously fake; tests check that it never leaks into output."""
+OTHER_KEY = "sk-test-FAKE-9999-another-fake-key-5678"
+"""A second fake key, for tests that replace one key with another."""
+MODELS = {"openai": "gpt-4o", "anthropic": "claude-sonnet-4-5-20250929", "gemini": "gemini-2.5-flash"}
+"""A model of each protocol (the embedded gateway answers any name)."""
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -43,7 +47,7 @@ settings.load_profile("tikhub")
 
 # -- the session layer: taken before any test runs, never monkeypatched -------------------------
 
-_REAL_DIRS = (
+_REAL_DIRS: tuple[Path, ...] = (
     Path(platformdirs.user_config_dir("tikhub-tui")),
     Path(platformdirs.user_data_dir("tikhub-tui")),
 )

@@ -8,8 +8,6 @@ import sys
 
 from tests.conftest import FAKE_KEY
 
-MODELS = {"openai": "gpt-4o", "anthropic": "claude-sonnet-4-5-20250929", "gemini": "gemini-2.5-flash"}
-
 
 def ask(*args: str, stdin: str | None = None, key: str | None = FAKE_KEY,
         env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import MODELS, ask
-from tests.conftest import FAKE_KEY
+from tests.cli.conftest import ask
+from tests.conftest import FAKE_KEY, MODELS
 from tests.scripted_server import Reply, ScriptedServer, anthropic_answer, json_reply
 from tikhub_tui.core.paths import config_file
 from tikhub_tui.core.store import Store

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli.conftest import MODELS, ask
+from tests.cli.conftest import ask
+from tests.conftest import MODELS
 from tests.scripted_server import ScriptedServer, anthropic_answer
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.paths import config_file

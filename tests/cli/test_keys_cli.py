@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAKE_KEY
+from tests.conftest import FAKE_KEY, OTHER_KEY
 from tikhub_tui.core.secrets.keyfile import key_file_path
 
-OTHER_KEY = "sk-test-FAKE-9999-another-fake-key-5678"
 FAIL = "keyring.backends.fail.Keyring"
 
 SLEEPY = """

@@ -7,6 +7,7 @@ import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -58,9 +59,10 @@ def _seed() -> tuple[str, str]:
     return first, second
 
 
-def _json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:
+def _json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
     assert main(["usage", "--json", *args]) == 0
-    return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+    data: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return data
 
 
 def test_json_by_model_for_scripts(capsys: pytest.CaptureFixture[str]) -> None:
@@ -102,20 +104,20 @@ def test_by_day_uses_local_days_and_since(
     _seed()
     data = _json(capsys, "--by", "day")
     # 2026-12-01T20:00Z is already 2 December in Tokyo
-    assert [(g["day"], g["answers"]) for g in data["groups"]] == [  # type: ignore[union-attr]
+    assert [(g["day"], g["answers"]) for g in data["groups"]] == [
         ("2026-12-01", 1),
         ("2026-12-02", 2),
         ("2026-12-03", 1),
     ]
     later = _json(capsys, "--by", "day", "--since", "2026-12-03")
     assert later["since"] == "2026-12-03T00:00:00+09:00"
-    assert [g["day"] for g in later["groups"]] == ["2026-12-03"]  # type: ignore[union-attr]
+    assert [g["day"] for g in later["groups"]] == ["2026-12-03"]
 
 
 def test_by_session_includes_deleted_sessions(capsys: pytest.CaptureFixture[str]) -> None:
     first, second = _seed()
     groups = _json(capsys, "--by", "session")["groups"]
-    assert [(g["session"], g["title"], g["deleted"], g["answers"]) for g in groups][:2] == [  # type: ignore[union-attr]
+    assert [(g["session"], g["title"], g["deleted"], g["answers"]) for g in groups][:2] == [
         (first, "Cache test", False, 1),
         (second, "Mixed", True, 2),
     ]
@@ -131,7 +133,7 @@ def test_price_factor_and_catalogue_from_config(capsys: pytest.CaptureFixture[st
     assert isinstance(total, dict) and total["unpriced_answers"] == 0
     # list prices halved; the user's own price as given (estimated counts: 100 in, 50 out)
     assert total["cost"] == pytest.approx((0.0045925 + 2.25 + 0.000839) / 2 + 200e-6)
-    assert data["prices"]["factor"] == 0.5  # type: ignore[index]
+    assert data["prices"]["factor"] == 0.5
 
 
 def test_table_for_people(capsys: pytest.CaptureFixture[str]) -> None:

@@ -159,7 +159,7 @@ def test_read_stream_caps_what_it_reads() -> None:
         def readable(self) -> bool:
             return True
 
-        def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+        def readinto(self, buffer: memoryview, /) -> int:  # type: ignore[override]
             buffer[:] = b"a" * len(buffer)
             return len(buffer)
 

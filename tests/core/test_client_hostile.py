@@ -123,8 +123,8 @@ def test_the_total_clock_ends_a_slow_but_steady_answer() -> None:
 
 def test_a_silent_server_is_ended_by_the_watchdog_not_the_socket_timeout() -> None:
     # the socket timeout is the longest clock (60 s); the first-token clock ends the read
-    respond = lambda _: [b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n", 30.0]  # noqa: E731
-    with RawServer(respond) as server:
+    reply: list[bytes | float] = [b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n", 30.0]
+    with RawServer(lambda _: reply) as server:
         done = threading.Event()
         result: list[ApiError | None] = []
 
@@ -151,7 +151,12 @@ def test_a_silent_server_is_ended_by_the_watchdog_not_the_socket_timeout() -> No
 )
 def test_malformed_framing_that_echoes_the_key_is_a_network_error_without_it(head: bytes) -> None:
     for name, key in dressed(FAKE_KEY).items():
-        with RawServer(lambda r, k=key: [head.replace(b"{key}", k.encode())]) as server:
+        reply: list[bytes | float] = [head.replace(b"{key}", key.encode())]
+
+        def respond(_: object, reply: list[bytes | float] = reply) -> list[bytes | float]:
+            return reply
+
+        with RawServer(respond) as server:
             _, error = run(server.base_url)
         assert error is not None and error.kind == "network", name
         assert "not valid HTTP" in error.message, name

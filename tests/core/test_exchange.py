@@ -12,21 +12,18 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import FAKE_KEY
+from tests.conftest import FAKE_KEY, MODELS
 from tests.scripted_server import Reply, ScriptedServer, anthropic_answer, sse_reply
 from tikhub_tui.core.client import ChatClient, ClientSettings
 from tikhub_tui.core.exchange import Exchange, Prompt
-from tikhub_tui.core.model import Message, RequestOptions
+from tikhub_tui.core.model import Message
 from tikhub_tui.core.paths import data_dir
 from tikhub_tui.core.store import Store
-from tikhub_tui.core.store import schema as store_schema
 from tikhub_tui.core.store.shared import SharedStore
-
-OPTIONS = RequestOptions(max_tokens=1000)
-MODELS = {"openai": "gpt-4o", "anthropic": "claude-x", "gemini": "gemini-2.5-flash"}
 
 
 @pytest.fixture
@@ -44,7 +41,7 @@ def stream(exchange: Exchange, base_url: str, *, background: bool = True) -> lis
     """Record (in the background, as the app and `ask` do), run and finish; what arrived."""
     delivered: list[str] = []
     with client(base_url) as http:
-        exchange.open(http, OPTIONS)
+        exchange.open(http)
         if background:
             exchange.record_in_background()
         exchange.run(lambda text, reasoning: delivered.append(text))
@@ -94,6 +91,22 @@ def test_the_history_is_sent_from_memory_and_the_session_goes_on(store: SharedSt
     assert [m.text for m in store.get().messages(session)] == ["first", "one", "second", "two"]
 
 
+def test_a_prompt_follows_what_was_sent_even_if_the_session_moved_on(
+    gateway_url: str, store: SharedStore
+) -> None:
+    with Store.open() as setup:
+        session = setup.create_session()
+        setup.add_message(session, "user", "echo: first")
+        one = setup.add_message(session, "assistant", "first")
+        setup.add_message(session, "user", "echo: from elsewhere")  # `ask --continue`, say
+    history = [Message("user", "echo: first"), Message("assistant", "first")]
+    exchange = Exchange(Prompt("echo: second", after=one), history, "gpt-4o", "openai",
+                        session_id=session, store=store)
+    stream(exchange, gateway_url)
+    path = store.get().messages(session)
+    assert [m.text for m in path] == ["echo: first", "first", "echo: second", "second"]
+
+
 def test_regenerate_and_edit_keep_the_old_branches(gateway_url: str, store: SharedStore) -> None:
     first = Exchange(Prompt("echo: one"), [], "gpt-4o", "openai", store=store)
     stream(first, gateway_url)
@@ -128,11 +141,12 @@ def test_six_answers_at_once_share_one_connection(
     opened: list[Path] = []
     real_connect = sqlite3.connect
 
-    def counting(path: Path, *args: object, **kwargs: object) -> sqlite3.Connection:
+    def counting(path: Path, **kwargs: Any) -> sqlite3.Connection:
         opened.append(path)
-        return real_connect(path, *args, **kwargs)  # type: ignore[arg-type]
+        connection: sqlite3.Connection = real_connect(path, **kwargs)
+        return connection
 
-    monkeypatch.setattr(store_schema.sqlite3, "connect", counting)
+    monkeypatch.setattr(sqlite3, "connect", counting)
     exchanges = [
         Exchange(Prompt(f"tps: 200 lorem: 60 echo: {n}"), [], MODELS[p], p, store=store)
         for n, p in enumerate(["openai", "anthropic", "gemini"] * 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import FAKE_KEY
-from tikhub_tui.core.model import Conversation, Message, RequestOptions
+from tikhub_tui.core.model import Conversation, Message, RequestOptions, RequestSpec
 from tikhub_tui.core.providers import UsageError, adapter, infer_provider
 
 HISTORY = Conversation(
@@ -18,7 +18,9 @@ HISTORY = Conversation(
 )
 
 
-def build(provider: str, conversation: Conversation = HISTORY, base: str = "http://h:1/p/"):
+def build(
+    provider: str, conversation: Conversation = HISTORY, base: str = "http://h:1/p/"
+) -> RequestSpec:
     return adapter(provider).build_request(
         conversation, "m-1", RequestOptions(max_tokens=77), base_url=base, api_key=FAKE_KEY
     )
@@ -104,7 +106,7 @@ def test_empty_turns_from_failed_answers_are_not_sent(provider: str) -> None:
     )
     body = build(provider, conversation).json
     turns = body.get("messages") or body.get("contents") or body.get("input")
-    assert len(turns) == 2
+    assert turns is not None and len(turns) == 2
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic", "gemini"])

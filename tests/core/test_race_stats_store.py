@@ -4,6 +4,7 @@ core.cost's, time bounds, model sets, and rows or votes that make no sense."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
@@ -26,7 +27,9 @@ COLUMNS = (
 JAN = "2026-01-0{}T10:00:00.000Z"
 
 
-def store(answers: list[tuple[object, ...]], votes: list[tuple[object, ...]]) -> sqlite3.Connection:
+def store(
+    answers: Sequence[tuple[object, ...]], votes: Sequence[tuple[object, ...]]
+) -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:")
     conn.executescript(CONTRACT)
     conn.executemany(f"INSERT INTO race_answers ({COLUMNS}) VALUES ({', '.join('?' * 14)})", answers)

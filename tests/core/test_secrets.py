@@ -16,14 +16,13 @@ from pathlib import Path
 import pytest
 from keyring.backend import KeyringBackend
 
-from tests.conftest import FAKE_KEY
+from tests.conftest import FAKE_KEY, OTHER_KEY
 from tests.memory_keyring import MemoryKeyring
 from tikhub_tui.core import secrets
 from tikhub_tui.core.secrets import KeyStoreError
 from tikhub_tui.core.secrets import backend as keyring_access
 from tikhub_tui.core.secrets.keyfile import key_file_path
 
-OTHER_KEY = "sk-test-FAKE-9999-another-fake-key-5678"
 FAIL = "keyring.backends.fail.Keyring"
 
 

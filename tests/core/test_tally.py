@@ -78,15 +78,16 @@ def test_while_it_streams_the_rates_and_duration_run_to_now() -> None:
 
 def test_phases_in_order() -> None:
     tally = Tally(0.0)
-    assert tally.phase == "waiting"
+    phases = [tally.phase]
     tally.step(Responded(), 1.0)
-    assert tally.phase == "responded"
+    phases.append(tally.phase)
     tally.step(ReasoningDelta("hmm"), 2.0)
-    assert tally.phase == "thinking"
+    phases.append(tally.phase)
     tally.step(TextDelta("so"), 3.0)
-    assert tally.phase == "answering"
+    phases.append(tally.phase)
     tally.end(4.0)
-    assert tally.phase == "ended"
+    phases.append(tally.phase)
+    assert phases == ["waiting", "responded", "thinking", "answering", "ended"]
 
 
 def test_a_first_token_counts_as_the_first_byte_when_no_response_was_reported() -> None:

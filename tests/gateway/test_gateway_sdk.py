@@ -203,7 +203,7 @@ def test_gemini_stream_yields_answer_and_usage(gateway_url: str, prompt: str) ->
     thought_parts = [
         part.text
         for chunk in chunks
-        for part in chunk.candidates[0].content.parts  # type: ignore[index, union-attr]
+        for part in chunk.candidates[0].content.parts  # type: ignore[index]
         if part.thought
     ]
     assert "".join(thought_parts) == reasoning_text(prompt)

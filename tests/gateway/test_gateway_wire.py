@@ -355,13 +355,13 @@ def test_tps_paces_the_stream() -> None:
     with Gateway(tps=0) as gw:
         elapsed = _timed_stream(gw.base_url, "tps: 40 echo: " + "w " * 20)
     # 20 tokens at 40/s: the last is due after 19/40 = 0.475 s
-    assert 0.4 < elapsed < 20  # paced: never sooner (unpaced it takes milliseconds)
+    assert 0.4 < elapsed < 6  # paced: never sooner (unpaced it takes milliseconds), nor 10x later
 
 
 def test_server_default_tps_applies_without_a_directive() -> None:
     with Gateway(tps=50) as gw:
         elapsed = _timed_stream(gw.base_url, "echo: " + "w " * 15)
-    assert 0.25 < elapsed < 20
+    assert 0.25 < elapsed < 6
 
 
 def test_six_streams_run_side_by_side() -> None:

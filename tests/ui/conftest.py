@@ -16,6 +16,9 @@ from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.prompt import PromptArea
 
 SIZE = (120, 40)
+"""The terminal most UI tests run in."""
+NARROW = (80, 24)
+"""An 80x24 terminal (an SSH window): the sidebar starts hidden."""
 
 
 def quiet(**settings: object) -> Settings:
@@ -60,6 +63,13 @@ async def settle(pilot: Pilot[None]) -> None:
     """Let the screen update, every worker finish, and the screen update again."""
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def still(pilot: Pilot[None]) -> None:
+    """What a snapshot should show: everything settled and the start-up notices gone."""
+    await settle(pilot)
+    pilot.app.clear_notifications()
     await pilot.pause()
 
 

@@ -93,14 +93,14 @@ async def drive(texts: list[str]) -> None:
             for _ in range(3):
                 await send(pilot, prompt)
                 assert shown_controls(app) == set(), "a streamed answer"
-            prompt = chat(app).query_one(PromptArea)
-            prompt.focus()
+            box = chat(app).query_one(PromptArea)
+            box.focus()
             for _ in range(4):  # back to the saved session's prompt, recalled from the store
                 await pilot.press("up")
-            prompt.post_message(events.Paste(answer))  # a clipboard holding escapes
+            box.post_message(events.Paste(answer))  # a clipboard holding escapes
             await pilot.pause(0.1)
             assert shown_controls(app) == set(), "a recalled and a pasted prompt"
-            prompt.clear()
+            box.clear()
             app.notify(error, title=title)
             await pilot.pause(0.1)
             assert shown_controls(app) == set(), "a notice"

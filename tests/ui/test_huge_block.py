@@ -13,7 +13,7 @@ from tests.conftest import FAKE_KEY
 from tests.raw_server import RawServer, http_response
 from tests.ui.conftest import SIZE, last_answer, quiet, send
 from tikhub_tui.ui.app import TikhubApp
-from tikhub_tui.ui.segments import LONG_LINE
+from tikhub_tui.ui.splitter import LONG_LINE
 
 pytestmark = pytest.mark.anyio
 

@@ -4,43 +4,14 @@ from __future__ import annotations
 
 import pytest
 from textual.binding import Binding
-from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from tests.ui.conftest import SIZE, Notices, last_answer, quiet
-from tests.ui.conftest import answered as answer_done
+from tests.ui.conftest import SIZE, Notices, last_answer, quiet, send, until_idle
 from tikhub_tui.core.settings import Settings
 from tikhub_tui.ui.app import TikhubApp
 from tikhub_tui.ui.keymap import effective_keys, report_bindings_clash
 
 pytestmark = pytest.mark.anyio
-
-
-async def answered(pilot: Pilot[None], prompt: str) -> None:
-    """Send a prompt and wait until its answer has finished streaming."""
-    from tikhub_tui.ui.screens.chat import ChatScreen
-    from tikhub_tui.ui.widgets.prompt import PromptArea
-
-    app = pilot.app
-    assert isinstance(app, TikhubApp)
-    await app.access_ready.wait()
-    screen = app.screen
-    assert isinstance(screen, ChatScreen)
-    screen.query_one(PromptArea).load_text(prompt)
-    await pilot.press("enter")
-    await finished(pilot)
-
-
-async def finished(pilot: Pilot[None]) -> None:
-    from tikhub_tui.ui.screens.chat import ChatScreen
-
-    screen = pilot.app.screen
-    assert isinstance(screen, ChatScreen)
-    for _ in range(300):
-        await pilot.pause(0.01)
-        if answer_done(screen):
-            return
-    raise AssertionError("the answer did not finish")
 
 
 async def test_a_remapped_key_regenerates_and_the_old_one_does_not() -> None:
@@ -49,7 +20,7 @@ async def test_a_remapped_key_regenerates_and_the_old_one_does_not() -> None:
     notices = Notices()
     app = TikhubApp(quiet(keymap={"regenerate": "f5"}), demo=True)
     async with app.run_test(size=SIZE, message_hook=notices) as pilot:
-        await answered(pilot, "tps: 0 echo: first answer")
+        await send(pilot, "tps: 0 echo: first answer")
         screen = app.screen
         assert isinstance(screen, ChatScreen)
         first = last_answer(screen.app)
@@ -57,7 +28,7 @@ async def test_a_remapped_key_regenerates_and_the_old_one_does_not() -> None:
         await pilot.pause()
         assert last_answer(screen.app) is first, "ctrl+r is no longer regenerate"
         await pilot.press("f5")
-        await finished(pilot)
+        await until_idle(pilot)
         second = last_answer(screen.app)
         assert second is not first and not first.is_attached
         assert second.text == "first answer"

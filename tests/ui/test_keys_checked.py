@@ -58,19 +58,21 @@ async def test_ctrl_g_opens_the_last_reasoning_and_alt_g_all() -> None:
         assert notices.about("reasoning")
         await send(pilot, "think: 20 echo: one")
         await send(pilot, "think: 20 echo: two")
-        first, last = chat(app).query(AnswerView)
-        opened = [lambda a=a: not a.query_one("#reasoning", Collapsible).collapsed
-                  for a in (first, last)]
-        assert [o() for o in opened] == [False, False]
+        answers = list(chat(app).query(AnswerView))
+
+        def opened() -> list[bool]:
+            return [not a.query_one("#reasoning", Collapsible).collapsed for a in answers]
+
+        assert opened() == [False, False]
         await pilot.press("ctrl+g")
         await pilot.pause()
-        assert [o() for o in opened] == [False, True]
+        assert opened() == [False, True]
         await pilot.press("alt+g")
         await pilot.pause()
-        assert [o() for o in opened] == [True, True]
+        assert opened() == [True, True]
         await pilot.press("alt+g")
         await pilot.pause()
-        assert [o() for o in opened] == [False, False]
+        assert opened() == [False, False]
 
 
 async def test_prompt_select_all_and_clear_with_undo() -> None:

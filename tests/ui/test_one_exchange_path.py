@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli.conftest import MODELS, ask
+from tests.cli.conftest import ask
+from tests.conftest import MODELS
 from tests.ui.conftest import SIZE, demo_app, last_answer, send
 from tikhub_tui.core.store import Store
 from tikhub_tui.core.store.records import StoredMessage

@@ -3,6 +3,8 @@ cuts fall: blank lines inside a long code fence and between paragraphs survive e
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
@@ -10,7 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Markdown
 from textual.widgets._markdown import MarkdownFence
 
-from tests.ui.test_segments import segments_of
+from tests.ui.test_splitter import segments_of
 from tikhub_tui.ui.widgets.markdown import AnswerMarkdown
 
 CODE = [
@@ -83,7 +85,7 @@ async def test_every_cut_renders_the_same_text_as_one_markdown() -> None:
         PROSE + FENCE + PROSE + "- a list\n- of two\n\n```\n" + "\n".join(CODE) + "\n```\nEND\n"
     )
     # a cut after every blank line of the prose, then after every line of the fences
-    cuts = [{"segment_chars": 1, "fence_lines": 10_000}]
+    cuts: list[dict[str, Any]] = [{"segment_chars": 1, "fence_lines": 10_000}]
     cuts += [{"segment_chars": 10_000, "fence_lines": n} for n in range(1, FENCE_LINES)]
     app = Pages()
     async with app.run_test(size=(100, 50)):

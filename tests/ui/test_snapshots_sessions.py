@@ -15,9 +15,9 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Footer, Label
 
-from tests.ui.conftest import SIZE, quiet
+from tests.ui.conftest import SIZE, quiet, wait_until
 from tests.ui.test_ui_sessions_widgets import NOW, fill_store
-from tests.ui.test_ui_sessions_widgets_search import store_search, wait_until
+from tests.ui.test_ui_sessions_widgets_search import store_search
 from tikhub_tui.core.store import Store
 from tikhub_tui.ui.screens.dialogs import ConfirmScreen, RenameScreen
 from tikhub_tui.ui.screens.search import SearchScreen

@@ -7,22 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.ui.conftest import quiet
+from tests.ui.conftest import SIZE, quiet, ready, still
 
 
 async def open_settings(pilot: Any) -> None:
-    """F2, then wait for the keyring probe and the config check; clear the start-up toasts."""
+    """F2, then wait for the keyring probe and the config check; clear the start-up notices."""
     from tikhub_tui.ui.screens.settings import SettingsScreen
 
-    app = pilot.app
-    await app.access_ready.wait()
+    await ready(pilot)
     await pilot.press("f2")
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    assert isinstance(app.screen, SettingsScreen)
-    app.clear_notifications()
-    await pilot.pause()
+    await still(pilot)
+    assert isinstance(pilot.app.screen, SettingsScreen)
 
 
 def test_settings_screen(snap_compare: Any) -> None:
@@ -30,4 +25,4 @@ def test_settings_screen(snap_compare: Any) -> None:
 
     # an explicit built-in theme, so the picture does not change with the bundled themes
     app = TikhubApp(quiet(theme="textual-dark"), demo=True)
-    assert snap_compare(app, terminal_size=(120, 40), run_before=open_settings)
+    assert snap_compare(app, terminal_size=SIZE, run_before=open_settings)

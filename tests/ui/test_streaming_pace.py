@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from tikhub_tui.ui import streaming
 from tikhub_tui.ui.collector import COLLECTOR
 from tikhub_tui.ui.streaming import (
     DRAIN_INTERVAL,
@@ -48,7 +47,7 @@ async def wait_after(
     pump._timer = None
     burn(work)  # the layouts and mounts the update set off, after it was first drawn
     real = time.thread_time
-    monkeypatch.setattr(streaming.time, "thread_time", lambda: real() + pretend)
+    monkeypatch.setattr(time, "thread_time", lambda: real() + pretend)
     await pump.drain()
     return screen.timers[-1]
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.resources
 from pathlib import Path
 
 import pytest
 from textual.color import Color
 from textual.theme import Theme
 
-from tikhub_tui.ui import themes
 from tikhub_tui.ui.themes import (
     ThemeFileError,
     bundled_theme_dirs,
@@ -62,7 +62,7 @@ def test_five_bundled_themes_load_from_the_checkout() -> None:
 def test_a_wheel_finds_its_packaged_themes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     package = tmp_path / "site-packages" / "tikhub_tui"
     write(package / "_themes", "only.toml", 'name = "only"\nprimary = "#123456"\n')
-    monkeypatch.setattr(themes.resources, "files", lambda _name: package)
+    monkeypatch.setattr(importlib.resources, "files", lambda _name: package)
     assert bundled_theme_dirs() == [package / "_themes"]
     assert [t.name for t in load_themes([])[0]] == ["only"]
 

@@ -79,7 +79,7 @@ async def test_the_latest_choice_wins() -> None:
             await pilot.pause()
         await settle(pilot)
         assert load_settings()[0].theme == "tikhub-solarized"
-        saver = ThemeSaver(app)
+        saver = ThemeSaver(app, lambda: False)
         saver._wanted = "tikhub-light"
         saver.save()
         assert load_settings()[0].theme == "tikhub-light"

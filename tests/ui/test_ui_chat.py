@@ -7,6 +7,7 @@ from textual.widgets import Label
 from textual.widgets._footer import FooterKey
 
 from tests.ui.conftest import (
+    NARROW,
     SIZE,
     chat,
     demo_app,
@@ -225,7 +226,7 @@ async def test_scrolled_up_during_a_stream_the_hint_says_new_text_is_coming() ->
         await send(pilot, "tps: 20 lorem: 500", wait=False)
         screen = chat(app)
         await wait_until(pilot, lambda: screen.streaming, "the stream to start")
-        screen.post_message(Transcript.FollowChanged(False))  # as scrolling up does
+        screen.transcript.post_message(Transcript.FollowChanged(False))  # as scrolling up does
         hint = screen.query_one("#follow-hint", Label)
         await wait_until(pilot, lambda: bool(hint.display), "the hint")
         assert "new text below" in str(hint.render())
@@ -265,7 +266,7 @@ async def test_question_mark_types_in_the_prompt_but_opens_help_elsewhere() -> N
 
 async def test_on_a_narrow_terminal_the_sidebar_starts_hidden_until_asked_for() -> None:
     app = demo_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=NARROW) as pilot:
         await ready(pilot)
         sidebar = chat(app).query_one(Sidebar)
         assert not sidebar.display or sidebar.has_class("-hidden")

@@ -9,14 +9,15 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, OptionList
 
-from tests.ui.conftest import answered, last_answer
+from tests.ui.conftest import SIZE, answered, last_answer
 from tests.ui.test_clipboard import payloads, tmux_server  # noqa: F401 (a fixture)
 from tests.ui.test_ui_copy_blocks import unwritable_dir  # noqa: F401 (a fixture)
 from tikhub_tui.core.settings import Settings
 from tikhub_tui.ui.app import TikhubApp
 from tikhub_tui.ui.clipboard import OSC52_LIMIT
 from tikhub_tui.ui.screens.chat import ChatScreen
-from tikhub_tui.ui.screens.code_blocks import CodeBlocksScreen, SaveTextScreen, copy_or_save
+from tikhub_tui.ui.screens.code_blocks import CodeBlocksScreen
+from tikhub_tui.ui.screens.save_text import SaveTextScreen
 from tikhub_tui.ui.widgets.prompt import PromptArea
 
 pytestmark = pytest.mark.anyio
@@ -69,7 +70,7 @@ async def open_picker(pilot: Pilot[None]) -> CodeBlocksScreen:
 
 async def test_pick_the_second_block_and_copy_it_exactly() -> None:
     app = TikhubApp(Settings(), demo=True)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         screen = await ask(pilot, ANSWER)
         assert last_answer(screen.app).text == ANSWER
         picker = await open_picker(pilot)
@@ -90,7 +91,7 @@ async def test_pick_the_second_block_and_copy_it_exactly() -> None:
 
 async def test_ctrl_y_copies_the_whole_answer() -> None:
     app = TikhubApp(Settings(), demo=True)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await ask(pilot, ANSWER)
         await pilot.press("ctrl+y")
         await pilot.pause()
@@ -100,7 +101,7 @@ async def test_ctrl_y_copies_the_whole_answer() -> None:
 
 async def test_one_block_still_opens_the_picker_and_esc_closes_it() -> None:
     app = TikhubApp(Settings(), demo=True)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         screen = await ask(pilot, "Only:\n\n~~~\n[red]x[/red]\n~~~\n")
         picker = await open_picker(pilot)
         assert picker.query_one(OptionList).option_count == 1
@@ -114,7 +115,7 @@ async def test_save_the_chosen_block_then_refuse_to_replace_without_a_second_ent
 ) -> None:
     app = TikhubApp(Settings(), demo=True)
     target = tmp_path / "out" / "nested" / "run.sh"
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         screen = await ask(pilot, ANSWER)
         await open_picker(pilot)
         await pilot.press("down", "s")
@@ -135,12 +136,12 @@ async def test_save_the_chosen_block_then_refuse_to_replace_without_a_second_ent
         await open_picker(pilot)
         await pilot.press("ctrl+s")
         await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, SaveTextScreen)
-        dialog.query_one("#path", Input).value = str(target)
+        again = app.screen
+        assert isinstance(again, SaveTextScreen)
+        again.query_one("#path", Input).value = str(target)
         await pilot.press("enter")
         await pilot.pause()
-        problem = str(dialog.query_one("#problem", Label).render())
+        problem = str(again.query_one("#problem", Label).render())
         assert f"{target} exists: Enter again replaces it." in problem
         assert target.read_text() == "keep me\n"
         await pilot.press("enter")
@@ -150,7 +151,7 @@ async def test_save_the_chosen_block_then_refuse_to_replace_without_a_second_ent
 
 async def test_a_save_that_fails_says_why_and_stays_open(unwritable_dir: Path) -> None:  # noqa: F811
     app = TikhubApp(Settings(), demo=True)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await ask(pilot, ANSWER)
         await open_picker(pilot)
         await pilot.press("s")
@@ -174,7 +175,7 @@ async def test_terminal_without_osc52_gets_the_save_offer(
     monkeypatch.setenv("TERM_PROGRAM", "Apple_Terminal")
     monkeypatch.chdir(tmp_path)
     app = TikhubApp(Settings(), demo=True)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         screen = await ask(pilot, ANSWER)
         await open_picker(pilot)
         await pilot.press("enter")
@@ -192,7 +193,7 @@ async def test_terminal_without_osc52_gets_the_save_offer(
 
 async def test_copy_keys_work_while_the_prompt_has_focus() -> None:
     app = TikhubApp(Settings(), demo=True)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         screen = await ask(pilot, ANSWER)
         screen.query_one(PromptArea).focus()
         await pilot.press("ctrl+y")
@@ -201,27 +202,27 @@ async def test_copy_keys_work_while_the_prompt_has_focus() -> None:
         await open_picker(pilot)
 
 
-async def test_copy_or_save_writes_the_sequence_and_says_what_was_copied() -> None:
+async def test_copy_text_writes_the_sequence_and_says_what_was_copied() -> None:
     app = TikhubApp(Settings(), demo=True)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         written: list[str] = []
         assert app._driver is not None
-        app._driver.write = written.append  # type: ignore[method-assign]
-        assert copy_or_save(app, SECOND, "code block 2 (bash)")
+        app._driver.write = written.append  # type: ignore[method-assign,assignment]
+        assert app.copy_text(SECOND, "code block 2 (bash)")
         await pilot.pause()
         assert app._clipboard == SECOND
         assert payloads("".join(written)) == [SECOND]
         assert "Copied code block 2 (bash) (4 lines, 42 characters)." in messages(app)
 
 
-async def test_copy_or_save_offers_a_file_where_osc52_cannot_work(
+async def test_copy_text_offers_a_file_where_osc52_cannot_work(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.chdir(tmp_path)
     app = TikhubApp(Settings(), demo=True)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         big = "x" * (OSC52_LIMIT + 1)
-        assert not copy_or_save(app, big, "the last answer")
+        assert not app.copy_text(big, "the last answer")
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, SaveTextScreen) and app._clipboard == ""
@@ -231,7 +232,7 @@ async def test_copy_or_save_offers_a_file_where_osc52_cannot_work(
         await pilot.pause()
         assert (tmp_path / "answer.md").read_text() == big
         monkeypatch.setenv("TERM", "linux")
-        assert not copy_or_save(app, "short", "the last answer")
+        assert not app.copy_text("short", "the last answer")
         await pilot.pause()
         assert isinstance(app.screen, SaveTextScreen)
         assert "Linux console" in str(app.screen.query_one("#notice", Label).render())
@@ -244,8 +245,8 @@ async def test_inside_tmux_that_drops_requests_the_copy_says_how_to_fix_it(
     for name in ("TMUX", "TMUX_PANE", "TERM"):
         monkeypatch.setenv(name, tmux_server[name])
     app = TikhubApp(Settings(), demo=True)
-    async with app.run_test(size=(120, 40)) as pilot:
-        copy_or_save(app, "x = 1", "code block 1 (python)")
+    async with app.run_test(size=SIZE) as pilot:
+        app.copy_text("x = 1", "code block 1 (python)")
         await pilot.pause()
         assert any(
             m.startswith("Not copied: tmux drops") and "set -g set-clipboard on" in m
@@ -253,7 +254,7 @@ async def test_inside_tmux_that_drops_requests_the_copy_says_how_to_fix_it(
         )
         socket = tmux_server["TMUX"].split(",")[0]
         subprocess.run(["tmux", "-S", socket, "set", "-s", "set-clipboard", "on"], check=True)
-        copy_or_save(app, "x = 2", "code block 1 (python)")
+        app.copy_text("x = 2", "code block 1 (python)")
         await pilot.pause()
         assert messages(app)[-1] == (
             "Copied code block 1 (python) (1 line, 5 characters) through tmux "

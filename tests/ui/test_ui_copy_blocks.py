@@ -12,15 +12,8 @@ from pathlib import Path
 import pytest
 
 from tikhub_tui.gateway import answer_text
-from tikhub_tui.ui.screens import code_blocks as module
-from tikhub_tui.ui.screens.code_blocks import (
-    CodeBlock,
-    code_blocks,
-    extension,
-    option_prompt,
-    save_error,
-    save_text,
-)
+from tikhub_tui.ui.clipboard import save_error, save_text
+from tikhub_tui.ui.screens.code_blocks import CodeBlock, code_blocks, extension, option_prompt
 
 
 @pytest.fixture
@@ -151,7 +144,7 @@ def test_a_full_disk_leaves_no_partial_file(
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(module.os, "fsync", full)
+    monkeypatch.setattr(os, "fsync", full)
     target = tmp_path / "out" / "block.py"
     with pytest.raises(OSError) as caught:
         save_text(target, "x\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 
 import pytest
 from textual.pilot import Pilot
@@ -175,6 +176,33 @@ async def test_a_reopened_session_goes_on_with_its_model_unless_one_was_given(
         expected = ("anthropic", "claude-x") if given else ("openai", "gpt-5-mini")
         assert (app.provider, app.model) == expected
         assert expected[1] in str(chat(app).query_one("#status").render())
+
+
+async def test_a_prompt_sent_before_the_last_session_reopens_keeps_the_screen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with stored() as store:
+        store.add_message(store.create_session("earlier"), "user", "an old question")
+    slow = threading.Event()
+    latest = Store.latest_session_id
+
+    def late(self: Store) -> str | None:  # the store is slow to answer at start
+        found = latest(self)
+        slow.wait(30)
+        return found
+
+    monkeypatch.setattr(Store, "latest_session_id", late)
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.access_ready.wait()
+        screen = chat(app)
+        screen.query_one(PromptArea).load_text("echo: typed at once")
+        await pilot.press("enter")
+        await until_idle(pilot)
+        slow.set()
+        await screen.settled.wait()
+        await pilot.pause()
+        assert [w.text for w in screen.query(UserMessage)] == ["echo: typed at once"]
 
 
 async def test_up_recalls_prompts_of_earlier_runs() -> None:

@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Footer, Input, Label
 from textual.widgets._footer import FooterKey
 
-from tests.ui.conftest import quiet
+from tests.ui.conftest import SIZE, quiet
 from tikhub_tui.core.store import Store
 from tikhub_tui.core.store.records import SessionSummary
 from tikhub_tui.ui.screens.dialogs import ConfirmScreen, RenameScreen
@@ -131,7 +131,7 @@ def lines(sessions: SessionList) -> list[str]:
 
 async def test_the_list_shows_titles_and_ages_most_recent_first(made: dict[str, str]) -> None:
     app = ListHost(summaries(), made["dates"])
-    async with app.run_test(size=(120, 40)):
+    async with app.run_test(size=SIZE):
         sessions = app.query_one(SessionList)
         assert sessions.session_ids == [
             made[name] for name in ("dates", "markup", "empty", "german", "long")
@@ -152,7 +152,7 @@ async def test_the_rows_are_two_cut_lines_each_and_markup_stays_literal(
     made: dict[str, str],
 ) -> None:
     app = ListHost(summaries(), made["dates"])
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         sessions = app.query_one(SessionList)
         shown = [sessions.render_line(y).text for y in range(10)]
@@ -164,7 +164,7 @@ async def test_the_rows_are_two_cut_lines_each_and_markup_stays_literal(
 
 async def test_enter_and_a_click_post_chosen_with_the_right_id(made: dict[str, str]) -> None:
     app = ListHost(summaries(), made["dates"])
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.press("down", "enter")
         await pilot.pause()
         assert app.posted == [("chosen", made["markup"], "[b]Markup[/b] is [red]literal")]
@@ -175,7 +175,7 @@ async def test_enter_and_a_click_post_chosen_with_the_right_id(made: dict[str, s
 
 async def test_r_asks_to_rename_and_d_or_delete_asks_to_delete(made: dict[str, str]) -> None:
     app = ListHost(summaries(), made["dates"])
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.press("down", "down", "r", "d", "up", "delete")
         await pilot.pause()
         assert app.posted == [
@@ -187,7 +187,7 @@ async def test_r_asks_to_rename_and_d_or_delete_asks_to_delete(made: dict[str, s
 
 async def test_the_footer_shows_the_list_keys_with_kebab_case_ids(made: dict[str, str]) -> None:
     app = ListHost(summaries(), None)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         shown = {
             key: active.binding.description
@@ -209,7 +209,7 @@ async def test_the_footer_shows_the_list_keys_with_kebab_case_ids(made: dict[str
 
 async def test_the_highlight_stays_on_its_session_across_refreshes(made: dict[str, str]) -> None:
     app = ListHost(summaries(), made["dates"])
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         sessions = app.query_one(SessionList)
         await pilot.press("down", "down", "down")
         assert sessions.highlighted_session == made["german"]
@@ -237,7 +237,7 @@ async def test_the_highlight_stays_on_its_session_across_refreshes(made: dict[st
 
 async def test_an_empty_store_says_so_and_keys_post_nothing() -> None:
     app = ListHost([], None)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         sessions = app.query_one(SessionList)
         assert lines(sessions) == [EMPTY]
         await pilot.press("enter", "r", "d", "delete")
@@ -257,7 +257,7 @@ async def test_a_thousand_sessions_list_and_scroll_to_the_end() -> None:
         for n in range(1000)
     ]
     app = ListHost([], None)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         sessions = app.query_one(SessionList)
         sessions.show(rows, "id0500", NOW)
         await pilot.pause()
@@ -299,7 +299,7 @@ class DialogHost(App[None]):
 
 async def run_dialog(dialog: Any, *keys: str, value: str | None = None) -> Any:
     app = DialogHost(dialog)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         if value is not None:
             app.screen.query_one(Input).value = value
@@ -310,7 +310,7 @@ async def run_dialog(dialog: Any, *keys: str, value: str | None = None) -> Any:
 
 async def test_rename_is_prefilled_and_typing_replaces_the_old_title() -> None:
     app = DialogHost(RenameScreen("Old [b]title[/b]"))
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         field = app.screen.query_one(Input)
         assert field.value == "Old [b]title[/b]"
@@ -326,7 +326,7 @@ async def test_rename_keeps_the_old_title_to_edit_and_collapses_spaces() -> None
 
 async def test_rename_refuses_an_empty_title_and_esc_cancels() -> None:
     app = DialogHost(RenameScreen("Title"))
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.screen.query_one(Input).value = "   "
         await pilot.press("enter")
@@ -356,7 +356,7 @@ async def test_confirm_answers_yes_or_no(keys: tuple[str, ...], expected: bool) 
 
 async def test_confirm_shows_the_question_literally_and_the_destructive_button() -> None:
     app = DialogHost(ConfirmScreen("Delete “[b]x[/b]”?", "Delete"))
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
         assert str(screen.query_one(".question", Label).content) == "Delete “[b]x[/b]”?"
@@ -368,6 +368,6 @@ async def test_confirm_shows_the_question_literally_and_the_destructive_button()
         assert app.result is True
     plain = ConfirmScreen("Start over?", "Start over", destructive=False)
     app = DialogHost(plain)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.screen.query_one("#confirm", Button).variant == "primary"

@@ -10,7 +10,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
-from tests.ui.conftest import quiet, wait_until
+from tests.ui.conftest import SIZE, quiet, wait_until
 from tests.ui.test_ui_sessions_widgets import NOW, fill_store
 from tikhub_tui.core.store import Store
 from tikhub_tui.core.store.records import SearchHit, Span
@@ -47,7 +47,7 @@ class SearchHost(App[None]):
         self.result = None if result is None else (result.session_id, result.message_id)
 
 
-async def settle(pilot: Pilot[None]) -> None:
+async def searched(pilot: Pilot[None]) -> None:
     """Let the typing be seen, the debounce timer fire and the search's results arrive."""
     screen = pilot.app.screen
     await pilot.pause()
@@ -72,11 +72,11 @@ def message_id(session_id: str, text_start: str) -> int:
 async def test_typing_shows_matching_messages_and_enter_opens_the_best() -> None:
     made = fill_store()
     app = SearchHost()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert status(app) == HINT
         await pilot.press(*"fromiso")
-        await settle(pilot)
+        await searched(pilot)
         assert status(app) == "1 match"
         assert shown(app) == [
             "How do I parse an ISO 8601 date with a timezone in Python?  3 min ago · answer\n"
@@ -90,9 +90,9 @@ async def test_typing_shows_matching_messages_and_enter_opens_the_best() -> None
 async def test_down_moves_into_the_results_and_enter_opens_the_highlighted_hit() -> None:
     made = fill_store()
     app = SearchHost()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"timezone")
-        await settle(pilot)
+        await searched(pilot)
         assert status(app) == "4 matches"  # a title (set from the first prompt) and messages
         hits = app.screen.query_one(SearchResults)
         await pilot.press("down")
@@ -113,30 +113,30 @@ async def test_down_moves_into_the_results_and_enter_opens_the_highlighted_hit()
 async def test_up_on_the_first_hit_and_typing_in_the_results_go_back_to_the_query() -> None:
     fill_store()
     app = SearchHost()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"timezone")
-        await settle(pilot)
+        await searched(pilot)
         field = app.screen.query_one(Input)
         await pilot.press("down", "up")
         assert field.has_focus
         await pilot.press("down", "down", "space", *"py")
         assert field.has_focus and field.value == "timezone py"
-        await settle(pilot)
+        await searched(pilot)
         assert status(app) == "2 matches"  # the title and the prompt
 
 
 async def test_a_click_opens_a_hit_and_esc_closes_with_nothing() -> None:
     made = fill_store()
     app = SearchHost()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         app.screen.query_one(Input).value = "tags shown"
-        await settle(pilot)
+        await searched(pilot)
         assert status(app) == "1 match"
         await pilot.click(SearchResults, offset=(10, 1))
         await pilot.pause()
         assert app.result == (made["markup"], message_id(made["markup"], "No: [b]tags"))
     app = SearchHost()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"time", "escape")
         await pilot.pause()
         assert app.result is None
@@ -145,9 +145,9 @@ async def test_a_click_opens_a_hit_and_esc_closes_with_nothing() -> None:
 async def test_the_snippet_marks_matches_and_keeps_markup_literal() -> None:
     made = fill_store()
     app = SearchHost()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"bold")
-        await settle(pilot)
+        await searched(pilot)
         assert shown(app) == [
             "[b]Markup[/b] is [red]literal  2 h ago · you\n  Does [b]this[/b] render as bold?"
         ]
@@ -160,9 +160,9 @@ async def test_the_snippet_marks_matches_and_keeps_markup_literal() -> None:
 async def test_titles_and_text_without_spaces_are_found() -> None:
     made = fill_store()
     app = SearchHost()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"日本")  # in a title: one line, the title with the match marked
-        await settle(pilot)
+        await searched(pilot)
         assert shown(app) == ["Grüße aus Köln — 日本語 too  3 days ago · title"]
         row = hit_row(app.screen.hits[0], NOW)  # type: ignore[attr-defined]
         marked = [row.plain[s.start : s.end] for s in row.spans if "underline" in str(s.style)]
@@ -175,16 +175,16 @@ async def test_titles_and_text_without_spaces_are_found() -> None:
 async def test_an_empty_query_shows_the_hint_and_no_match_says_so() -> None:
     fill_store()
     app = SearchHost()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"zebra")
-        await settle(pilot)
+        await searched(pilot)
         assert status(app) == "No matches for 'zebra'."
         assert shown(app) == []
         await pilot.press("down", "enter")  # nothing to go to or open
         await pilot.pause()
         assert app.result is SearchHost.NO_RESULT
         app.screen.query_one(Input).value = "   "
-        await settle(pilot)
+        await searched(pilot)
         assert status(app) == HINT
 
 
@@ -215,10 +215,10 @@ ODD_QUERIES = [
 async def test_odd_queries_never_crash() -> None:
     fill_store()
     app = SearchHost()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         for query in ODD_QUERIES:
             app.screen.query_one(Input).value = query
-            await settle(pilot)
+            await searched(pilot)
             assert isinstance(app.screen, SearchScreen), query
             error = app.screen.query_one("#status", Label).has_class("-error")
             assert not error, f"{query!r}: {status(app)}"
@@ -227,12 +227,12 @@ async def test_odd_queries_never_crash() -> None:
 async def test_unicode_and_operator_words_are_found_as_words() -> None:
     made = fill_store()
     app = SearchHost()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         app.screen.query_one(Input).value = "Zeitzone"
-        await settle(pilot)
+        await searched(pilot)
         assert status(app) == "1 match"
         app.screen.query_one(Input).value = '"Deutsch'
-        await settle(pilot)
+        await searched(pilot)
         assert status(app) == "1 match"
         assert app.screen.hits[0].session_id == made["german"]  # type: ignore[attr-defined]
 
@@ -246,15 +246,15 @@ async def test_a_failing_store_shows_its_message_not_a_traceback(tmp_path: Any) 
             return store.search(query)
 
     app = SearchHost(search)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"time")
-        await settle(pilot)
+        await searched(pilot)
         label = app.screen.query_one("#status", Label)
         assert label.has_class("-error")
         assert str(broken) in status(app) and "Traceback" not in status(app)
         # the next keystroke searches again (and fails the same way, calmly)
         await pilot.press("s")
-        await settle(pilot)
+        await searched(pilot)
         assert isinstance(app.screen, SearchScreen) and label.has_class("-error")
 
 
@@ -263,9 +263,9 @@ async def test_an_unexpected_error_is_shown_too() -> None:
         raise RuntimeError("the index went away")
 
     app = SearchHost(search)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"time")
-        await settle(pilot)
+        await searched(pilot)
         assert status(app) == "Search failed: the index went away"
 
 
@@ -287,7 +287,7 @@ async def test_typing_quickly_runs_one_search_and_late_results_are_dropped(
         return [fake_hit(query)]
 
     app = SearchHost(search)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         field = app.screen.query_one(Input)
         for typed in ("s", "sl", "slo", "slow"):  # four keys in a row
             field.value = typed
@@ -310,11 +310,11 @@ async def test_enter_right_after_typing_opens_the_best_hit_of_what_was_typed(
     monkeypatch.setattr(search_module, "DEBOUNCE", 5.0)  # Enter surely comes before the search
     made = fill_store()
     app = SearchHost()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"suffix")
         assert app.screen.query_one(SearchResults).option_count == 0
         await pilot.press("enter")
-        await settle(pilot)
+        await searched(pilot)
         assert app.result == (made["dates"], message_id(made["dates"], "Use datetime"))
 
 
@@ -326,8 +326,8 @@ async def test_a_screen_opened_with_a_query_searches_it_once() -> None:
         return [fake_hit(query)]
 
     app = SearchHost(search, query="timezone")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with app.run_test(size=SIZE) as pilot:
+        await searched(pilot)
         await pilot.pause(0.2)
         assert calls == ["timezone"]
         assert app.screen.query_one(Input).value == "timezone"

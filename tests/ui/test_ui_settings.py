@@ -16,15 +16,15 @@ from textual.widgets import Input, Label, RadioButton, Select, Static
 
 from tests.conftest import FAKE_KEY
 from tests.memory_keyring import MemoryKeyring
-from tests.ui.conftest import quiet, settle
+from tests.ui.conftest import SIZE, quiet, settle
 from tikhub_tui.core import secrets
 from tikhub_tui.core.paths import config_file
 from tikhub_tui.core.secrets import backend as keyring_access
 from tikhub_tui.core.secrets.keyfile import key_file_path
 from tikhub_tui.core.settings import Settings, load_settings
 from tikhub_tui.ui.app import TikhubApp
+from tikhub_tui.ui.screens.dialogs import ConfirmScreen
 from tikhub_tui.ui.screens.settings import SettingsScreen
-from tikhub_tui.ui.screens.settings_confirm import DiscardChanges
 
 pytestmark = pytest.mark.anyio
 
@@ -45,7 +45,7 @@ async def settings_screen(
 ) -> AsyncIterator[tuple[Pilot[None], SettingsScreen]]:
     """The demo app with the settings screen opened by F2, its workers finished."""
     app = TikhubApp(settings or quiet(), demo=True)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f2")
         await settle(pilot)
@@ -231,7 +231,7 @@ async def test_theme_previews_live_and_escape_puts_it_back() -> None:
         assert app.theme == "nord"
         await pilot.press("escape")  # a change: asks first
         await pilot.pause()
-        assert isinstance(app.screen, DiscardChanges)
+        assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("k")  # keep editing
         await pilot.pause()
         assert app.screen is screen and app.theme == "nord"
@@ -239,7 +239,7 @@ async def test_theme_previews_live_and_escape_puts_it_back() -> None:
         await pilot.pause()
         await pilot.press("d")  # discard
         await pilot.pause()
-        assert not isinstance(app.screen, SettingsScreen | DiscardChanges)
+        assert not isinstance(app.screen, SettingsScreen | ConfirmScreen)
         assert app.theme == before
         assert not config_file().exists()
 
@@ -303,7 +303,7 @@ async def test_escape_without_changes_closes_at_once() -> None:
     async with settings_screen() as (pilot, screen):
         await pilot.press("escape")
         await pilot.pause()
-        assert not isinstance(screen.tikhub.screen, SettingsScreen | DiscardChanges)
+        assert not isinstance(screen.tikhub.screen, SettingsScreen | ConfirmScreen)
 
 
 class SleepyKeyring(KeyringBackend):
@@ -339,7 +339,7 @@ async def test_a_keyring_that_never_answers_does_not_freeze_the_screen(
     SleepyKeyring.release.clear()
     try:
         app = TikhubApp(quiet(), demo=True)
-        async with app.run_test(size=(120, 40)) as pilot:
+        async with app.run_test(size=SIZE) as pilot:
             await pilot.press("f2")
             await pilot.pause()
             screen = app.screen

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from tikhub_tui.core.settings import Settings
-from tikhub_tui.ui.screens.settings_form import FormValues, parse_form, split_models
+from tikhub_tui.ui.screens.settings.form import FormValues, parse_form, split_models
 
 
 def form(**changes: object) -> FormValues:

@@ -29,7 +29,6 @@ from tests.ui.conftest import (
 )
 from tikhub_tui.core.store import Store
 from tikhub_tui.core.store import schema as store_schema
-from tikhub_tui.core.store.base import StoreBase
 from tikhub_tui.core.store.writer import AnswerWriter
 from tikhub_tui.ui.screens.dialogs import ConfirmScreen, RenameScreen
 from tikhub_tui.ui.screens.search import SearchScreen
@@ -65,7 +64,7 @@ class LoopWatch:
 @pytest.fixture
 def watch(monkeypatch: pytest.MonkeyPatch) -> Iterator[LoopWatch]:
     watch = LoopWatch()
-    for cls in (Store, StoreBase, AnswerWriter):
+    for cls in (*Store.__mro__[:-1], AnswerWriter):  # the store with its mixins, but object
         for name, member in vars(cls).items():
             if name.startswith("__") or name in EXEMPT or not inspect.isfunction(member):
                 continue

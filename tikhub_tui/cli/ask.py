@@ -27,8 +27,8 @@ from tikhub_tui.cli.ask_attach import REFUSED, add_arguments, argument, fitter, 
 from tikhub_tui.core.model import PROVIDERS
 
 if TYPE_CHECKING:
+    from tikhub_tui.cli.ask_session import OnDemandStore
     from tikhub_tui.core.exchange import Exchange
-    from tikhub_tui.core.store.shared import SharedStore
 
 EXIT_CODES = {
     "auth": EXIT_AUTH,
@@ -194,7 +194,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _ask(args: argparse.Namespace) -> int:
-    from tikhub_tui.cli.ask_session import SessionChoiceError, open_exchange
+    from tikhub_tui.cli.ask_session import OnDemandStore, SessionChoiceError, open_exchange
     from tikhub_tui.cli.ask_usage import finish_code, fits
     from tikhub_tui.core.catalogue import for_settings
     from tikhub_tui.core.client import ChatClient, RetryNotice
@@ -202,7 +202,6 @@ def _ask(args: argparse.Namespace) -> int:
     from tikhub_tui.core.providers import infer_provider
     from tikhub_tui.core.secrets import KeyStoreError, resolve_key
     from tikhub_tui.core.settings import load_settings
-    from tikhub_tui.core.store.shared import SharedStore
 
     settings, warnings = load_settings()
     for warning in warnings:
@@ -244,7 +243,7 @@ def _ask(args: argparse.Namespace) -> int:
 
     client_settings = ask_limits.client_settings(settings, base_url, args)
     catalogue = for_settings(settings)
-    store = SharedStore(scratch=False)
+    store = OnDemandStore()
     try:
         exchange = open_exchange(
             prompt,
@@ -310,7 +309,7 @@ def _ask(args: argparse.Namespace) -> int:
     return finish_code(exchange.tally.finish, exchange.options)
 
 
-def _finish(exchange: Exchange, store: SharedStore, *, show_usage: bool) -> None:
+def _finish(exchange: Exchange, store: OnDemandStore, *, show_usage: bool) -> None:
     """Save the outcome (stopped, when the answer did not end by itself) and say its usage when
     asked; a store failure is a warning, never a lost answer on screen."""
     from tikhub_tui.cli.ask_usage import say_usage

@@ -21,6 +21,27 @@ if TYPE_CHECKING:
     from tikhub_tui.core.store.shared import SharedStore
 
 
+class OnDemandStore:
+    """The sessions store, loaded and opened only when first needed: for a new session that is
+    in the recording thread, so the store's modules are not imported before the request
+    leaves. A file that cannot be opened is an error (an answer of `ask` never goes to a
+    scratch store)."""
+
+    def __init__(self) -> None:
+        self._shared: SharedStore | None = None
+
+    def get(self) -> Store:
+        if self._shared is None:
+            from tikhub_tui.core.store.shared import SharedStore
+
+            self._shared = SharedStore(scratch=False)
+        return self._shared.get()
+
+    def close(self) -> None:
+        if self._shared is not None:
+            self._shared.close()
+
+
 class SessionChoiceError(Exception):
     """`--continue`/`--session` cannot be honoured; the message says why and what to do."""
 
@@ -31,7 +52,7 @@ def open_exchange(
     model: str,
     provider: str,
     *,
-    store: SharedStore,
+    store: OnDemandStore,
     save: bool,
     continue_latest: bool,
     session: str | None,

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import httpx
+import httpx  # without its command-line tool: see tikhub_tui/core/__init__.py
 
 from tikhub_tui.core.client_settings import ClientSettings, check_base_url
 from tikhub_tui.core.deadlines import Clock, Watchdog

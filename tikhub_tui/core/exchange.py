@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from tikhub_tui.core.errors import ApiError, StreamCancelled
 from tikhub_tui.core.model import Attachment, Conversation, Message, ReasoningDelta, TextDelta
@@ -24,11 +24,17 @@ if TYPE_CHECKING:  # httpx loads with the first request, not with the module
     from tikhub_tui.core.catalogue import ModelInfo
     from tikhub_tui.core.client import ChatClient, ChatStream, RetryNotice
     from tikhub_tui.core.store import Store
-    from tikhub_tui.core.store.shared import SharedStore
     from tikhub_tui.core.store.writer import AnswerWriter
 
 PATIENCE = 10.0
 """Seconds the end of a stream waits for its prompt to be stored before giving up saving."""
+
+
+class StoreSource(Protocol):
+    """Where an exchange gets the store when it records (`core.store.shared.SharedStore`);
+    `get` may open it, and raises StoreError when it cannot."""
+
+    def get(self) -> Store: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +47,9 @@ class Prompt:
     replaces: int | None = None
     """The saved prompt this one edits: stored beside it, the old one and its answers stay
     an earlier branch."""
+    after: int | None = None
+    """The saved message it follows (None: the session's current leaf); what the caller sent
+    as history ends there, whatever another process added to the session meanwhile."""
     attachments: tuple[Attachment, ...] = ()
     """Files sent with the prompt, in each protocol's own shape; stored with it."""
 
@@ -58,7 +67,7 @@ class Exchange:
         *,
         system: str = "",
         session_id: str | None = None,
-        store: SharedStore | None = None,
+        store: StoreSource | None = None,
         set_system: bool = False,
         max_tokens: int | None = None,
         info: ModelInfo | None = None,
@@ -101,6 +110,7 @@ class Exchange:
         self._batch_text: list[str] = []
         self._batch_reasoning: list[str] = []
         self._stream: ChatStream | None = None
+        self._cancelled = False
         self._deliver: Callable[[str, str], None] | None = None
         self._on_phase: Callable[[Phase], None] | None = None
         self._finished = False
@@ -126,10 +136,17 @@ class Exchange:
         """Store the prompt (starting a session when there is none) and an empty answer, which
         is then written as the stream arrives. Blocking: call it off the UI thread, before or
         while `run` streams. A failure leaves the answer unsaved and says why in `problem`."""
+        if self._take_recording():
+            self._record()
+
+    def _take_recording(self) -> bool:
+        """True for the one caller that is to record (the exchange is recorded once)."""
         with self._lock:
-            if not self._recording or self._store is None:
-                return
-            self._recording = False
+            taken, self._recording = self._recording, False
+        return taken
+
+    def _record(self) -> None:
+        assert self._store is not None
         try:
             store = self._store.get()
             self.answer_id = self._insert(store)
@@ -145,6 +162,8 @@ class Exchange:
             self._recorded.set()
 
     def _insert(self, store: Store) -> int:
+        from tikhub_tui.core.store.base import LEAF  # the store loads with the recording
+
         prompt = self.prompt
         if self.session_id is None:
             self.session_id = store.create_session(system=self.system)
@@ -158,6 +177,7 @@ class Exchange:
                     self.session_id,
                     "user",
                     prompt.text,
+                    parent_id=LEAF if prompt.after is None else prompt.after,
                     model=self.model,
                     provider=self.provider,
                     attachments=prompt.attachments,
@@ -170,11 +190,11 @@ class Exchange:
         """`record` in a thread of its own (it overlaps the request), then call `then` there."""
 
         def work() -> None:
-            self.record()
+            self._record()
             if then is not None:
                 then(self)
 
-        if self._recording:
+        if self._take_recording():
             threading.Thread(target=work, name="record-exchange", daemon=True).start()
 
     def _save(self, text: str, reasoning: str) -> None:
@@ -207,6 +227,8 @@ class Exchange:
             before_wait=self._hand_over,
             on_response=self._responded,
         )
+        if self._cancelled:  # stopped before it was opened: it ends at once
+            self._stream.cancel()
         return self._stream
 
     def run(
@@ -278,7 +300,9 @@ class Exchange:
         self.tally.step(Cancelled(), self._clock())
 
     def cancel(self) -> None:
-        """Ask the stream to stop from any thread: its socket closes, `run` ends at once."""
+        """Ask the stream to stop from any thread: its socket closes, `run` ends at once (a
+        stream not opened yet ends as soon as it is)."""
+        self._cancelled = True
         if self._stream is not None:
             self._stream.cancel()
 

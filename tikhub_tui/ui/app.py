@@ -1,6 +1,9 @@
 """The Textual app: wiring of screens, commands, themes, keymap, access and clipboard.
 
-Behaviour lives in the screens and the stream controller; this module only connects them.
+Behaviour lives in the screens and the stream controller; this module only connects them. The
+state screens show (the settings, the model the next prompts go to, the gateway and key in
+use) lives in reactives here, which the screens watch; the App reaches a screen only through
+its small public methods.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import contextlib
 import signal
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,8 +21,11 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.notifications import SeverityLevel
+from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from tikhub_tui.core.catalogue import catalogue
 from tikhub_tui.core.settings import Settings
@@ -28,6 +35,7 @@ from tikhub_tui.ui.collector import COLLECTOR
 
 if TYPE_CHECKING:
     from tikhub_tui.core.client import ChatClient
+    from tikhub_tui.core.secrets import ResolvedKey
     from tikhub_tui.gateway import Gateway
 
 def sentence(text: str) -> str:
@@ -40,8 +48,33 @@ THREADS = 32
 """Default executor size: race panes, keyring and store work never queue behind each other."""
 
 
+@dataclass(frozen=True, slots=True)
+class ModelChoice:
+    """The model the next prompts go to, and its protocol."""
+
+    provider: str
+    model: str
+
+
 class TikhubApp(App[None]):
     """tikhub-tui."""
+
+    settings: reactive[Settings] = reactive(Settings, init=False)
+    """The settings in force (replaced whole when Settings saves new ones)."""
+    chosen: reactive[ModelChoice] = reactive(ModelChoice("openai", "gpt-5"), init=False)
+    """The model the next prompts go to."""
+    access: reactive[Access | None] = reactive(None, init=False)
+    """The gateway and key in use (None while the key is looked up)."""
+
+    @dataclass
+    class KeyLooked(Message):
+        """The key lookup ended (posted from its worker): the key, or why there is none."""
+
+        found: ResolvedKey | None
+        problem: str = ""
+        """What to tell the user about the missing key ("" when it was said before)."""
+        why: str = ""
+        """The same in a few words, for the status line."""
 
     TITLE = "tikhub-tui"
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -65,13 +98,11 @@ class TikhubApp(App[None]):
         super().__init__()
         self.model_given = model_given
         """The model was chosen on the command line: the session reopened at start keeps it."""
-        self.settings = settings
-        self.provider = settings.provider
-        self.model = settings.model
+        self.set_reactive(TikhubApp.settings, settings)
+        self.set_reactive(TikhubApp.chosen, ModelChoice(settings.provider, settings.model))
         self._force_demo = demo
         self._base_url = base_url or settings.base_url
         self._notices = list(notices)
-        self.access: Access | None = None
         self.access_ready = asyncio.Event()
         self._clients = ClientCache()
         self._gateway: Gateway | None = None
@@ -96,7 +127,7 @@ class TikhubApp(App[None]):
 
         if self.console.color_system in ("standard", "windows"):  # TERM=xterm, a console
             self.add_class("-sixteen-colours")
-        setup_themes(self)
+        setup_themes(self, self._previewing_theme)
         setup_keymap(self)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGHUP, signal.SIGTERM):
@@ -109,6 +140,14 @@ class TikhubApp(App[None]):
         else:
             self._find_key()
 
+    @property
+    def provider(self) -> str:
+        return self.chosen.provider
+
+    @property
+    def model(self) -> str:
+        return self.chosen.model
+
     @work(thread=True, exit_on_error=False, group="access")
     def _find_key(self) -> None:
         from tikhub_tui.core.secrets import KeyStoreError, resolve_key
@@ -120,26 +159,38 @@ class TikhubApp(App[None]):
             # no keyring on this machine is explained once, then the status line says it
             lasting = error.kind == "no-backend"
             said = sentence(str(error)) if not lasting or first_time("no-keyring") else ""
-            self.call_from_thread(
-                self._use_demo,
-                f"{said} Running on the local demo gateway meanwhile." if said else "",
-                "no keyring, F2 adds a key" if lasting else "",
-            )
+            notice = f"{said} Running on the local demo gateway meanwhile." if said else ""
+            why = "no keyring, F2 adds a key" if lasting else ""
+            self.post_message(self.KeyLooked(None, notice, why))
             return
         if found is None:
-            first = first_time("no-key")
-            self.call_from_thread(
-                self._use_demo,
+            notice = (
                 "No API key yet, so this is demo mode on the local gateway. Add your key in "
                 "Settings (F2) or set TIKHUB_API_KEY."
-                if first
-                else "",
-                "no API key, F2 adds one",
+                if first_time("no-key")
+                else ""
             )
+            self.post_message(self.KeyLooked(None, notice, "no API key, F2 adds one"))
         else:
-            self.call_from_thread(
-                self._set_access, Access(self._base_url, found.value, False, found.source)
-            )
+            self.post_message(self.KeyLooked(found))
+
+    def on_tikhub_app_key_looked(self, event: KeyLooked) -> None:
+        if event.found is not None:
+            found = event.found
+            self._set_access(Access(self._base_url, found.value, False, found.source))
+        else:
+            self._use_demo(event.problem, event.why)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A key lookup that broke is said, and the app goes on in demo mode (Enter never
+        waits for a key that is not coming)."""
+        if event.state == WorkerState.ERROR and event.worker.group == "access":
+            error = event.worker.error
+            why = f"{type(error).__name__}: {error}"
+            if self.access is None:
+                self._use_demo(f"The key could not be looked up ({why}). Running on the demo.")
+            else:
+                self.notify(f"Preparing the connection failed: {why}", severity="error")
 
     def _use_demo(self, message: str, why: str = "") -> None:
         """Answer from the embedded gateway; `message` ("" for none) explains it in a notice,
@@ -157,7 +208,6 @@ class TikhubApp(App[None]):
         self.access = access
         self.sub_title = "DEMO · local gateway" if access.demo else access.label()
         self.access_ready.set()
-        self._refresh_chat()
         self._prepare_client(access, self.settings)
 
     @work(thread=True, exit_on_error=False, group="access")
@@ -167,14 +217,6 @@ class TikhubApp(App[None]):
 
         with contextlib.suppress(ApiError):  # a bad base URL is reported when sending
             self._clients.get(access, settings)
-
-    def _refresh_chat(self) -> None:
-        from tikhub_tui.ui.screens.chat import ChatScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, ChatScreen) and screen.is_mounted:
-                screen.refresh_models(self.models())
-                screen.refresh_status()
 
     # -- what screens ask for ----------------------------------------------------------------
 
@@ -190,7 +232,7 @@ class TikhubApp(App[None]):
 
     def apply_settings(self, settings: Settings, *, key_changed: bool = False) -> None:
         """Use new settings at once (the settings screen calls this after saving them)."""
-        old, self.settings = self.settings, settings
+        old = self.settings
         if settings.keymap != old.keymap:
             from tikhub_tui.ui.keymap import setup_keymap
 
@@ -199,20 +241,21 @@ class TikhubApp(App[None]):
             from tikhub_tui.ui.themes import apply_theme
 
             apply_theme(self, settings.theme)
+        self.settings = settings  # the screens watching it see the change
         if (settings.provider, settings.model) != (old.provider, old.model):
-            self.provider, self.model = settings.provider, settings.model
+            self.chosen = ModelChoice(settings.provider, settings.model)
         if settings.base_url != old.base_url:
             self._base_url = settings.base_url
         if key_changed or settings.base_url != old.base_url:
             self.access = None
             self.access_ready.clear()
             self._find_key()
-        self._refresh_chat()
 
-    def choose_model(self, provider: str, model: str) -> None:
-        self.provider, self.model = provider, model
-        self.notify(f"Next prompts go to {model} ({provider}).", markup=False, timeout=3)
-        self._refresh_chat()
+    def choose_model(self, provider: str, model: str, *, say: bool = True) -> None:
+        """Send the next prompts to `model` (`say`: tell the user so)."""
+        self.chosen = ModelChoice(provider, model)
+        if say:
+            self.notify(f"Next prompts go to {model} ({provider}).", markup=False, timeout=3)
 
     def notify(
         self,
@@ -236,15 +279,20 @@ class TikhubApp(App[None]):
             markup=markup,
         )
 
-    def copy_text(self, text: str, what: str) -> None:
+    def copy_text(self, text: str, what: str, filename: str = "answer.md") -> bool:
         """Put text on the clipboard with OSC 52 (works over SSH) and say what was copied.
 
         Where the terminal cannot take it (known to ignore OSC 52, or too large) the save
-        dialog opens instead; inside tmux the message says how to let it through.
+        dialog opens instead; inside tmux the message says how to let it through. True when
+        the text went to the terminal.
         """
-        from tikhub_tui.ui.screens.code_blocks import copy_or_save
+        from tikhub_tui.ui.clipboard import copy_or_save
+        from tikhub_tui.ui.screens.save_text import SaveTextScreen
 
-        copy_or_save(self, text, what)
+        def offer_file(why: str) -> None:
+            self.push_screen(SaveTextScreen(text, filename, what, why))
+
+        return copy_or_save(self, text, what, offer_file)
 
     def pick_code_block(self, answer: str) -> None:
         from tikhub_tui.ui.screens.code_blocks import CodeBlocksScreen, code_blocks
@@ -263,10 +311,20 @@ class TikhubApp(App[None]):
     # -- actions and commands ----------------------------------------------------------------
 
     def action_help(self) -> None:
-        from tikhub_tui.ui.screens.help import HelpScreen
+        from tikhub_tui.ui.screens.chat import ChatScreen
+        from tikhub_tui.ui.screens.help import HelpScreen, KeyTable
 
         if not any(isinstance(screen, HelpScreen) for screen in self.screen_stack):
-            self.push_screen(HelpScreen())
+            what = "Command palette: every action, models, themes"
+            palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette", what)
+            own = KeyTable("App", "app", [*self.BINDINGS, palette])
+            self.push_screen(HelpScreen([*ChatScreen.key_tables(), own]))
+
+    def _previewing_theme(self) -> bool:
+        """The settings screen is open: its theme choice is a preview until it saves."""
+        from tikhub_tui.ui.screens.settings import SettingsScreen
+
+        return any(isinstance(screen, SettingsScreen) for screen in self.screen_stack)
 
     def action_settings(self) -> None:
         from tikhub_tui.ui.screens.settings import SettingsScreen

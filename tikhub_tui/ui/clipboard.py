@@ -1,18 +1,26 @@
-"""Copying over SSH: the OSC 52 escape sequence, wrapped for tmux and GNU screen.
+"""Copying over SSH: the OSC 52 escape sequence, wrapped for tmux and GNU screen, and the file
+to save to where a terminal cannot take it.
 
 The terminal (not the remote machine) owns the clipboard, so the app asks it through the
 terminal's output stream. Inside tmux or screen the sequence must get past the multiplexer,
 and tmux lets it through only when configured to, so a copy also says when it cannot arrive.
+Where it never can (a terminal that ignores OSC 52, a text too long), the text goes to a file.
 """
 
 from __future__ import annotations
 
 import base64
+import errno
 import os
 import re
+import stat
 import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
 
 OSC52_LIMIT = 750_000
 """UTF-8 bytes of text above which a copy is refused: the base64 sequence then passes 1 MB,
@@ -206,3 +214,71 @@ def plan_copy(
             sequence, f"Not copied: tmux drops clipboard requests from programs; {TMUX_FIX}.", True
         )
     return CopyPlan(sequence, f"{copied} through tmux. If it does not arrive, {TMUX_FIX}.")
+
+
+def copy_or_save(app: App[Any], text: str, what: str, offer_file: Callable[[str], object]) -> bool:
+    """Copy `text` with OSC 52 and say what was copied; where that cannot work, call
+    `offer_file(why)` (the app's save dialog). True when the sequence was sent.
+
+    The body of the app's `copy_text`: one place decides, so every copy says the same.
+    """
+    plan = plan_copy(text, what)
+    if not plan.sequence:
+        offer_file(plan.message)
+        return False
+    app._clipboard = text  # what App.clipboard returns
+    driver = app._driver  # the pinned Textual has no public raw-write API
+    if driver is not None:
+        driver.write(plan.sequence)
+    if plan.warning:
+        app.notify(plan.message, severity="warning", markup=False, timeout=10)
+    else:
+        app.notify(plan.message, markup=False, timeout=4)
+    return True
+
+
+# -- the file, where the clipboard cannot take the text -------------------------------------------
+
+
+def save_text(path: Path, text: str, *, overwrite: bool = False) -> None:
+    """Write `text` to `path` whole or not at all, creating parent folders.
+
+    The text goes to a temporary file beside the target first, so a full disk never leaves a
+    truncated file and a replaced file keeps its permissions. Raises FileExistsError or OSError.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    old_mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
+    if old_mode is not None and not overwrite:
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "x", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        if old_mode is not None:
+            os.chmod(temporary, old_mode)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def save_error(path: Path, error: OSError) -> str:
+    """The cause and the fix for a failed save, in words."""
+    code = error.errno
+    if isinstance(error, PermissionError) or code in (errno.EACCES, errno.EPERM):
+        return f"Permission denied: you cannot write {path}. Choose a folder you own."
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return f"The disk is full: {path} was not written. Free some space or save elsewhere."
+    if code == errno.EROFS:
+        return f"{path.parent} is on a read-only file system: save elsewhere."
+    if isinstance(error, IsADirectoryError):
+        return f"{path} is a folder: add a file name."
+    if isinstance(error, (NotADirectoryError, FileExistsError)):
+        return f"Part of {path} is a file, not a folder: choose another path."
+    if code == errno.ENAMETOOLONG:
+        return "That file name is too long: choose a shorter one."
+    return f"Could not write {path}: {error.strerror or error}. Choose another path."

@@ -71,7 +71,7 @@ class LiveStream:
 
     @property
     def tally(self) -> Tally:
-        """The answer's metrics so far (final once StreamEnded is posted)."""
+        """The answer's metrics so far (final once Ended is posted)."""
         return self.exchange.tally
 
     def take(self) -> tuple[str, str]:
@@ -91,34 +91,29 @@ class LiveStream:
                 self._reasoning.append(reasoning)
 
 
-class StreamStarted(Message):
-    """The first token of an answer arrived."""
-
-    def __init__(self, live: LiveStream) -> None:
-        super().__init__()
-        self.live = live
-
-
-class StreamRetrying(Message):
-    """The server asked us to wait before another attempt."""
-
-    def __init__(self, live: LiveStream, notice: RetryNotice) -> None:
-        super().__init__()
-        self.live = live
-        self.notice = notice
-
-
-class StreamEnded(Message):
-    """A stream is over (complete, stopped or failed) and its outcome saved; its buffers
-    have been drained."""
-
-    def __init__(self, live: LiveStream) -> None:
-        super().__init__()
-        self.live = live
-
-
 class StreamController:
-    """Starts, drains and cancels the answer streams of one screen."""
+    """Starts, drains and cancels the answer streams of one screen; tells the screen with the
+    messages below (posted to it from the workers)."""
+
+    @dataclass
+    class Started(Message):
+        """The first token of an answer arrived."""
+
+        live: LiveStream
+
+    @dataclass
+    class Retrying(Message):
+        """The server asked us to wait before another attempt."""
+
+        live: LiveStream
+        notice: RetryNotice
+
+    @dataclass
+    class Ended(Message):
+        """A stream is over (complete, stopped or failed) and its outcome saved; call
+        `finished` to drain what is left of it into its view."""
+
+        live: LiveStream
 
     def __init__(self, screen: Screen[Any], client: Callable[[], ChatClient]) -> None:
         self._screen = screen
@@ -140,7 +135,7 @@ class StreamController:
         holder: list[LiveStream] = []
 
         def on_retry(notice: RetryNotice) -> None:
-            self._screen.post_message(StreamRetrying(holder[0], notice))
+            self._screen.post_message(self.Retrying(holder[0], notice))
 
         exchange.open(self._client(), on_retry)
         live = LiveStream(exchange, sink)
@@ -202,8 +197,8 @@ class StreamController:
         return bool(text or reasoning)
 
     async def finished(self, live: LiveStream) -> None:
-        """Called by the screen on StreamEnded: final drain, forget the stream (even when
-        showing the last text failed: the screen must not think it still streams)."""
+        """Called by the screen on Ended: final drain, forget the stream (even when showing
+        the last text failed: the screen must not think it still streams)."""
         try:
             await self._drain_one(live)
         finally:
@@ -232,7 +227,7 @@ class StreamController:
 
     def _run(self, live: LiveStream) -> None:
         """Stream, save and fold the answer; whatever happens, the outcome is written and the
-        screen told (StreamEnded), so the UI never waits for an answer that is over."""
+        screen told (Ended), so the UI never waits for an answer that is over."""
         post = self._screen.post_message
         exchange = live.exchange
         told: list[bool] = []
@@ -240,7 +235,7 @@ class StreamController:
         def on_phase(phase: Phase) -> None:
             if phase in ("thinking", "answering") and not told:
                 told.append(True)
-                post(StreamStarted(live))
+                post(self.Started(live))
 
         try:
             exchange.run(live.put, on_phase)
@@ -252,4 +247,4 @@ class StreamController:
                 exchange.finish()
             except Exception as error:  # never expected; the screen must hear of the end anyway
                 exchange.problem = exchange.problem or f"{type(error).__name__}: {error}"
-            post(StreamEnded(live))
+            post(self.Ended(live))

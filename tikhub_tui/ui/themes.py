@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -214,8 +214,10 @@ class ThemeSaver:
     previewed on the settings screen are not saved here: that screen saves its own choice.
     """
 
-    def __init__(self, app: TikhubApp) -> None:
+    def __init__(self, app: TikhubApp, previewing: Callable[[], bool]) -> None:
         self.app = app
+        self.previewing = previewing
+        """True while a screen shows themes as a preview (Settings saves its own choice)."""
         self.current = app.theme
         """The theme in use; the fallback applied at start is not a choice to save."""
         self._lock = threading.Lock()
@@ -227,15 +229,10 @@ class ThemeSaver:
         if name == self.current:  # e.g. the theme applied at start, announced late
             return
         self.current = name
-        if name == self.app.settings.theme or self._previewing():
+        if name == self.app.settings.theme or self.previewing():
             return
         self._wanted = self.app.settings.theme = name
         self.app.run_worker(self.save, thread=True, group="save-theme", exit_on_error=False)
-
-    def _previewing(self) -> bool:
-        from tikhub_tui.ui.screens.settings import SettingsScreen
-
-        return any(isinstance(screen, SettingsScreen) for screen in self.app.screen_stack)
 
     def save(self) -> None:
         """Write the latest wanted theme (worker thread); warn in the app if it cannot."""
@@ -259,13 +256,14 @@ class ThemeSaver:
                 )
 
 
-def setup_themes(app: TikhubApp) -> ThemeSaver:
-    """At start: register the theme files, apply the configured theme, save later changes."""
+def setup_themes(app: TikhubApp, previewing: Callable[[], bool]) -> ThemeSaver:
+    """At start: register the theme files, apply the configured theme, save later changes
+    (not those `previewing` says are a preview)."""
     problems = register_themes(app)
     notice = apply_theme(app, app.settings.theme)
     report(app, "Theme files skipped", problems)
     if notice:
         app.notify(notice, severity="warning", timeout=15, markup=False)
-    saver = ThemeSaver(app)
+    saver = ThemeSaver(app, previewing)
     app.theme_changed_signal.subscribe(app, saver.on_theme_changed)
     return saver

@@ -1,4 +1,4 @@
-"""Code blocks of an answer: find them, pick one, copy it or save it to a file.
+"""Code blocks of an answer: find them, pick one, copy it or save it to a file (save_text.py).
 
 Over SSH the clipboard is only reachable through OSC 52, which some terminals ignore and no
 terminal takes in unlimited size, so every block can also be written to a file from here.
@@ -6,25 +6,22 @@ terminal takes in unlimited size, so every block can also be written to a file f
 
 from __future__ import annotations
 
-import errno
-import os
 import re
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from markdown_it import MarkdownIt
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from tikhub_tui.ui.clipboard import copy_refusal, plan_copy, size_text
+from tikhub_tui.ui.clipboard import copy_refusal, size_text
+from tikhub_tui.ui.screens.save_text import SaveTextScreen
 
 PREVIEW = 72
 """Characters of a block's first line shown in the picker."""
@@ -115,146 +112,6 @@ def code_blocks(markdown: str) -> list[CodeBlock]:
         language = token.info.split(maxsplit=1)[0] if token.info.strip() else ""
         blocks.append(CodeBlock(number, language, code, closed=closed))
     return blocks
-
-
-def save_text(path: Path, text: str, *, overwrite: bool = False) -> None:
-    """Write `text` to `path` whole or not at all, creating parent folders.
-
-    The text goes to a temporary file beside the target first, so a full disk never leaves a
-    truncated file and a replaced file keeps its permissions. Raises FileExistsError or OSError.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_dir():
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-    old_mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
-    if old_mode is not None and not overwrite:
-        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "x", encoding="utf-8", newline="") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        if old_mode is not None:
-            os.chmod(temporary, old_mode)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def save_error(path: Path, error: OSError) -> str:
-    """The cause and the fix for a failed save, in words."""
-    code = error.errno
-    if isinstance(error, PermissionError) or code in (errno.EACCES, errno.EPERM):
-        return f"Permission denied: you cannot write {path}. Choose a folder you own."
-    if code in (errno.ENOSPC, errno.EDQUOT):
-        return f"The disk is full: {path} was not written. Free some space or save elsewhere."
-    if code == errno.EROFS:
-        return f"{path.parent} is on a read-only file system: save elsewhere."
-    if isinstance(error, IsADirectoryError):
-        return f"{path} is a folder: add a file name."
-    if isinstance(error, (NotADirectoryError, FileExistsError)):
-        return f"Part of {path} is a file, not a folder: choose another path."
-    if code == errno.ENAMETOOLONG:
-        return "That file name is too long: choose a shorter one."
-    return f"Could not write {path}: {error.strerror or error}. Choose another path."
-
-
-def copy_or_save(app: App[Any], text: str, what: str, filename: str = "answer.md") -> bool:
-    """Copy `text` with OSC 52 and say what was copied; where that cannot work, offer a file.
-
-    Meant as the body of the app's `copy_text`: one place decides, so every copy says the same.
-    """
-    plan = plan_copy(text, what)
-    if not plan.sequence:
-        app.push_screen(SaveTextScreen(text, filename, what, plan.message))
-        return False
-    app._clipboard = text  # what App.clipboard returns
-    driver = app._driver  # the pinned Textual has no public raw-write API
-    if driver is not None:
-        driver.write(plan.sequence)
-    if plan.warning:
-        app.notify(plan.message, severity="warning", markup=False, timeout=10)
-    else:
-        app.notify(plan.message, markup=False, timeout=4)
-    return True
-
-
-class SaveTextScreen(ModalScreen[Path | None]):
-    """Asks for a path and writes a text there; never replaces a file without a second Enter."""
-
-    BINDINGS = [Binding("escape", "dismiss", "Cancel", id="save-cancel")]
-
-    DEFAULT_CSS = """
-    SaveTextScreen { align: center middle; }
-    SaveTextScreen > Vertical { width: 84; max-width: 100%; height: auto; padding: 1 2;
-        background: $panel; border: round $accent; }
-    SaveTextScreen .title { text-style: bold; }
-    SaveTextScreen #notice { color: $text-warning; margin: 1 0 0 0; }
-    SaveTextScreen #where { color: $text-muted; margin: 1 0 0 0; }
-    SaveTextScreen #problem { color: $text-error; height: auto; }
-    SaveTextScreen #problem.-confirm { color: $text-warning; }
-    SaveTextScreen .hint { color: $text-muted; }
-    """
-
-    def __init__(self, text: str, default_name: str, what: str, notice: str = "") -> None:
-        super().__init__()
-        self.text = text
-        self.default_name = default_name
-        self.what = what
-        self.notice = notice
-        self._confirmed: Path | None = None
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(f"Save {self.what} to a file", classes="title", markup=False)
-            if self.notice:
-                yield Label(self.notice, id="notice", markup=False)
-            yield Label(f"Path (relative to {Path.cwd()}):", id="where", markup=False)
-            yield Input(self.default_name, id="path")
-            yield Label("", id="problem", markup=False)
-            yield Label("Enter saves · Esc cancels", classes="hint", markup=False)
-
-    def target(self) -> Path | None:
-        """The file the typed path means (a folder gets the default name)."""
-        typed = self.query_one("#path", Input).value.strip()
-        if not typed:
-            return None
-        path = Path(typed).expanduser()
-        if typed.endswith(("/", os.sep)) or path.is_dir():
-            path = path / self.default_name
-        return path if path.is_absolute() else Path.cwd() / path
-
-    def on_input_changed(self) -> None:
-        self._confirmed = None
-        self._problem("")
-
-    def _problem(self, message: str, confirm: bool = False) -> None:
-        label = self.query_one("#problem", Label)
-        label.update(message)
-        label.set_class(confirm, "-confirm")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        path = self.target()
-        if path is None:
-            self._problem("Type a file name.")
-            return
-        try:
-            save_text(path, self.text, overwrite=self._confirmed == path)
-        except FileExistsError:
-            if path.exists() and not path.is_dir():
-                self._confirmed = path
-                self._problem(f"{path} exists: Enter again replaces it.", confirm=True)
-            else:
-                self._problem(save_error(path, NotADirectoryError()))
-            return
-        except OSError as error:
-            self._problem(save_error(path, error))
-            return
-        self.app.notify(f"Saved {self.what} to {path} ({size_text(self.text)}).", markup=False)
-        self.dismiss(path)
 
 
 class CodeBlocksScreen(ModalScreen[None]):

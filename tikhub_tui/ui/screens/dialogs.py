@@ -1,4 +1,5 @@
-"""Small modal dialogs for session actions: rename (a line of text) and confirm (yes or no).
+"""Small modal dialogs: rename (a line of text) and confirm (yes or no), for sessions, settings
+and the sessions file.
 
 Each returns its answer through `dismiss`, so a screen pushes it with a callback or awaits
 `push_screen_wait` and does the store work itself.
@@ -11,6 +12,7 @@ from typing import Any
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label
 
@@ -72,7 +74,9 @@ class RenameScreen(ModalScreen[str | None]):
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """A yes-or-no question: y (or Enter on the confirm button) says yes, n or Esc says no."""
+    """A yes-or-no question: y (or the yes button's own letter, or Enter on it) says yes; n,
+    Esc (or the no button's letter) says no. Every yes/no question of the app is one of these.
+    """
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm-yes"),
@@ -86,27 +90,45 @@ class ConfirmScreen(ModalScreen[bool]):
     )
 
     def __init__(
-        self, question: str, confirm_label: str = "Delete", *, destructive: bool = True
+        self,
+        question: str,
+        confirm_label: str = "Delete",
+        cancel_label: str = "Cancel",
+        *,
+        destructive: bool = True,
+        keys: tuple[str, str] = ("y", "n"),
+        default: bool = True,
     ) -> None:
+        """`keys` are the letters for yes and no shown on the buttons (y and n work too);
+        `default` is the answer whose button has the focus (Enter)."""
         super().__init__(classes="-destructive" if destructive else "")
         self.question = question
         self.confirm_label = confirm_label
+        self.cancel_label = cancel_label
         self.destructive = destructive
+        self.keys = keys
+        self.default = default
 
     def compose(self) -> ComposeResult:
+        yes, no = (key.upper() for key in self.keys)
         with Vertical():
             yield Label(self.question, classes="question", markup=False)
             with Horizontal():
-                yield Button("Cancel (N)", id="cancel")
+                yield Button(f"{self.cancel_label} ({no})", id="cancel")
                 yield Button(
-                    f"{self.confirm_label} (Y)",
+                    f"{self.confirm_label} ({yes})",
                     id="confirm",
                     variant="error" if self.destructive else "primary",
                 )
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#confirm", Button).focus()
+        self.query_one("#confirm" if self.default else "#cancel", Button).focus()
+
+    def on_key(self, event: Key) -> None:
+        if event.key in self.keys:
+            event.stop()
+            self.dismiss(event.key == self.keys[0])
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

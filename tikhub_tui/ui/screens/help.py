@@ -1,11 +1,14 @@
 """The help screen: every key binding of the app, read from the bindings themselves.
 
-Keys are shown as they are after the user's [keymap], next to the binding id to use there.
+The tables it shows are the bindings of the screen and widgets they belong to (and the
+prompt's own key table), so help never drifts from the keys; keys are shown as they are after
+the user's [keymap], next to the binding id to use there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,13 +17,6 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from tikhub_tui.ui.terminal_keys import NOTES
-
-PROMPT_KEYS = [
-    ("Enter", "Send the prompt"),
-    ("Ctrl+J", "New line (also Shift+Enter where the terminal sends it)"),
-    ("Up / Down", "Recall earlier prompts (in an empty prompt)"),
-    ("Ctrl+P", "Command palette: every action, models, themes"),
-]
 
 NAMES = {
     "escape": "Esc",
@@ -49,6 +45,16 @@ def key_label(keys: str) -> str:
     return " / ".join(shown)
 
 
+@dataclass(frozen=True)
+class KeyTable:
+    """One table of the help screen: a title and the bindings it lists."""
+
+    title: str
+    name: str
+    """The table's id (for tests and styles)."""
+    bindings: Sequence[BindingType]
+
+
 class HelpScreen(ModalScreen[None]):
     """A table of every binding; Esc, F1 or q closes it."""
 
@@ -64,48 +70,35 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen #notes { margin: 0 0 1 1; color: $text-muted; }
     """
 
-    def compose(self) -> ComposeResult:
-        from tikhub_tui.ui.screens.chat import ChatScreen
-        from tikhub_tui.ui.widgets.prompt import PromptArea
-        from tikhub_tui.ui.widgets.sessions import SessionList
-        from tikhub_tui.ui.widgets.transcript import Transcript
+    def __init__(self, tables: Sequence[KeyTable]) -> None:
+        super().__init__()
+        self.tables = tables
 
+    def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Label(
                 "Keys (Esc closes) — remap them by id in config.toml [keymap]",
                 classes="title",
                 markup=False,
             )
-            yield Label("Chat", classes="title")
-            yield self._table(ChatScreen.BINDINGS, "chat")
-            yield Label("Prompt", classes="title")
-            yield self._fixed_table()
-            own = [b for b in PromptArea.BINDINGS if isinstance(b, Binding) and b.id]
-            yield self._table(own, "prompt-keys")
-            yield Label("Messages (Ctrl+Up from the prompt, then Up and Down)", classes="title")
-            yield self._table(Transcript.BINDINGS, "messages")
-            yield Label("Session list (Ctrl+O)", classes="title")
-            own = [b for b in SessionList.BINDINGS if isinstance(b, Binding) and b.id]
-            yield self._table(own, "sessions")  # not the cursor keys every list has
-            yield Label("App", classes="title")
-            yield self._table(self.app.BINDINGS, "app")
+            for table in self.tables:
+                yield Label(table.title, classes="title", markup=False)
+                yield self._table(table)
             yield Label("Notes", classes="title")
             yield Static("\n".join(NOTES), id="notes", markup=False)
 
-    def _table(self, bindings: Sequence[BindingType], name: str) -> DataTable[str]:
-        table: DataTable[str] = DataTable(show_cursor=False, zebra_stripes=True, id=name)
+    def _table(self, table: KeyTable) -> DataTable[str]:
+        shown: DataTable[str] = DataTable(show_cursor=False, zebra_stripes=True, id=table.name)
         keymap = self.app._keymap
         rows = []
-        for binding in bindings:
+        for binding in table.bindings:
             if isinstance(binding, Binding) and binding.description:
                 keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
                 rows.append((key_label(keys), binding.description, binding.id or ""))
-        table.add_columns("Key", "Action", "Id")
-        table.add_rows(rows)
-        return table
-
-    def _fixed_table(self) -> DataTable[str]:
-        table: DataTable[str] = DataTable(show_cursor=False, zebra_stripes=True, id="prompt")
-        table.add_columns("Key", "Action")
-        table.add_rows(PROMPT_KEYS)
-        return table
+        if any(row[2] for row in rows):
+            shown.add_columns("Key", "Action", "Id")
+            shown.add_rows(rows)
+        else:  # keys that cannot be remapped: no id column
+            shown.add_columns("Key", "Action")
+            shown.add_rows([row[:2] for row in rows])
+        return shown

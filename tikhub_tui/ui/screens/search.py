@@ -8,6 +8,7 @@ anything but the latest query are dropped, so a slow old search never overwrites
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from textual import work
@@ -105,21 +106,19 @@ class SearchScreen(ModalScreen[SearchHit | None]):
     SearchScreen SearchResults > .option-list--option { padding: 0 1; }
     """
 
+    @dataclass
     class ResultsFound(Message):
         """A search finished (posted from the worker thread)."""
 
-        def __init__(self, query: str, hits: list[SearchHit]) -> None:
-            super().__init__()
-            self.query = query
-            self.hits = hits
+        query: str
+        hits: list[SearchHit]
 
+    @dataclass
     class SearchFailed(Message):
         """A search could not run; `error` is the message to show."""
 
-        def __init__(self, query: str, error: str) -> None:
-            super().__init__()
-            self.query = query
-            self.error = error
+        query: str
+        error: str
 
     def __init__(self, search: SearchFunction, *, clock: Clock = utc_now, query: str = "") -> None:
         super().__init__()

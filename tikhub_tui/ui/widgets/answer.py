@@ -11,7 +11,9 @@ what the server sent.
 
 from __future__ import annotations
 
-from typing import Literal
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -20,9 +22,13 @@ from textual.widgets import Collapsible, Static
 
 from tikhub_tui.core.errors import ApiError
 from tikhub_tui.core.untrusted import for_terminal
-from tikhub_tui.ui.format import error_hint
-from tikhub_tui.ui.segments import SegmentSplitter
+from tikhub_tui.ui.format import error_hint, meta_line
+from tikhub_tui.ui.splitter import SegmentSplitter
 from tikhub_tui.ui.widgets.segment import Segment
+
+if TYPE_CHECKING:
+    from tikhub_tui.core.client import RetryNotice
+    from tikhub_tui.core.exchange import Exchange
 
 State = Literal["streaming", "complete", "stopped", "error"]
 
@@ -47,13 +53,12 @@ class AnswerView(Vertical):
         border-left: thick $error; color: $text-error; background: $error 10%; }
     """
 
+    @dataclass
     class Changed(Message):
         """The answer's size changed: the transcript re-checks what is near the viewport."""
 
-        def __init__(self, burst: bool = False) -> None:
-            super().__init__()
-            self.burst = burst
-            """A big burst of text arrived at once: more is probably on its way."""
+        burst: bool = False
+        """A big burst of text arrived at once: more is probably on its way."""
 
     def __init__(
         self,
@@ -179,6 +184,22 @@ class AnswerView(Vertical):
         box = self.query_one("#error", Static)
         box.update(for_terminal(f"{message}\n→ {hint}" if hint else message))
         box.display = True
+
+    def show_outcome(self, exchange: Exchange, *, timings: bool = True) -> None:
+        """The stream is over: how it ended, its failure if any, and its metrics line."""
+        self.seal()
+        tally = exchange.tally
+        self.set_state("stopped" if tally.status == "stopped" else "complete")
+        if tally.error is not None:
+            self.show_failure(tally.error)
+        self.set_meta(meta_line(exchange, time.monotonic(), timings=timings))
+
+    def show_retry(self, notice: RetryNotice) -> None:
+        """The server asked to wait: say for how long, and which attempt comes next."""
+        self.set_meta(
+            f"{notice.message or f'HTTP {notice.status}'} — retrying in {notice.wait:g} s "
+            f"(attempt {notice.attempt + 1})"
+        )
 
     def show_failure(self, error: ApiError) -> None:
         """Show why the answer failed and what to do (a cut stream keeps what arrived)."""

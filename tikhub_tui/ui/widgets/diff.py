@@ -7,6 +7,7 @@ shown through one function, `shown`, so control characters never reach the termi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar, Literal
 
 from textual.binding import Binding, BindingType
@@ -213,11 +214,9 @@ class _SideBySide(_Drawing):
             self.header(diff_words(diff), self.width, "diff--summary"),
         ]
         changes: list[int] = []
-        previous = "same"
-        for row in diff.rows:
-            if row.kind != "same" and previous == "same":
+        for row, starts in _with_change_starts(diff.rows):
+            if starts:
                 changes.append(len(out))
-            previous = row.kind
             ours = self.cell(row.left, row.kind, "removed", row.left_number, column)
             theirs = self.cell(row.right, row.kind, "added", row.right_number, right)
             for index in range(max(len(ours), len(theirs))):
@@ -241,11 +240,9 @@ class _Stacked(_Drawing):
             self.header(diff_words(diff), self.width, "diff--summary"),
         ]
         changes: list[int] = []
-        previous = "same"
-        for row in diff.rows:
-            if row.kind != "same" and previous == "same":
+        for row, starts in _with_change_starts(diff.rows):
+            if starts:
                 changes.append(len(out))
-            previous = row.kind
             out += self._row(row)
         return out, changes
 
@@ -258,6 +255,12 @@ class _Stacked(_Drawing):
         if row.right is not None:
             strips += self.cell(row.right, row.kind, "added", row.right_number, self.width)
         return strips
+
+
+def _with_change_starts(rows: Sequence[DiffRow]) -> list[tuple[DiffRow, bool]]:
+    """Each row, and whether a change begins there (`n` / `p` jump to those)."""
+    kinds = ["same"] + [row.kind for row in rows]
+    return [(row, row.kind != "same" and kinds[i] == "same") for i, row in enumerate(rows)]
 
 
 def _wrapped(text: Content, width: int) -> list[Content]:

@@ -7,6 +7,8 @@ the terminal can send them. Up in an empty prompt recalls the previous prompt.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import events
 from textual.binding import Binding
 from textual.message import Message
@@ -15,7 +17,16 @@ from textual.widgets.text_area import Edit, EditResult
 
 from tikhub_tui.core.untrusted import for_terminal
 
+SEND_KEY = "enter"
 NEWLINE_KEYS = frozenset({"ctrl+j", "shift+enter", "alt+enter", "ctrl+enter"})
+RECALL_KEYS = ("up", "down")
+KEYS = (
+    Binding(SEND_KEY, "send", "Send the prompt"),
+    Binding("ctrl+j", "newline", "New line (also Shift+Enter where the terminal sends it)"),
+    Binding(",".join(RECALL_KEYS), "recall", "Recall earlier prompts (in an empty prompt)"),
+)
+"""The prompt's own keys, as its key handler reads them: for the help screen and the keymap
+check (they are not bindings: TextArea would take Enter first)."""
 
 
 class PromptArea(TextArea):
@@ -40,13 +51,12 @@ class PromptArea(TextArea):
     PromptArea:focus { border: tall $border; }
     """
 
+    @dataclass
     class Submitted(Message):
         """The user pressed Enter on a non-empty prompt."""
 
-        def __init__(self, prompt: PromptArea, text: str) -> None:
-            super().__init__()
-            self.prompt = prompt
-            self.text = text
+        prompt: PromptArea
+        text: str
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(
@@ -61,7 +71,7 @@ class PromptArea(TextArea):
         self._recall = 0
 
     async def _on_key(self, event: events.Key) -> None:
-        if event.key == "enter":
+        if event.key == SEND_KEY:
             event.stop()
             event.prevent_default()
             text = self.text
@@ -75,12 +85,12 @@ class PromptArea(TextArea):
             event.prevent_default()
             self.insert("\n")
             return
-        if event.key == "up" and self._can_recall(-1):
+        if event.key == RECALL_KEYS[0] and self._can_recall(-1):
             event.stop()
             event.prevent_default()
             self._recall_step(-1)
             return
-        if event.key == "down" and self._recall < len(self.sent) and self._recalled():
+        if event.key == RECALL_KEYS[1] and self._recall < len(self.sent) and self._recalled():
             event.stop()
             event.prevent_default()
             self._recall_step(1)

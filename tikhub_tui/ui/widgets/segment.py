@@ -7,6 +7,7 @@ so scrolling past it does not jump.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.app import RenderResult
@@ -30,12 +31,11 @@ class Segment(Widget):
     Segment.-line-cut-after Markdown MarkdownParagraph:last-of-type { margin-bottom: 0; }
     """
 
+    @dataclass
     class Rendered(Message):
         """Real Markdown replaced the blank box: heights changed above or in the viewport."""
 
-        def __init__(self, segment: Segment) -> None:
-            super().__init__()
-            self.segment = segment
+        segment: Segment
 
     def __init__(self, source: str = "", *, fence_cut_before: bool = False) -> None:
         """`fence_cut_before`: the segment goes on with a code fence the one before cut."""

@@ -7,6 +7,7 @@ the widget only shows rows and says what the user asked for, the screen does the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from textual.binding import Binding
@@ -65,15 +66,14 @@ class SessionList(OptionList, inherit_bindings=False):
     SessionList > .option-list--option { padding: 0; }
     """
 
+    @dataclass
     class _SessionMessage(Message):
         """Base of the list's messages: which session, with its title for dialogs."""
 
-        def __init__(self, session_list: SessionList, session_id: str, title: str) -> None:
-            super().__init__()
-            self.session_list = session_list
-            self.session_id = session_id
-            self.title = title
-            """The title as listed ("" when untitled)."""
+        session_list: SessionList
+        session_id: str
+        title: str
+        """The title as listed ("" when untitled)."""
 
         @property
         def control(self) -> SessionList:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -18,13 +20,12 @@ class ModelTree(Tree[tuple[str, str]]):
     ModelTree { height: auto; max-height: 60%; background: transparent; }
     """
 
+    @dataclass
     class Chosen(Message):
         """A model was chosen in the tree."""
 
-        def __init__(self, provider: str, model: str) -> None:
-            super().__init__()
-            self.provider = provider
-            self.model = model
+        provider: str
+        model: str
 
     def __init__(self, models: dict[str, list[str]], current: tuple[str, str]) -> None:
         super().__init__("Models", id="models")
@@ -76,8 +77,12 @@ class ModelTree(Tree[tuple[str, str]]):
             self.post_message(self.Chosen(*event.node.data))
 
 
+NARROW = 100
+"""Below this many columns the sidebar starts hidden."""
+
+
 class Sidebar(Vertical):
-    """Models above, sessions below."""
+    """Models above, sessions below; hidden on a narrow terminal until the user shows it."""
 
     DEFAULT_CSS = """
     Sidebar { width: 32; height: 1fr; border-right: vkey $border-blurred; padding: 0 0 0 1; }
@@ -90,6 +95,24 @@ class Sidebar(Vertical):
         super().__init__(id="sidebar")
         self._models = models
         self._current = current
+        self._chosen = False
+        """The user showed or hid it: the terminal's width no longer decides."""
+
+    def fit(self, width: int) -> None:
+        """On a narrow terminal (an 80-column SSH window) start hidden, so the transcript
+        keeps its width; once the user shows or hides it, it stays so."""
+        if not self._chosen:
+            self.set_class(width < NARROW, "-hidden")
+
+    def toggle(self) -> bool:
+        """Show it if hidden, else hide it; True when it is now shown."""
+        self._chosen = True
+        self.toggle_class("-hidden")
+        return not self.has_class("-hidden")
+
+    def reveal(self) -> None:
+        self._chosen = True
+        self.remove_class("-hidden")
 
     def compose(self) -> ComposeResult:
         yield Label("MODELS")

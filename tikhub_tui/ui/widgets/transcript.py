@@ -8,6 +8,8 @@ segment rendered, older messages loaded) it keeps what the user is reading where
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
@@ -55,21 +57,39 @@ class Transcript(VerticalScroll, can_focus=True):
         Binding("escape", "leave", "Back to prompt", id="message-leave", show=False),
     ]
 
-    class MessageAction(Message):
-        """The user asked for something to be done with the selected message."""
+    @dataclass
+    class EditAsked(Message):
+        """Edit the selected prompt and resend it."""
 
-        def __init__(self, widget: Widget, action: str) -> None:
-            super().__init__()
-            self.widget = widget
-            self.action = action
-            """'edit', 'branch', 'copy', 'older', 'newer' or 'leave'."""
+        prompt: UserMessage
 
+    @dataclass
+    class FlipAsked(Message):
+        """Show the older (`step` -1) or newer (1) version of the selected message."""
+
+        message: UserMessage | AnswerView
+        step: int
+
+    @dataclass
+    class BranchAsked(Message):
+        """Branch the session from the selected message."""
+
+        message: UserMessage | AnswerView
+
+    @dataclass
+    class CopyAsked(Message):
+        """Copy the selected message."""
+
+        message: UserMessage | AnswerView
+
+    class Left(Message):
+        """Esc while selecting messages: back to the prompt (or stop what streams)."""
+
+    @dataclass
     class FollowChanged(Message):
         """Following the bottom started or stopped (the screen shows or hides its hint)."""
 
-        def __init__(self, following: bool) -> None:
-            super().__init__()
-            self.following = following
+        following: bool
 
     class NearTop(Message):
         """The view came near the top: time to load older messages, if there are any."""
@@ -80,7 +100,7 @@ class Transcript(VerticalScroll, can_focus=True):
         self._following = True
         self._pin: tuple[Widget, int] | None = None
         self._pinned_scroll = 0.0
-        self.selected: Widget | None = None
+        self.selected: UserMessage | AnswerView | None = None
         self._reading = (0, "center")
         """The reading width in columns (0: none) and where the column sits."""
         self._hold = False
@@ -124,15 +144,15 @@ class Transcript(VerticalScroll, can_focus=True):
             self.selected.remove_class("-selected")
             self.selected = None
 
-    def _messages(self) -> list[Widget]:
+    def _messages(self) -> list[UserMessage | AnswerView]:
         return [c for c in self.children if isinstance(c, UserMessage | AnswerView)]
 
     def select(self, widget: Widget) -> None:
         """Select a message (it is brought into view)."""
-        if widget.is_attached and widget.parent is self:
+        if isinstance(widget, UserMessage | AnswerView) and widget.parent is self:
             self._select(widget)
 
-    def _select(self, widget: Widget) -> None:
+    def _select(self, widget: UserMessage | AnswerView) -> None:
         if self.selected is not None:
             self.selected.remove_class("-selected")
         self.selected = widget
@@ -151,7 +171,7 @@ class Transcript(VerticalScroll, can_focus=True):
 
     def action_edit_selected(self) -> None:
         if isinstance(self.selected, UserMessage):
-            self.post_message(self.MessageAction(self.selected, "edit"))
+            self.post_message(self.EditAsked(self.selected))
         elif self.selected is not None:
             self.notify(
                 "Only your prompts can be edited: select one with Up. On an answer, b branches "
@@ -163,23 +183,23 @@ class Transcript(VerticalScroll, can_focus=True):
 
     def action_branch_selected(self) -> None:
         if self.selected is not None:
-            self.post_message(self.MessageAction(self.selected, "branch"))
+            self.post_message(self.BranchAsked(self.selected))
         else:
             self._nothing_selected()
 
     def action_copy_selected(self) -> None:
         if self.selected is not None:
-            self.post_message(self.MessageAction(self.selected, "copy"))
+            self.post_message(self.CopyAsked(self.selected))
         else:
             self._nothing_selected()
 
     def action_flip_selected(self, step: int) -> None:
-        """Show the older or newer version of the selected message (`MessageAction` "older"
-        or "newer"); the screen checks there is one."""
+        """Show the older or newer version of the selected message (the screen checks
+        there is one)."""
         if self.selected is None:
             self._nothing_selected()
         else:
-            self.post_message(self.MessageAction(self.selected, "older" if step < 0 else "newer"))
+            self.post_message(self.FlipAsked(self.selected, -1 if step < 0 else 1))
 
     def action_open_selected(self) -> None:
         """Unfold (or fold) a long prompt; open (or close) an answer's reasoning."""
@@ -199,7 +219,7 @@ class Transcript(VerticalScroll, can_focus=True):
         self.notify("No message is selected: send a prompt first.", severity="warning")
 
     def action_leave(self) -> None:
-        self.post_message(self.MessageAction(self, "leave"))
+        self.post_message(self.Left())
 
     def show_found(self, widget: Widget, needle: str = "") -> None:
         """Highlight what a search hit found and bring it into view: the prompt, or the part

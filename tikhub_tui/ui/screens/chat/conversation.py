@@ -9,16 +9,19 @@ begins in `begin_turn` as a core Exchange.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from textual.message import Message
 from textual.widget import Widget
 
 from tikhub_tui.core.catalogue import for_settings
 from tikhub_tui.core.errors import ApiError
 from tikhub_tui.core.exchange import Exchange, Prompt
-from tikhub_tui.core.model import Message
+from tikhub_tui.core.model import Message as Said
+from tikhub_tui.core.model import Role
 from tikhub_tui.core.store.records import StoredMessage
-from tikhub_tui.ui.history import widgets_for
+from tikhub_tui.ui.saved import widgets_for
 from tikhub_tui.ui.streaming import LiveStream, StreamController
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.transcript import Transcript, UserMessage
@@ -34,7 +37,14 @@ PAGE = 20
 
 
 class ChatConversation:
-    """The messages on screen and above it, and the answers begun from them."""
+    """The messages on screen and above it, and the answers begun from them; tells the screen
+    (`post`) when an answer's prompt is stored."""
+
+    @dataclass
+    class Recorded(Message):
+        """An answer's prompt and empty row are stored (posted from the recording thread)."""
+
+        exchange: Exchange
 
     def __init__(
         self,
@@ -42,8 +52,10 @@ class ChatConversation:
         controller: StreamController,
         store: SharedStore,
         settings: Callable[[], Settings],
+        post: Callable[[Message], object],
     ) -> None:
         self.transcript = transcript
+        self.post = post
         self.settings = settings
         """The settings in force (output limit, catalogue, timings shown)."""
         self.controller = controller
@@ -57,6 +69,8 @@ class ChatConversation:
         """Saved messages above the transcript, oldest first, mounted as the user scrolls up."""
         self.live: dict[AnswerView, LiveStream] = {}
         """The answers streaming now, by their view."""
+        self.unsaved = ""
+        """Why the last answer could not be saved ("" once one is again): NOT SAVING shows."""
 
     # -- what is on screen -------------------------------------------------------------------
 
@@ -64,16 +78,14 @@ class ChatConversation:
         """The transcript's messages, oldest first."""
         return [c for c in self.transcript.children if isinstance(c, UserMessage | AnswerView)]
 
-    def history(self, before: Widget | None = None) -> list[Message]:
+    def history(self, before: Widget | None = None) -> list[Said]:
         """What the conversation said before `before` (everything, when None)."""
-        said = [Message(m.role, m.text) for m in self.earlier]
+        said = [Said(m.role, m.text) for m in self.earlier]
         for widget in self.messages():
             if widget is before:
                 break
-            if isinstance(widget, UserMessage):
-                said.append(Message("user", widget.text))
-            else:
-                said.append(Message("assistant", widget.text))
+            role: Role = "user" if isinstance(widget, UserMessage) else "assistant"
+            said.append(Said(role, widget.text))
         return said
 
     def last_answer(self) -> AnswerView | None:
@@ -84,20 +96,41 @@ class ChatConversation:
         prompts = [w for w in self.messages() if isinstance(w, UserMessage)]
         return prompts[-1] if prompts else None
 
+    def last_saved_id(self) -> int | None:
+        """The id of the newest message on screen or above it, if it is saved."""
+        shown = self.messages()
+        if shown:
+            return shown[-1].message_id
+        return self.earlier[-1].id if self.earlier else None
+
     def find(self, message_id: int) -> Widget | None:
         return next((w for w in self.messages() if w.message_id == message_id), None)
 
     # -- showing a session -------------------------------------------------------------------
 
     async def show(
-        self, session_id: str | None, messages: list[StoredMessage], *, system: str, title: str
+        self,
+        session_id: str | None,
+        messages: list[StoredMessage],
+        *,
+        system: str,
+        title: str,
+        at_message: int | None = None,
+        found: str = "",
     ) -> None:
-        """Replace what is on screen with a session: its newest page mounted, the rest kept
-        to mount as the user scrolls up."""
+        """Replace what is on screen with a session: its newest page mounted (or as far back
+        as `at_message`, which is then highlighted where a search `found` its text), the rest
+        kept to mount as the user scrolls up."""
         self.session_id, self.system, self.title = session_id, system, title
-        await self.transcript.remove_children()
+        transcript = self.transcript
+        await transcript.remove_children()
         self.earlier = list(messages)
         await self.mount_earlier(at_least=PAGE)
+        target = None if at_message is None else await self.reveal(at_message)
+        if target is None:
+            transcript.follow()
+        else:  # highlighted (where the search found it) once mounted
+            transcript.call_after_refresh(transcript.show_found, target, found)
 
     async def mount_earlier(self, *, at_least: int = PAGE) -> None:
         """Mount the newest `at_least` messages not mounted yet above the others (a page
@@ -133,13 +166,14 @@ class ChatConversation:
         *,
         model: str,
         provider: str,
-        recorded: Callable[[Exchange], object],
     ) -> LiveStream | None:
         """Answer `user` (on screen already, or mounted here at the end): a new AnswerView
-        under it, an Exchange that records the prompt and streams the answer into the view.
-        Used by send, regenerate and edit-and-resend alike; returns the stream (None when the
-        request could not be made: the view says why)."""
+        under it, an Exchange that streams the answer into the view and records the prompt
+        meanwhile (off this thread). Used by send, regenerate and edit-and-resend alike;
+        returns the stream (None when the request could not be made: the view says why)."""
         transcript = self.transcript
+        if prompt.saved_id is None and prompt.replaces is None:
+            prompt = replace(prompt, after=self.last_saved_id())
         if not user.is_attached:
             await transcript.mount(user)
         answer = AnswerView(model, provider)
@@ -159,19 +193,18 @@ class ChatConversation:
         )
         answer.set_state("streaming")
         answer.set_meta(f"{model} · {provider} · waiting for the first token…")
-        exchange.record_in_background(recorded)
         try:
             live = self.controller.start(exchange, answer)
-        except ApiError as error:
-            exchange.fail(error)
-            exchange.finish()
+        except ApiError as error:  # nothing could be sent (a bad base URL): nothing is saved
             answer.show_failure(error)
             return None
         self.live[answer] = live
+        exchange.record_in_background(lambda done: self.post(self.Recorded(done)))
         return live
 
-    def adopt(self, exchange: Exchange, answer: AnswerView | None) -> bool:
+    def adopt(self, exchange: Exchange) -> bool:
         """Take the store's ids of a recorded exchange; True when it began the session."""
+        answer = next((view for view, live in self.live.items() if live.exchange is exchange), None)
         if answer is not None:
             answer.message_id = exchange.answer_id
             user = self.prompt_of(answer)
@@ -181,6 +214,18 @@ class ChatConversation:
         if new:
             self.session_id = exchange.session_id
         return new
+
+    def ended(self, live: LiveStream, *, timings: bool) -> str:
+        """An answer's stream is over: its ids and its outcome on screen; why it could not be
+        saved ("" if it was)."""
+        exchange = live.exchange
+        self.adopt(exchange)
+        if isinstance(live.sink, AnswerView):
+            self.live.pop(live.sink, None)
+            live.sink.show_outcome(exchange, timings=timings)
+        if exchange.saving or exchange.problem:
+            self.unsaved = exchange.problem  # NOT SAVING until an answer is saved again
+        return exchange.problem
 
     def prompt_of(self, answer: AnswerView) -> UserMessage | None:
         """The prompt an answer answers (the one above it)."""

@@ -9,28 +9,27 @@ history in the current model's own protocol, so switching model (even provider) 
 from __future__ import annotations
 
 import asyncio
-import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from textual import events
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.message import Message
+from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Header, Label
+from textual.widgets import Header
 
-from tikhub_tui.core.exchange import Exchange, Prompt
+from tikhub_tui.core.exchange import Prompt
 from tikhub_tui.core.store.records import last_model
 from tikhub_tui.core.store.text import display_safe
-from tikhub_tui.ui.format import fit_title, meta_line
+from tikhub_tui.ui.format import fit_title
 from tikhub_tui.ui.screens.chat.conversation import ChatConversation
 from tikhub_tui.ui.screens.chat.draft import keep_draft, kept_draft
+from tikhub_tui.ui.screens.chat.keys import BINDINGS, key_tables
 from tikhub_tui.ui.screens.chat.sessions import ChatSessions
-from tikhub_tui.ui.streaming import StreamController, StreamEnded, StreamRetrying, StreamStarted
+from tikhub_tui.ui.screens.help import KeyTable
+from tikhub_tui.ui.streaming import StreamController
 from tikhub_tui.ui.widgets.answer import AnswerView
+from tikhub_tui.ui.widgets.chat_pane import ChatPane
 from tikhub_tui.ui.widgets.footer import KeyFooter
 from tikhub_tui.ui.widgets.prompt import PromptArea
 from tikhub_tui.ui.widgets.sessions import SessionList
@@ -41,74 +40,31 @@ if TYPE_CHECKING:
     from tikhub_tui.core.client import ChatClient
     from tikhub_tui.ui.app import TikhubApp
 
-NARROW = 100
-"""Below this many columns the sidebar starts hidden."""
-
 
 class ChatScreen(Screen[None]):
     """The main screen."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Stop", id="cancel"),  # in the footer while streaming
-        Binding("escape", "back", "Back to the prompt", id="back", show=False),
-        Binding("ctrl+r", "regenerate", "Regenerate", id="regenerate"),
-        # priority, and skipped when the prompt wants the key (see the actions): Ctrl+E ends
-        # the line of a prompt with text, Ctrl+Z undoes typing unless a delete just happened
-        Binding(
-            "ctrl+e", "edit_prompt", "Edit prompt", id="edit-prompt", show=False, priority=True
-        ),
-        Binding("ctrl+n", "new_session", "New", id="new-session"),
-        Binding("ctrl+f", "search", "Search", id="search"),
-        Binding("ctrl+t", "rename_session", "Rename", id="rename-session", show=False),
-        Binding(
-            "ctrl+z", "undo_delete", "Undo delete", id="undo-delete", show=False, priority=True
-        ),
-        Binding("ctrl+y", "copy_answer", "Copy answer", id="copy-answer", priority=True),
-        Binding("ctrl+k", "copy_code", "Copy code", id="copy-code", show=False, priority=True),
-        # not Ctrl+B: tmux's prefix (see ui/terminal_keys.py for every key checked)
-        Binding(
-            "ctrl+backslash", "toggle_sidebar", "Sidebar", id="toggle-sidebar", show=False
-        ),
-        Binding("ctrl+g", "toggle_reasoning", "Reasoning", id="toggle-reasoning", show=False),
-        Binding(
-            "alt+g", "toggle_all_reasoning", "All reasoning", id="toggle-all-reasoning", show=False
-        ),
-        Binding("ctrl+l", "focus_models", "Models", id="focus-models", show=False),
-        Binding("ctrl+o", "focus_sessions", "Sessions", id="focus-sessions"),
-        Binding("ctrl+up", "select_messages", "Select messages", id="select-messages", show=False),
-        Binding("ctrl+end", "follow", "Follow", id="follow", show=False),
-        Binding("pageup", "page_up", "Page up", id="page-up", show=False, priority=True),
-        Binding("pagedown", "page_down", "Page down", id="page-down", show=False, priority=True),
-    ]
+    BINDINGS = BINDINGS
 
-    DEFAULT_CSS = """
-    ChatScreen #columns { height: 1fr; }
-    ChatScreen #main { height: 1fr; width: 1fr; }
-    ChatScreen #follow-hint { display: none; width: 100%; height: 1;
-        content-align: center middle; background: $accent 30%; color: $text; }
-    ChatScreen #editing { display: none; height: auto; padding: 0 2; color: $text-warning; }
-    ChatScreen #status { height: 1; padding: 0 2; color: $text-muted; }
-    """
+    DEFAULT_CSS = "ChatScreen #columns { height: 1fr; }"
 
     def __init__(self) -> None:
         super().__init__()
         self.controller = StreamController(self, self._client)
         self.sessions = ChatSessions(self, self.tikhub.store)
         self.conversation: ChatConversation | None = None
-        self._editing: UserMessage | None = None
         self.settled = asyncio.Event()
         """Set once the start-up work is done (the last session reopened, if there was one)."""
-        self._sidebar_chosen = False
-        """The user showed or hid the sidebar: the terminal's width no longer decides."""
-        self._following = True
-        """The transcript follows the newest text (else the hint to go back down shows)."""
         self._prompt: PromptArea | None = None
-        self._unsaved = ""
-        """Why the last answer could not be saved ("" once one is again): NOT SAVING shows."""
 
     @property
     def tikhub(self) -> TikhubApp:
         return cast("TikhubApp", self.app)
+
+    @classmethod
+    def key_tables(cls) -> list[KeyTable]:
+        """The keys of this screen and of the widgets on it, for the help screen."""
+        return key_tables()
 
     @property
     def streaming(self) -> bool:
@@ -124,15 +80,7 @@ class ChatScreen(Screen[None]):
         yield Header(show_clock=False, icon="")
         with Horizontal(id="columns"):
             yield Sidebar(app.models(), (app.provider, app.model))
-            with Vertical(id="main"):
-                yield Transcript(id="transcript")
-                yield Label("↓ new text below — Ctrl+End to follow", id="follow-hint")
-                yield Label("", id="editing", markup=False)
-                yield PromptArea(
-                    id="prompt",
-                    placeholder="Ask anything — Enter sends, Ctrl+J new line, Up recalls",
-                )
-                yield Label("", id="status", markup=False)
+            yield ChatPane()
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -141,12 +89,19 @@ class ChatScreen(Screen[None]):
         prompt.cursor_blink = app.settings.cursor_blink
         prompt.focus()
         self.conversation = ChatConversation(
-            self.transcript, self.controller, app.store, lambda: self.tikhub.settings
+            self.transcript,
+            self.controller,
+            app.store,
+            lambda: self.tikhub.settings,
+            self.post_message,
         )
         self.conversation.system = app.settings.system_prompt
         settings = app.settings
         self.transcript.set_reading_width(settings.reading_width, settings.reading_align)
         self.sessions.start(adopt_model=not app.model_given)
+        self.watch(app, "chosen", self._show_choice, init=False)
+        self.watch(app, "access", self.refresh_status, init=False)
+        self.watch(app, "settings", self._show_settings, init=False)
         self.refresh_status()
         draft = kept_draft()
         if draft:  # typed but not sent when the app last quit
@@ -178,20 +133,23 @@ class ChatScreen(Screen[None]):
     def refresh_status(self) -> None:
         app = self.tikhub
         streaming = " · streaming (Esc stops)" if self.streaming else ""
-        saving = " · NOT SAVING" if app.store.problem or self._unsaved else ""
-        self.query_one("#status", Label).update(
-            f"{app.model} · {app.provider} · {app.access_label()}{saving}{streaming}"
-        )
-        self.query_one(ModelTree).mark(app.provider, app.model)
+        unsaved = self.conversation is not None and self.conversation.unsaved
+        saving = " · NOT SAVING" if app.store.problem or unsaved else ""
+        line = f"{app.model} · {app.provider} · {app.access_label()}{saving}{streaming}"
+        self.query_one(ChatPane).show_status(line, streaming=self.streaming)
         title = self.conversation.title if self.conversation else ""
         shown = display_safe(title) or "New conversation"  # escapes shown, not obeyed
         self.title = fit_title(shown, app.sub_title, self.size.width or 80)
         self.refresh_bindings()  # the footer shows Esc Stop only while something streams
-        self._show_follow_hint()
 
-    def refresh_models(self, models: dict[str, list[str]]) -> None:
-        """Show the catalogue again (extra model names may have been saved in Settings)."""
-        self.query_one(ModelTree).fill(models)
+    def _show_choice(self) -> None:
+        self.query_one(ModelTree).mark(self.tikhub.provider, self.tikhub.model)
+        self.refresh_status()
+
+    def _show_settings(self) -> None:
+        """New settings: the catalogue again (extra model names may have been saved)."""
+        self.query_one(ModelTree).fill(self.tikhub.models())
+        self.refresh_status()
 
     # -- sessions ----------------------------------------------------------------------------
 
@@ -208,28 +166,31 @@ class ChatScreen(Screen[None]):
             self.sessions.open(session_id, at_message)
 
     async def on_chat_sessions_opened(self, event: ChatSessions.Opened) -> None:
-        if self.streaming:
+        said = self.chat.session_id is not None or bool(self.chat.messages())
+        if self.streaming or (event.at_start and said):
             return  # an answer began meanwhile: it keeps the screen
         system = event.system if event.session_id else self.tikhub.settings.system_prompt
-        await self.chat.show(event.session_id, event.messages, system=system, title=event.title)
+        await self.chat.show(
+            event.session_id,
+            event.messages,
+            system=system,
+            title=event.title,
+            at_message=event.at_message,
+            found=event.found,
+        )
         used = last_model(event.messages)
         if event.adopt_model and used is not None:
-            self.tikhub.provider, self.tikhub.model = used.provider, used.model
-        transcript = self.transcript
-        target = None
-        if event.at_message is not None:
-            target = await self.chat.reveal(event.at_message)
-        if target is None:
-            transcript.follow()
-        else:  # highlighted (where the search found it) once mounted
-            self.call_after_refresh(transcript.show_found, target, event.found)
+            self.tikhub.choose_model(used.provider, used.model, say=False)
         self.query_one(SessionList).current = event.session_id
         if event.session_id is None:
             self.sessions.refresh(None)
         else:
             self.sessions.positions(event.session_id)
-        if target is not None and transcript.has_focus:
-            transcript.select(target)  # flipping versions keeps the selection on the message
+        transcript = self.transcript
+        if event.at_message is not None and transcript.has_focus:
+            target = self.chat.find(event.at_message)
+            if target is not None:  # flipping versions keeps the selection on the message
+                transcript.select(target)
         self.refresh_status()
 
     def on_chat_sessions_positions(self, event: ChatSessions.Positions) -> None:
@@ -305,7 +266,7 @@ class ChatScreen(Screen[None]):
             return
         await self.tikhub.access_ready.wait()
         event.prompt.clear()
-        edited = self._editing
+        edited = self.query_one(ChatPane).editing
         if edited is not None:
             self._stop_editing()
             await self.chat.drop_from(edited)  # the old prompt and its answers: a branch now
@@ -316,65 +277,31 @@ class ChatScreen(Screen[None]):
 
     async def _begin(self, prompt: Prompt, user: UserMessage) -> None:
         app = self.tikhub
-        live = await self.chat.begin_turn(
-            prompt,
-            user,
-            model=app.model,
-            provider=app.provider,
-            recorded=lambda exchange: self.post_message(self.Recorded(exchange)),
-        )
+        live = await self.chat.begin_turn(prompt, user, model=app.model, provider=app.provider)
         if live is None:
             self.sessions.refresh(self.chat.session_id)
         self.refresh_status()
 
-    @dataclass
-    class Recorded(Message):
-        """An answer's prompt and empty row are stored (posted from the recording thread)."""
-
-        exchange: Exchange
-
-    def on_chat_screen_recorded(self, event: Recorded) -> None:
-        live = self.chat.live
-        answer = next((v for v in live if live[v].exchange is event.exchange), None)
-        if self.chat.adopt(event.exchange, answer):
+    def on_chat_conversation_recorded(self, event: ChatConversation.Recorded) -> None:
+        if self.chat.adopt(event.exchange):
             self.sessions.refresh(self.chat.session_id)  # listed now, not after its answer
 
-    def on_stream_started(self, event: StreamStarted) -> None:
+    def on_stream_controller_started(self, event: StreamController.Started) -> None:
         live = event.live
         if isinstance(live.sink, AnswerView):
             live.sink.set_meta(f"{live.model} · {live.provider} · streaming…")
 
-    def on_stream_retrying(self, event: StreamRetrying) -> None:
-        notice = event.notice
+    def on_stream_controller_retrying(self, event: StreamController.Retrying) -> None:
         if isinstance(event.live.sink, AnswerView):
-            event.live.sink.set_meta(
-                f"{notice.message or f'HTTP {notice.status}'} — retrying in {notice.wait:g} s "
-                f"(attempt {notice.attempt + 1})"
-            )
+            event.live.sink.show_retry(event.notice)
 
-    async def on_stream_ended(self, event: StreamEnded) -> None:
+    async def on_stream_controller_ended(self, event: StreamController.Ended) -> None:
         live = event.live
         await self.controller.finished(live)
-        view = live.sink
-        if isinstance(view, AnswerView):
-            self.chat.live.pop(view, None)
-            self.chat.adopt(live.exchange, view)
-            view.seal()
-            tally = live.tally
-            view.set_state("stopped" if tally.status == "stopped" else "complete")
-            if tally.error is not None:
-                view.show_failure(tally.error)
-            view.set_meta(meta_line(live.exchange, time.monotonic(), timings=self.timings))
-        problem = live.exchange.problem
+        problem = self.chat.ended(live, timings=self.timings)
         if problem:
-            self.notify(
-                f"The answer could not be saved: {problem} It stays on screen until you quit.",
-                severity="error",
-                markup=False,
-                timeout=15,
-            )
-        if live.exchange.saving or problem:
-            self._unsaved = problem  # NOT SAVING until an answer is saved again
+            saying = f"The answer could not be saved: {problem} It stays on screen until you quit."
+            self.notify(saying, severity="error", markup=False, timeout=15)
         self.refresh_status()
         self.sessions.refresh(self.chat.session_id)
         self.sessions.positions(self.chat.session_id)  # a regenerated answer is 2/2 now
@@ -394,7 +321,7 @@ class ChatScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Esc with nothing streaming: leave editing an earlier prompt, or go to the prompt."""
-        if self._editing is not None:
+        if self.query_one(ChatPane).editing is not None:
             self._stop_editing()
         elif not isinstance(self.focused, PromptArea):
             self.query_one(PromptArea).focus()
@@ -425,22 +352,10 @@ class ChatScreen(Screen[None]):
         if user is None:
             self.notify("There is no earlier prompt to edit yet.", severity="warning")
             return
-        self._editing = user
-        prompt = self.query_one(PromptArea)
-        prompt.load_text(user.text)
-        prompt.move_cursor(prompt.document.end)
-        prompt.focus()
-        self.query_one("#editing", Label).update(
-            "Editing an earlier prompt: Enter resends it, Esc cancels (the old answers stay as "
-            "a branch)"
-        )
-        self.query_one("#editing").display = True
+        self.query_one(ChatPane).edit(user)
 
     def _stop_editing(self) -> None:
-        if self._editing is not None:
-            self._editing = None
-            self.query_one("#editing").display = False
-            self.query_one(PromptArea).clear()
+        self.query_one(ChatPane).stop_editing()
 
     def action_copy_answer(self) -> None:
         answer = self.chat.last_answer()
@@ -457,10 +372,7 @@ class ChatScreen(Screen[None]):
         self.tikhub.pick_code_block(answer.text)
 
     def on_resize(self, event: events.Resize) -> None:
-        """On a narrow terminal (an 80-column SSH window) the sidebar starts hidden, so the
-        transcript keeps its width; Ctrl+\\ (or Ctrl+L, Ctrl+O) shows it, and then it stays."""
-        if not self._sidebar_chosen:
-            self.query_one(Sidebar).set_class(event.size.width < NARROW, "-hidden")
+        self.query_one(Sidebar).fit(event.size.width)  # Ctrl+\\, Ctrl+L, Ctrl+O show it
         self.refresh_status()  # the title is cut to the width
 
     def action_toggle_reasoning(self) -> None:
@@ -482,22 +394,18 @@ class ChatScreen(Screen[None]):
             answer.toggle_reasoning(opened)
 
     def action_toggle_sidebar(self) -> None:
-        self._sidebar_chosen = True
         sidebar = self.query_one(Sidebar)
-        sidebar.toggle_class("-hidden")
-        if sidebar.has_class("-hidden") and sidebar.has_focus_within:
+        if not sidebar.toggle() and sidebar.has_focus_within:
             self.query_one(PromptArea).focus()
 
     def action_focus_models(self) -> None:
-        self._sidebar_chosen = True
-        self.query_one(Sidebar).remove_class("-hidden")
+        self.query_one(Sidebar).reveal()
         tree = self.query_one(ModelTree)
         tree.show_current()
         tree.focus()
 
     def action_focus_sessions(self) -> None:
-        self._sidebar_chosen = True
-        self.query_one(Sidebar).remove_class("-hidden")
+        self.query_one(Sidebar).reveal()
         sessions = self.query_one(SessionList)
         sessions.highlight_current()
         sessions.focus()
@@ -514,48 +422,35 @@ class ChatScreen(Screen[None]):
     def action_page_down(self) -> None:
         self.transcript.scroll_page_down()
 
-    def on_transcript_message_action(self, event: Transcript.MessageAction) -> None:
-        widget, action = event.widget, event.action
-        if action == "leave":
-            if self.streaming:
-                self.stop_streams()  # Esc stops a stream wherever the focus is
-            else:
-                self.query_one(PromptArea).focus()
-        elif action == "copy":
-            text = widget.text if isinstance(widget, UserMessage | AnswerView) else ""
-            self.tikhub.copy_text(text, "the message")
-        elif action == "edit" and isinstance(widget, UserMessage):
-            self.action_edit_prompt(widget)
-        elif action in ("older", "newer"):
-            message_id = getattr(widget, "message_id", None)
-            session_id = self.chat.session_id
-            if self.streaming:
-                self.notify("An answer is still streaming: Esc stops it first.", severity="warning")
-            elif message_id is None or session_id is None:
-                self.notify("This message is not saved: it has no versions.", severity="warning")
-            else:
-                self.sessions.flip(session_id, message_id, -1 if action == "older" else 1)
-        elif action == "branch":
-            message_id = getattr(widget, "message_id", None)
-            if message_id is None or self.chat.session_id is None:
-                self.notify(
-                    "This message is not saved, so it cannot be branched from.", severity="warning"
-                )
-            else:
-                self.sessions.branch(self.chat.session_id, message_id)
-
-    def on_transcript_follow_changed(self, event: Transcript.FollowChanged) -> None:
-        self._following = event.following
-        self._show_follow_hint()
-
-    def _show_follow_hint(self) -> None:
-        hint = self.query_one("#follow-hint", Label)
-        # display, not a class on the screen: a screen class restyles every widget in it
-        hint.display = not self._following
+    def on_transcript_flip_asked(self, event: Transcript.FlipAsked) -> None:
+        message_id, session_id = event.message.message_id, self.chat.session_id
         if self.streaming:
-            hint.update("↓ new text below — Ctrl+End to follow")
+            self.notify("An answer is still streaming: Esc stops it first.", severity="warning")
+        elif message_id is None or session_id is None:
+            self.notify("This message is not saved: it has no versions.", severity="warning")
         else:
-            hint.update("↓ more below — Ctrl+End to go to the end")
+            self.sessions.flip(session_id, message_id, event.step)
+
+    def on_transcript_left(self, _: Transcript.Left) -> None:
+        if self.streaming:
+            self.stop_streams()  # Esc stops a stream wherever the focus is
+        else:
+            self.query_one(PromptArea).focus()
+
+    def on_transcript_copy_asked(self, event: Transcript.CopyAsked) -> None:
+        self.tikhub.copy_text(event.message.text, "the message")
+
+    def on_transcript_edit_asked(self, event: Transcript.EditAsked) -> None:
+        self.action_edit_prompt(event.prompt)
+
+    def on_transcript_branch_asked(self, event: Transcript.BranchAsked) -> None:
+        message_id, session_id = event.message.message_id, self.chat.session_id
+        if message_id is None or session_id is None:
+            self.notify(
+                "This message is not saved, so it cannot be branched from.", severity="warning"
+            )
+        else:
+            self.sessions.branch(session_id, message_id)
 
     def on_model_tree_chosen(self, event: ModelTree.Chosen) -> None:
         self.tikhub.choose_model(event.provider, event.model)

@@ -66,6 +66,8 @@ class ChatSessions:
         adopt_model: bool = True
         found: str = ""
         """What a search found in `at_message` (highlighted there)."""
+        at_start: bool = False
+        """The last session, reopened at start: shown only if nothing was said meanwhile."""
 
     @dataclass
     class Deleted(Message):
@@ -132,6 +134,7 @@ class ChatSessions:
         at_message: int | None = None,
         adopt: bool = True,
         found: str = "",
+        at_start: bool = False,
     ) -> None:
         if at_message is not None and all(m.id != at_message for m in store.messages(session_id)):
             store.set_leaf(session_id, at_message, descend=True)  # a hit on an earlier branch
@@ -145,6 +148,7 @@ class ChatSessions:
             at_message,
             adopt_model=adopt,
             found=found,
+            at_start=at_start,
         )
         self.screen.post_message(opened)
         self._list(store, session_id)
@@ -168,7 +172,7 @@ class ChatSessions:
                 if latest is None:
                     self._list(store, None)
                 else:
-                    self._open(store, latest, adopt=adopt_model)
+                    self._open(store, latest, adopt=adopt_model, at_start=True)
             except Exception as error:
                 text = f"Sessions are not being saved: {error}"
                 post(self.Notice(text, "error", 20, "Session store"))

@@ -11,7 +11,7 @@ from textual.widgets import Input, Label, Select, TextArea
 
 from tikhub_tui.core.catalogue import PROVIDER_LABELS
 from tikhub_tui.core.model import PROVIDERS
-from tikhub_tui.ui.screens.settings_key import KeyPanel
+from tikhub_tui.ui.screens.settings.key import KeyPanel
 
 FIELDS = (
     "base-url",

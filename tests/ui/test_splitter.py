@@ -10,12 +10,18 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from tikhub_tui.gateway import answer_text
-from tikhub_tui.ui.segments import SegmentSplitter
+from tikhub_tui.ui.splitter import FENCE_LINES, SEGMENT_CHARS, SegmentSplitter
 
 
-def segments_of(text: str, pieces: list[str] | None = None, **kw: int) -> list[tuple[str, bool]]:
+def segments_of(
+    text: str,
+    pieces: list[str] | None = None,
+    *,
+    segment_chars: int = SEGMENT_CHARS,
+    fence_lines: int = FENCE_LINES,
+) -> list[tuple[str, bool]]:
     """Feed `pieces` (default: the text in one go); return (segment source, cut-in-fence)."""
-    splitter = SegmentSplitter(**kw)
+    splitter = SegmentSplitter(segment_chars=segment_chars, fence_lines=fence_lines)
     done: list[tuple[str, bool]] = []
     current = ""
     for piece in pieces if pieces is not None else [text]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tikhub_tui.core.catalogue import built_in
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.store import Store
-from tikhub_tui.ui.history import stored_meta
+from tikhub_tui.ui.saved import stored_meta
 
 
 def test_a_saved_answer_shows_its_tokens_per_second() -> None:

@@ -1,6 +1,7 @@
 """What the settings screen's thread workers do: save the key and config.toml, read config.toml.
 
-No widget is touched here; the screen posts the results as messages and shows them. Every
+No widget is touched here (nor Textual imported); the screen posts the results as messages
+and shows them. Every
 failure becomes a message for the person (never a traceback), and the key never appears in it.
 """
 
@@ -10,12 +11,10 @@ import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from textual.message import Message
-
 from tikhub_tui.core.secrets import KeyStoreError, mask, redact
 from tikhub_tui.core.settings import Settings, SettingsError, load_settings, save_settings
-from tikhub_tui.ui.screens.settings_form import FormValues
-from tikhub_tui.ui.screens.settings_key import Destination, KeyReport, store_key
+from tikhub_tui.ui.screens.settings.form import FormValues
+from tikhub_tui.ui.screens.settings.key import Destination, store_key
 
 FORM_FIELDS: dict[str, tuple[str, ...]] = {
     "base_url": ("base_url",),
@@ -102,27 +101,3 @@ def config_problems() -> list[str]:
             "writes a good file."
         ]
     return [f"{warning}; saving removes it" for warning in warnings]
-
-
-class KeyReportReady(Message):
-    """The key stores were probed."""
-
-    def __init__(self, report: KeyReport) -> None:
-        super().__init__()
-        self.report = report
-
-
-class ConfigChecked(Message):
-    """config.toml was read: its problems, if any."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__()
-        self.problems = problems
-
-
-class SaveFinished(Message):
-    """A save ended."""
-
-    def __init__(self, outcome: SaveOutcome) -> None:
-        super().__init__()
-        self.outcome = outcome

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
@@ -22,25 +24,23 @@ from tikhub_tui.core.catalogue import catalogue
 from tikhub_tui.core.model import PROVIDERS
 from tikhub_tui.core.secrets import KeyStoreError, clean_key
 from tikhub_tui.core.settings import Settings
-from tikhub_tui.ui.screens.settings_confirm import DiscardChanges
-from tikhub_tui.ui.screens.settings_fields import (
+from tikhub_tui.ui.screens.dialogs import ConfirmScreen
+from tikhub_tui.ui.screens.settings.fields import (
     CSS,
     FIELDS,
     NARROW,
     left_column,
     right_column,
 )
-from tikhub_tui.ui.screens.settings_form import FormValues, parse_form, split_models
-from tikhub_tui.ui.screens.settings_key import (
+from tikhub_tui.ui.screens.settings.form import FormValues, parse_form, split_models
+from tikhub_tui.ui.screens.settings.key import (
     Destination,
     KeyPanel,
+    KeyReport,
     environment_key_set,
     probe_keys,
 )
-from tikhub_tui.ui.screens.settings_save import (
-    ConfigChecked,
-    KeyReportReady,
-    SaveFinished,
+from tikhub_tui.ui.screens.settings.save import (
     SaveOutcome,
     changed_settings,
     config_problems,
@@ -61,6 +61,24 @@ class SettingsScreen(Screen[None]):
     ]
     DEFAULT_CSS = CSS
 
+    @dataclass
+    class KeyReportReady(Message):
+        """The key stores were probed."""
+
+        report: KeyReport
+
+    @dataclass
+    class ConfigChecked(Message):
+        """config.toml was read: its problems, if any."""
+
+        problems: list[str]
+
+    @dataclass
+    class SaveFinished(Message):
+        """A save ended."""
+
+        outcome: SaveOutcome
+
     def __init__(self) -> None:
         super().__init__()
         self.saving = False
@@ -72,10 +90,7 @@ class SettingsScreen(Screen[None]):
 
     @property
     def tikhub(self) -> TikhubApp:
-        from tikhub_tui.ui.app import TikhubApp
-
-        assert isinstance(self.app, TikhubApp)
-        return self.app
+        return cast("TikhubApp", self.app)
 
     def compose(self) -> ComposeResult:
         settings = self.tikhub.settings
@@ -234,16 +249,16 @@ class SettingsScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="settings-keys", exclusive=True)
     def _probe_keys(self) -> None:
-        self.post_message(KeyReportReady(probe_keys()))
+        self.post_message(self.KeyReportReady(probe_keys()))
 
-    def on_key_report_ready(self, message: KeyReportReady) -> None:
+    def on_settings_screen_key_report_ready(self, message: KeyReportReady) -> None:
         self.query_one(KeyPanel).show_report(message.report)
 
     @work(thread=True, exit_on_error=False, group="settings-config")
     def _check_config(self) -> None:
-        self.post_message(ConfigChecked(config_problems()))
+        self.post_message(self.ConfigChecked(config_problems()))
 
-    def on_config_checked(self, message: ConfigChecked) -> None:
+    def on_settings_screen_config_checked(self, message: ConfigChecked) -> None:
         self._notice("\n".join(message.problems))
 
     def _notice(self, text: str) -> None:
@@ -287,9 +302,9 @@ class SettingsScreen(Screen[None]):
     def _save(
         self, new: Settings, key: str, destination: Destination, changed: frozenset[str]
     ) -> None:
-        self.post_message(SaveFinished(save_everything(new, key, destination, changed)))
+        self.post_message(self.SaveFinished(save_everything(new, key, destination, changed)))
 
-    def on_save_finished(self, message: SaveFinished) -> None:
+    def on_settings_screen_save_finished(self, message: SaveFinished) -> None:
         outcome = message.outcome
         self.saving = False
         self.query_one("#save", Button).disabled = False
@@ -331,7 +346,7 @@ class SettingsScreen(Screen[None]):
         why = f"{type(error).__name__}: {error}"
         if event.worker.group == "settings-save":
             failed = SaveOutcome(self.tikhub.settings, error=f"saving stopped ({why})")
-            self.on_save_finished(SaveFinished(failed))
+            self.on_settings_screen_save_finished(self.SaveFinished(failed))
         elif event.worker.group == "settings-keys":
             self.query_one(KeyPanel).show_checking(f"The keyring could not be checked ({why}).")
 
@@ -347,7 +362,14 @@ class SettingsScreen(Screen[None]):
             if discard:
                 self._leave()
 
-        self.app.push_screen(DiscardChanges(), answered)
+        question = ConfirmScreen(
+            "Discard the changes you made in Settings?",
+            "Discard",
+            "Keep editing",
+            keys=("d", "k"),
+            default=False,
+        )
+        self.app.push_screen(question, answered)
 
     def _leave(self) -> None:
         if self.app.theme != self._original_theme:
