@@ -45,6 +45,7 @@ class Transcript(VerticalScroll, can_focus=True):
         Binding("e", "edit_selected", "Edit & resend", id="message-edit"),
         Binding("b", "branch_selected", "Branch from here", id="message-branch"),
         Binding("c", "copy_selected", "Copy", id="message-copy"),
+        Binding("v", "select_text", "Select text", id="message-select-text"),
         Binding("left", "flip_selected(-1)", "Older version", id="message-older", show=False),
         Binding("right", "flip_selected(1)", "Newer version", id="message-newer", show=False),
         Binding(
@@ -62,6 +63,12 @@ class Transcript(VerticalScroll, can_focus=True):
         """Edit the selected prompt and resend it."""
 
         prompt: UserMessage
+
+    @dataclass
+    class SelectTextAsked(Message):
+        """Select and copy text of the conversation, starting at the selected message."""
+
+        message: UserMessage | AnswerView
 
     @dataclass
     class FlipAsked(Message):
@@ -192,6 +199,12 @@ class Transcript(VerticalScroll, can_focus=True):
             self.post_message(self.CopyAsked(self.selected))
         else:
             self._nothing_selected()
+
+    def action_select_text(self) -> None:
+        if self.selected is None:
+            self._nothing_selected()
+        else:
+            self.post_message(self.SelectTextAsked(self.selected))
 
     def action_flip_selected(self, step: int) -> None:
         """Show the older or newer version of the selected message (the screen checks

@@ -37,6 +37,7 @@ BINDINGS: list[BindingType] = [
     Binding("ctrl+l", "focus_models", "Models", id="focus-models", show=False),
     Binding("ctrl+o", "focus_sessions", "Sessions", id="focus-sessions"),
     Binding("ctrl+up", "select_messages", "Select messages", id="select-messages", show=False),
+    Binding("alt+v", "select_text", "Select text to copy", id="select-text", show=False),
     Binding("ctrl+end", "follow", "Follow", id="follow", show=False),
     Binding("pageup", "page_up", "Page up", id="page-up", show=False, priority=True),
     Binding("pagedown", "page_down", "Page down", id="page-down", show=False, priority=True),

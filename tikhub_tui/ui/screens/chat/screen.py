@@ -422,6 +422,27 @@ class ChatScreen(Screen[None]):
     def action_page_down(self) -> None:
         self.transcript.scroll_page_down()
 
+    def on_transcript_select_text_asked(self, event: Transcript.SelectTextAsked) -> None:
+        self.action_select_text(event.message)
+
+    def action_select_text(self, start: UserMessage | AnswerView | None = None) -> None:
+        """Select and copy any part of the loaded conversation with the keyboard."""
+        from tikhub_tui.ui.screens.select_text import SelectTextScreen, conversation_text
+
+        widgets = [
+            w for w in self.transcript.query("UserMessage, AnswerView")
+            if isinstance(w, UserMessage | AnswerView)
+        ]
+        if not widgets:
+            self.notify("There is nothing to select yet: send a prompt first.", severity="warning")
+            return
+        messages = [
+            ("You", w.text) if isinstance(w, UserMessage) else (w.model or "answer", w.text)
+            for w in widgets
+        ]
+        text, line = conversation_text(messages, widgets.index(start) if start else None)
+        self.app.push_screen(SelectTextScreen(text, line))
+
     def on_transcript_flip_asked(self, event: Transcript.FlipAsked) -> None:
         message_id, session_id = event.message.message_id, self.chat.session_id
         if self.streaming:
