@@ -9,6 +9,8 @@ like every other copy in the app.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
@@ -108,8 +110,6 @@ class SelectTextScreen(ModalScreen[None]):
         self.query_one(SelectionArea).action_select_line()
 
     def action_copy(self) -> None:
-        from tikhub_tui.ui.app import TikhubApp
-
         area = self.query_one(SelectionArea)
         text = area.selected_text
         what = "the selection"
@@ -120,8 +120,10 @@ class SelectTextScreen(ModalScreen[None]):
             self.notify("Nothing to copy here: select some text first.", severity="warning")
             return
         area.marking = False
-        app = self.app
-        if isinstance(app, TikhubApp):
-            app.copy_text(text, what, "selection.md")
+        # the app's copy (OSC 52, or the save offer where that cannot work); screens do not
+        # import the app, so it is found by name as the code block picker does
+        copy_text: Callable[[str, str, str], object] | None = getattr(self.app, "copy_text", None)
+        if copy_text is None:
+            self.app.copy_to_clipboard(text)
         else:
-            app.copy_to_clipboard(text)
+            copy_text(text, what, "selection.md")
