@@ -9,8 +9,8 @@ segment rendered, older messages loaded) it keeps what the user is reading where
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.geometry import Spacing
@@ -19,13 +19,23 @@ from textual.widget import Widget
 from textual.widgets._markdown import MarkdownBlock
 
 from tikhub_tui.ui.widgets.answer import AnswerView
+from tikhub_tui.ui.widgets.message_selection import (
+    SELECTION_BINDINGS,
+    BranchAsked,
+    CopyAsked,
+    EditAsked,
+    FlipAsked,
+    Left,
+    MessageSelection,
+    SelectTextAsked,
+)
 from tikhub_tui.ui.widgets.segment import Segment
 from tikhub_tui.ui.widgets.user_message import UserMessage
 
 __all__ = ["Transcript", "UserMessage"]
 
 
-class Transcript(VerticalScroll, can_focus=True):
+class Transcript(MessageSelection, VerticalScroll, can_focus=True):
     """User messages and AnswerViews, newest at the bottom.
 
     Focused (Ctrl+Up from the prompt), Up and Down select a message; keys then edit and
@@ -39,58 +49,13 @@ class Transcript(VerticalScroll, can_focus=True):
     Transcript Segment.-found, Transcript UserMessage.-found { outline-left: thick $warning; }
     """
 
-    BINDINGS = [
-        Binding("up", "select(-1)", "Previous", show=False),
-        Binding("down", "select(1)", "Next", show=False),
-        Binding("e", "edit_selected", "Edit & resend", id="message-edit"),
-        Binding("b", "branch_selected", "Branch from here", id="message-branch"),
-        Binding("c", "copy_selected", "Copy", id="message-copy"),
-        Binding("v", "select_text", "Select text", id="message-select-text"),
-        Binding("left", "flip_selected(-1)", "Older version", id="message-older", show=False),
-        Binding("right", "flip_selected(1)", "Newer version", id="message-newer", show=False),
-        Binding(
-            "enter",
-            "open_selected",
-            "Unfold a long prompt / open reasoning",
-            id="message-open",
-            show=False,
-        ),
-        Binding("escape", "leave", "Back to prompt", id="message-leave", show=False),
-    ]
-
-    @dataclass
-    class EditAsked(Message):
-        """Edit the selected prompt and resend it."""
-
-        prompt: UserMessage
-
-    @dataclass
-    class SelectTextAsked(Message):
-        """Select and copy text of the conversation, starting at the selected message."""
-
-        message: UserMessage | AnswerView
-
-    @dataclass
-    class FlipAsked(Message):
-        """Show the older (`step` -1) or newer (1) version of the selected message."""
-
-        message: UserMessage | AnswerView
-        step: int
-
-    @dataclass
-    class BranchAsked(Message):
-        """Branch the session from the selected message."""
-
-        message: UserMessage | AnswerView
-
-    @dataclass
-    class CopyAsked(Message):
-        """Copy the selected message."""
-
-        message: UserMessage | AnswerView
-
-    class Left(Message):
-        """Esc while selecting messages: back to the prompt (or stop what streams)."""
+    BINDINGS = SELECTION_BINDINGS
+    EditAsked: TypeAlias = EditAsked
+    SelectTextAsked: TypeAlias = SelectTextAsked
+    FlipAsked: TypeAlias = FlipAsked
+    BranchAsked: TypeAlias = BranchAsked
+    CopyAsked: TypeAlias = CopyAsked
+    Left: TypeAlias = Left
 
     @dataclass
     class FollowChanged(Message):
@@ -107,7 +72,6 @@ class Transcript(VerticalScroll, can_focus=True):
         self._following = True
         self._pin: tuple[Widget, int] | None = None
         self._pinned_scroll = 0.0
-        self.selected: UserMessage | AnswerView | None = None
         self._reading = (0, "center")
         """The reading width in columns (0: none) and where the column sits."""
         self._hold = False
@@ -138,101 +102,28 @@ class Transcript(VerticalScroll, can_focus=True):
         if self.styles.padding != Spacing(0, spare - left, 0, left):  # else no new layout
             self.styles.padding = (0, spare - left, 0, left)
 
-    # -- selecting messages ------------------------------------------------------------------
+    def toggle_reasoning(self, every: bool = False) -> bool:
+        """Open or close the last answer's reasoning (`every`: all answers', opened unless all
+        are open); False when no answer has any."""
+        answers = [a for a in self.query(AnswerView) if a.reasoning]
+        if not answers:
+            return False
+        if not every:
+            answers[-1].toggle_reasoning()
+            return True
+        opened = not all(a.reasoning_open for a in answers)
+        for answer in answers:
+            answer.toggle_reasoning(opened)
+        return True
 
-    def on_focus(self) -> None:
-        if self.selected is None or not self.selected.is_attached:
-            items = self._messages()
-            if items:
-                self._select(items[-1])
-
-    def on_blur(self) -> None:
-        if self.selected is not None:
-            self.selected.remove_class("-selected")
-            self.selected = None
-
-    def _messages(self) -> list[UserMessage | AnswerView]:
-        return [c for c in self.children if isinstance(c, UserMessage | AnswerView)]
-
-    def select(self, widget: Widget) -> None:
-        """Select a message (it is brought into view)."""
-        if isinstance(widget, UserMessage | AnswerView) and widget.parent is self:
-            self._select(widget)
-
-    def _select(self, widget: UserMessage | AnswerView) -> None:
-        if self.selected is not None:
-            self.selected.remove_class("-selected")
-        self.selected = widget
-        widget.add_class("-selected")
-        self.scroll_to_widget(
-            widget, animate=False, top=widget.outer_size.height > self.size.height
-        )
-
-    def action_select(self, step: int) -> None:
-        items = self._messages()
-        if not items:
-            self.notify("There are no messages yet: send a prompt first.", severity="warning")
-            return
-        index = items.index(self.selected) if self.selected in items else len(items)
-        self._select(items[max(0, min(len(items) - 1, index + step))])
-
-    def action_edit_selected(self) -> None:
-        if isinstance(self.selected, UserMessage):
-            self.post_message(self.EditAsked(self.selected))
-        elif self.selected is not None:
-            self.notify(
-                "Only your prompts can be edited: select one with Up. On an answer, b branches "
-                "from it, c copies it, Ctrl+R regenerates the last one.",
-                severity="warning",
-            )
-        else:
-            self._nothing_selected()
-
-    def action_branch_selected(self) -> None:
-        if self.selected is not None:
-            self.post_message(self.BranchAsked(self.selected))
-        else:
-            self._nothing_selected()
-
-    def action_copy_selected(self) -> None:
-        if self.selected is not None:
-            self.post_message(self.CopyAsked(self.selected))
-        else:
-            self._nothing_selected()
-
-    def action_select_text(self) -> None:
-        if self.selected is None:
-            self._nothing_selected()
-        else:
-            self.post_message(self.SelectTextAsked(self.selected))
-
-    def action_flip_selected(self, step: int) -> None:
-        """Show the older or newer version of the selected message (the screen checks
-        there is one)."""
-        if self.selected is None:
-            self._nothing_selected()
-        else:
-            self.post_message(self.FlipAsked(self.selected, -1 if step < 0 else 1))
-
-    def action_open_selected(self) -> None:
-        """Unfold (or fold) a long prompt; open (or close) an answer's reasoning."""
-        selected = self.selected
-        if isinstance(selected, UserMessage) and selected.foldable:
-            selected.toggle_fold()
-        elif isinstance(selected, AnswerView) and selected.reasoning:
-            selected.toggle_reasoning()
-        elif selected is None:
-            self._nothing_selected()
-        else:
-            what = "prompt is shown whole" if isinstance(selected, UserMessage) else "answer"
-            more = "" if isinstance(selected, UserMessage) else " has no reasoning"
-            self.notify(f"Nothing to open: this {what}{more}.", severity="warning")
-
-    def _nothing_selected(self) -> None:
-        self.notify("No message is selected: send a prompt first.", severity="warning")
-
-    def action_leave(self) -> None:
-        self.post_message(self.Left())
+    def as_text(self, start: Widget | None) -> tuple[list[tuple[str, str]], int | None]:
+        """The loaded messages as (who, text), and the index of `start` among them."""
+        widgets = self._messages()
+        messages = [
+            ("You", w.text) if isinstance(w, UserMessage) else (w.model or "answer", w.text)
+            for w in widgets
+        ]
+        return messages, widgets.index(start) if start in widgets else None
 
     def show_found(self, widget: Widget, needle: str = "") -> None:
         """Highlight what a search hit found and bring it into view: the prompt, or the part

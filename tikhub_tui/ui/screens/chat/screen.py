@@ -375,23 +375,13 @@ class ChatScreen(Screen[None]):
         self.query_one(Sidebar).fit(event.size.width)  # Ctrl+\\, Ctrl+L, Ctrl+O show it
         self.refresh_status()  # the title is cut to the width
 
-    def action_toggle_reasoning(self) -> None:
-        """Open or close the reasoning of the last answer that has some."""
-        answers = [a for a in self.query(AnswerView) if a.reasoning]
-        if not answers:
+    def action_toggle_reasoning(self, every: bool = False) -> None:
+        """Open or close the reasoning of the last answer that has some (`every`: of all)."""
+        if not self.transcript.toggle_reasoning(every):
             self.notify("No answer here has reasoning to show.", severity="warning")
-            return
-        answers[-1].toggle_reasoning()
 
     def action_toggle_all_reasoning(self) -> None:
-        """Open every answer's reasoning, or close them all when all are open."""
-        answers = [a for a in self.query(AnswerView) if a.reasoning]
-        if not answers:
-            self.notify("No answer here has reasoning to show.", severity="warning")
-            return
-        opened = not all(a.reasoning_open for a in answers)
-        for answer in answers:
-            answer.toggle_reasoning(opened)
+        self.action_toggle_reasoning(every=True)
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)
@@ -429,19 +419,11 @@ class ChatScreen(Screen[None]):
         """Select and copy any part of the loaded conversation with the keyboard."""
         from tikhub_tui.ui.screens.select_text import SelectTextScreen, conversation_text
 
-        widgets = [
-            w for w in self.transcript.query("UserMessage, AnswerView")
-            if isinstance(w, UserMessage | AnswerView)
-        ]
-        if not widgets:
+        messages, index = self.transcript.as_text(start)
+        if not messages:
             self.notify("There is nothing to select yet: send a prompt first.", severity="warning")
             return
-        messages = [
-            ("You", w.text) if isinstance(w, UserMessage) else (w.model or "answer", w.text)
-            for w in widgets
-        ]
-        text, line = conversation_text(messages, widgets.index(start) if start else None)
-        self.app.push_screen(SelectTextScreen(text, line))
+        self.app.push_screen(SelectTextScreen(*conversation_text(messages, index)))
 
     def on_transcript_flip_asked(self, event: Transcript.FlipAsked) -> None:
         message_id, session_id = event.message.message_id, self.chat.session_id
