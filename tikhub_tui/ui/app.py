@@ -42,6 +42,14 @@ if TYPE_CHECKING:
 
 RACE = "race"
 """The name the race screen is installed under: it keeps its race while the chat is shown."""
+
+
+def sentence(text: str) -> str:
+    """Text that ends as a sentence does (a message from below may end without a stop)."""
+    text = text.rstrip()
+    return text if not text or text[-1] in ".!?" else f"{text}."
+
+
 THREADS = 32
 """Default executor size: race panes, keyring and store work never queue behind each other."""
 
@@ -70,6 +78,9 @@ class TikhubApp(App[None]):
 
         found: ResolvedKey | None
         problem: str = ""
+        """What to tell the user about the missing key ("" when it was said before)."""
+        why: str = ""
+        """The same in a few words, for the status line."""
 
     TITLE = "tikhub-tui"
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -125,6 +136,8 @@ class TikhubApp(App[None]):
         from tikhub_tui.ui.keymap import setup_keymap
         from tikhub_tui.ui.themes import setup_themes
 
+        if self.console.color_system in ("standard", "windows"):  # TERM=xterm, a console
+            self.add_class("-sixteen-colours")
         setup_themes(self, self._previewing_theme)
         setup_keymap(self)
         loop = asyncio.get_running_loop()
@@ -151,23 +164,35 @@ class TikhubApp(App[None]):
     @work(thread=True, exit_on_error=False, group="access")
     def _find_key(self) -> None:
         from tikhub_tui.core.secrets import KeyStoreError, resolve_key
+        from tikhub_tui.core.seen import first_time
 
         try:
-            self.post_message(self.KeyLooked(resolve_key()))
+            found = resolve_key()
         except KeyStoreError as error:
-            self.post_message(self.KeyLooked(None, str(error)))
+            # no keyring on this machine is explained once, then the status line says it
+            lasting = error.kind == "no-backend"
+            said = sentence(str(error)) if not lasting or first_time("no-keyring") else ""
+            notice = f"{said} Running on the local demo gateway meanwhile." if said else ""
+            why = "no keyring, F2 adds a key" if lasting else ""
+            self.post_message(self.KeyLooked(None, notice, why))
+            return
+        if found is None:
+            notice = (
+                "No API key yet, so this is demo mode on the local gateway. Add your key in "
+                "Settings (F2) or set TIKHUB_API_KEY."
+                if first_time("no-key")
+                else ""
+            )
+            self.post_message(self.KeyLooked(None, notice, "no API key, F2 adds one"))
+        else:
+            self.post_message(self.KeyLooked(found))
 
     def on_tikhub_app_key_looked(self, event: KeyLooked) -> None:
         if event.found is not None:
             found = event.found
             self._set_access(Access(self._base_url, found.value, False, found.source))
-        elif event.problem:
-            self._use_demo(f"{event.problem} Running on the local demo gateway meanwhile.")
         else:
-            self._use_demo(
-                "No API key yet, so this is demo mode on the local gateway. Add your key in "
-                "Settings (F2) or set TIKHUB_API_KEY."
-            )
+            self._use_demo(event.problem, event.why)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A key lookup that broke is said, and the app goes on in demo mode (Enter never
@@ -180,14 +205,17 @@ class TikhubApp(App[None]):
             else:
                 self.notify(f"Preparing the connection failed: {why}", severity="error")
 
-    def _use_demo(self, message: str) -> None:
+    def _use_demo(self, message: str, why: str = "") -> None:
+        """Answer from the embedded gateway; `message` ("" for none) explains it in a notice,
+        `why` in a few words on the status line."""
         from tikhub_tui.gateway import Gateway
 
         if self._gateway is None:
             self._gateway = Gateway(host="127.0.0.1", port=0)
             self._gateway.start()
-        self._set_access(Access(self._gateway.base_url, DEMO_KEY, True, "demo"))
-        self.notify(message, title="DEMO", timeout=12, markup=False)
+        self._set_access(Access(self._gateway.base_url, DEMO_KEY, True, why or "demo"))
+        if message:
+            self.notify(message, title="DEMO", timeout=12, markup=False)
 
     def _set_access(self, access: Access) -> None:
         self.access = access

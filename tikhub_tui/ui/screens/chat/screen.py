@@ -15,11 +15,12 @@ from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tikhub_tui.core.exchange import Prompt
 from tikhub_tui.core.store.records import last_model
 from tikhub_tui.core.store.text import display_safe
+from tikhub_tui.ui.format import fit_title
 from tikhub_tui.ui.screens.chat.conversation import ChatConversation
 from tikhub_tui.ui.screens.chat.draft import keep_draft, kept_draft
 from tikhub_tui.ui.screens.chat.files import ChatFiles
@@ -32,6 +33,7 @@ from tikhub_tui.ui.streaming import StreamController
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.attachments import AttachmentChips
 from tikhub_tui.ui.widgets.chat_pane import ChatPane
+from tikhub_tui.ui.widgets.footer import KeyFooter
 from tikhub_tui.ui.widgets.prompt import PromptArea
 from tikhub_tui.ui.widgets.sessions import SessionList
 from tikhub_tui.ui.widgets.sidebar import ModelTree, Sidebar
@@ -84,7 +86,7 @@ class ChatScreen(ChatLayout):
         with Horizontal(id="columns"):
             yield Sidebar(app.models(), (app.provider, app.model))
             yield ChatPane()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         app = self.tikhub
@@ -99,6 +101,8 @@ class ChatScreen(ChatLayout):
             self.post_message,
         )
         self.conversation.system = app.settings.system_prompt
+        settings = app.settings
+        self.transcript.set_reading_width(settings.reading_width, settings.reading_align)
         self.sessions.start(adopt_model=not app.model_given)
         self.watch(app, "chosen", self._show_choice, init=False)
         self.watch(app, "access", self.refresh_status, init=False)
@@ -136,7 +140,8 @@ class ChatScreen(ChatLayout):
         line += "" if self.streaming else self.usage.status()  # the total once it is one
         self.query_one(ChatPane).show_status(line, streaming=self.streaming)
         title = self.conversation.title if self.conversation else ""
-        self.title = display_safe(title) or "New conversation"  # escapes shown, not obeyed
+        shown = display_safe(title) or "New conversation"  # escapes shown, not obeyed
+        self.title = fit_title(shown, app.sub_title, self.size.width or 80)
         self.refresh_bindings()  # the footer shows Esc Stop only while something streams
         if self.conversation is not None:
             self.usage.show()
@@ -183,8 +188,23 @@ class ChatScreen(ChatLayout):
         self.query_one(SessionList).current = event.session_id
         if event.session_id is None:
             self.sessions.refresh(None)
+        else:
+            self.sessions.positions(event.session_id)
+        transcript = self.transcript
+        if event.at_message is not None and transcript.has_focus:
+            target = self.chat.find(event.at_message)
+            if target is not None:  # flipping versions keeps the selection on the message
+                transcript.select(target)
         self.usage.count(event.session_id)
         self.refresh_status()
+
+    def on_chat_sessions_positions(self, event: ChatSessions.Positions) -> None:
+        if event.session_id != self.chat.session_id:
+            return
+        for widget in self.transcript.query("UserMessage, AnswerView"):
+            message_id = getattr(widget, "message_id", None)
+            if isinstance(widget, UserMessage | AnswerView) and message_id is not None:
+                widget.show_position(*event.positions.get(message_id, (1, 1)))
 
     def on_chat_sessions_listed(self, event: ChatSessions.Listed) -> None:
         current = self.chat.session_id
@@ -302,6 +322,7 @@ class ChatScreen(ChatLayout):
         self.refresh_status()
         self.sessions.refresh(self.chat.session_id)
         self.usage.count(self.chat.session_id)
+        self.sessions.positions(self.chat.session_id)  # a regenerated answer is 2/2 now
 
     def on_session_total_totalled(self, event: SessionTotal.Totalled) -> None:
         self.usage.counted(event)
@@ -333,7 +354,11 @@ class ChatScreen(ChatLayout):
     async def action_regenerate(self) -> None:
         """A new answer to the last prompt (the old one stays in the session as a branch)."""
         user = self.chat.last_prompt()
-        if self.streaming or user is None:
+        if self.streaming:
+            self.notify("An answer is still streaming: Esc stops it first.", severity="warning")
+            return
+        if user is None:
+            self.notify("There is no prompt to answer again yet.", severity="warning")
             return
         files = await self.files.ready(user.text, user, user.attachments)
         if files is None:
@@ -349,7 +374,11 @@ class ChatScreen(ChatLayout):
         if user is None and isinstance(focused, PromptArea) and focused.text:
             raise SkipAction()  # Ctrl+E in a prompt with text: the end of the line
         user = user or self.chat.last_prompt()
-        if self.streaming or user is None:
+        if self.streaming:
+            self.notify("An answer is still streaming: Esc stops it first.", severity="warning")
+            return
+        if user is None:
+            self.notify("There is no earlier prompt to edit yet.", severity="warning")
             return
         self.query_one(ChatPane).edit(user)
 
@@ -366,6 +395,15 @@ class ChatScreen(ChatLayout):
             self.notify("There is no answer yet.", severity="warning")
             return
         self.tikhub.pick_code_block(answer.text)
+
+    def on_transcript_flip_asked(self, event: Transcript.FlipAsked) -> None:
+        message_id, session_id = event.message.message_id, self.chat.session_id
+        if self.streaming:
+            self.notify("An answer is still streaming: Esc stops it first.", severity="warning")
+        elif message_id is None or session_id is None:
+            self.notify("This message is not saved: it has no versions.", severity="warning")
+        else:
+            self.sessions.flip(session_id, message_id, event.step)
 
     def on_transcript_left(self, _: Transcript.Left) -> None:
         if self.streaming:
