@@ -211,13 +211,15 @@ async def test_scrolling_up_stops_following_and_shows_the_hint() -> None:
         screen = chat(app)
         assert screen.transcript.following
         await pilot.press("pageup")
-        await pilot.pause(0.1)
         hint = screen.query_one("#follow-hint", Label)
-        assert not screen.transcript.following and hint.display
+        await wait_until(
+            pilot, lambda: not screen.transcript.following and bool(hint.display), "the hint"
+        )
         assert "more below" in str(hint.render())  # nothing streams: no "new text"
         await pilot.press("ctrl+end")
-        await pilot.pause(0.1)
-        assert screen.transcript.following and not screen.query_one("#follow-hint").display
+        await wait_until(
+            pilot, lambda: screen.transcript.following and not hint.display, "following again"
+        )
 
 
 async def test_scrolled_up_during_a_stream_the_hint_says_new_text_is_coming() -> None:

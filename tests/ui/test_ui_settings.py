@@ -281,7 +281,7 @@ async def test_a_failed_save_keeps_the_screen_and_the_values(
 
     # only this one patch is taken back below: monkeypatch.undo() would also undo the
     # isolation of the config and data dirs
-    monkeypatch.setattr("tikhub_tui.core.settings.os.replace", replace)
+    monkeypatch.setattr("tikhub_tui.core.files.os.replace", replace)
     async with settings_screen() as (pilot, screen):
         app = screen.tikhub
         await retype(pilot, screen, "base-url", "http://127.0.0.1:9")
@@ -334,8 +334,9 @@ async def test_a_keyring_that_never_answers_does_not_freeze_the_screen(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", f"{__name__}.SleepyKeyring")
-    # long enough that a loaded machine still shows the check under way while we type
-    monkeypatch.setenv("TIKHUB_TUI_KEYRING_TIMEOUT", "3")
+    # long enough that a loaded machine still shows the check under way while we type (the
+    # test then waits for the limit: the keyring never answers)
+    monkeypatch.setenv("TIKHUB_TUI_KEYRING_TIMEOUT", "15")
     SleepyKeyring.release.clear()
     try:
         app = TikhubApp(quiet(), demo=True)
@@ -348,7 +349,7 @@ async def test_a_keyring_that_never_answers_does_not_freeze_the_screen(
             await retype(pilot, screen, "base-url", "http://127.0.0.1:9")  # the UI still answers
             assert screen.query_one("#base-url", Input).value == "http://127.0.0.1:9"
             await settle(pilot)
-            assert "did not answer within 3 s" in text_of(screen, "#key-backend")
+            assert "did not answer within 15 s" in text_of(screen, "#key-backend")
             assert screen.query_one("#dest-session", RadioButton).value
             await app.action_quit()
     finally:

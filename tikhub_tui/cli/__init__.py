@@ -59,6 +59,17 @@ def seconds_argument(text: str) -> float:
     return value
 
 
+def positive_int_argument(text: str) -> int:
+    """An argparse type: a whole number greater than 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return value
+
+
 def _parser_for(command: str, help_: str) -> argparse.ArgumentParser:
     if command != "tui":
         return argparse.ArgumentParser(prog=f"tikhub-tui {command}", description=help_)

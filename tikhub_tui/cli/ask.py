@@ -22,6 +22,7 @@ from tikhub_tui.cli import (
     EXIT_UPSTREAM,
     EXIT_USAGE,
     ask_limits,
+    positive_int_argument,
 )
 from tikhub_tui.cli.ask_attach import REFUSED, add_arguments, argument, fitter, read_all, refused
 from tikhub_tui.core.model import PROVIDERS
@@ -77,7 +78,7 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--system", "-s", help="system prompt")
     parser.add_argument(
         "--max-tokens",
-        type=_positive_int,
+        type=positive_int_argument,
         help="most tokens in the answer (default: max_tokens in config.toml, else as many as "
         "the model can write)",
     )
@@ -106,16 +107,6 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print the answer's token counts and cost to stderr at the end",
     )
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
-    return value
 
 
 def say(message: str, hint: str = "", stream: TextIO | None = None) -> None:

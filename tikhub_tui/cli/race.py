@@ -22,6 +22,7 @@ from tikhub_tui.cli import (
     EXIT_RATE_LIMIT,
     EXIT_UPSTREAM,
     EXIT_USAGE,
+    positive_int_argument,
     seconds_argument,
 )
 
@@ -75,7 +76,9 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", help="gateway root URL, may carry a path prefix")
     parser.add_argument("--system", "-s", help="system prompt of the models without their own")
     parser.add_argument(
-        "--max-tokens", type=_positive_int, help="most tokens in each answer (default: settings)"
+        "--max-tokens",
+        type=positive_int_argument,
+        help="most tokens in each answer (default: settings)",
     )
     parser.add_argument(
         "--timeout", type=seconds_argument, metavar="SECONDS",
@@ -85,16 +88,6 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--show-reasoning", action="store_true", help="print each model's reasoning too"
     )
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

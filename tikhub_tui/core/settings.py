@@ -6,14 +6,13 @@ One typed class with a docstring per field. A broken file is reported with its p
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tikhub_tui.core.files import write_private
 from tikhub_tui.core.paths import config_file
 
 DEFAULT_BASE_URL = "https://ai.tikhub.io"
@@ -221,25 +220,12 @@ def to_dict(settings: Settings) -> dict[str, Any]:
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
     """Write the settings atomically (a temp file renamed over the old one) and return the path."""
-    import tempfile
-
     import tomli_w
 
     path = path or config_file()
     text = tomli_w.dumps(to_dict(settings))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_private(path, text, durable=True)
     except OSError as error:
         raise SettingsError(
             f"cannot save {path}: {error.strerror or error}; check the disk space and "

@@ -7,14 +7,12 @@ reported (file, set and what is wrong) and left out, never a crash; writes are a
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tikhub_tui.core.files import write_private
 from tikhub_tui.core.paths import config_dir
 from tikhub_tui.core.race.panes import (
     MAX_PANES,
@@ -112,18 +110,7 @@ def save_sets(sets: ModelSets, path: Path | None = None) -> Path:
     text = "# Model sets of tikhub-tui races (the race screen and `tikhub-tui race --set`).\n"
     text += tomli_w.dumps(to_data(sets))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".race-sets-", suffix=".toml", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_private(path, text, durable=True)
     except OSError as error:
         raise SetsError(
             f"cannot save {path}: {error.strerror or error}; check the disk space and the "
