@@ -107,7 +107,7 @@ def test_the_canary_is_seen_by_the_judge_when_it_does_leak() -> None:
 
 def _slow_key_text(_: object) -> list[bytes | float]:
     parts: list[bytes | float] = [text_delta(f"the key {FAKE_KEY} ")]
-    for _ in range(200):
+    for _ in range(3000):  # a minute: the interrupt always comes while it streams
         parts += [text_delta("more text " * 20), 0.02]
     return http_response(200, parts)
 
