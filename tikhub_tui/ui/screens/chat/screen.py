@@ -9,7 +9,7 @@ history in the current model's own protocol, so switching model (even provider) 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.actions import SkipAction
@@ -18,14 +18,13 @@ from textual.containers import Horizontal
 from textual.widgets import Header
 
 from tikhub_tui.core.exchange import Prompt
-from tikhub_tui.core.store.records import last_model
 from tikhub_tui.core.store.text import display_safe
 from tikhub_tui.ui.format import fit_title
 from tikhub_tui.ui.screens.chat.conversation import ChatConversation
 from tikhub_tui.ui.screens.chat.draft import keep_draft, kept_draft
 from tikhub_tui.ui.screens.chat.files import ChatFiles
 from tikhub_tui.ui.screens.chat.keys import BINDINGS, key_tables
-from tikhub_tui.ui.screens.chat.layout import ChatLayout
+from tikhub_tui.ui.screens.chat.session_part import ChatSessionsPart
 from tikhub_tui.ui.screens.chat.sessions import ChatSessions
 from tikhub_tui.ui.screens.chat.usage import ChatUsage, SessionTotal
 from tikhub_tui.ui.screens.help import KeyTable
@@ -35,16 +34,14 @@ from tikhub_tui.ui.widgets.attachments import AttachmentChips
 from tikhub_tui.ui.widgets.chat_pane import ChatPane
 from tikhub_tui.ui.widgets.footer import KeyFooter
 from tikhub_tui.ui.widgets.prompt import PromptArea
-from tikhub_tui.ui.widgets.sessions import SessionList
 from tikhub_tui.ui.widgets.sidebar import ModelTree, Sidebar
 from tikhub_tui.ui.widgets.transcript import Transcript, UserMessage
 
 if TYPE_CHECKING:
     from tikhub_tui.core.client import ChatClient
-    from tikhub_tui.ui.app import TikhubApp
 
 
-class ChatScreen(ChatLayout):
+class ChatScreen(ChatSessionsPart):
     """The main screen."""
 
     BINDINGS = BINDINGS
@@ -61,10 +58,6 @@ class ChatScreen(ChatLayout):
         self.settled = asyncio.Event()
         """Set once the start-up work is done (the last session reopened, if there was one)."""
         self._prompt: PromptArea | None = None
-
-    @property
-    def tikhub(self) -> TikhubApp:
-        return cast("TikhubApp", self.app)
 
     @classmethod
     def key_tables(cls) -> list[KeyTable]:
@@ -123,11 +116,6 @@ class ChatScreen(ChatLayout):
         return self.tikhub.client()
 
     @property
-    def chat(self) -> ChatConversation:
-        assert self.conversation is not None, "the conversation starts when the screen mounts"
-        return self.conversation
-
-    @property
     def timings(self) -> bool:
         return self.tikhub.settings.show_timings
 
@@ -154,114 +142,6 @@ class ChatScreen(ChatLayout):
         """New settings: the catalogue again (extra model names may have been saved)."""
         self.query_one(ModelTree).fill(self.tikhub.models())
         self.refresh_status()
-
-    # -- sessions ----------------------------------------------------------------------------
-
-    def open_session(self, session_id: str | None, at_message: int | None = None) -> None:
-        """Show a saved session (its newest messages; older ones load on scrolling up), or
-        a new one; the next prompts go to the model it last used, as with `ask --continue`."""
-        if self.streaming:
-            self.notify("An answer is still streaming: Esc stops it first.", severity="warning")
-            return
-        self._stop_editing()
-        if session_id is None:
-            self.post_message(ChatSessions.Opened(None))
-        else:
-            self.sessions.open(session_id, at_message)
-
-    async def on_chat_sessions_opened(self, event: ChatSessions.Opened) -> None:
-        said = self.chat.session_id is not None or bool(self.chat.messages())
-        if self.streaming or (event.at_start and said):
-            return  # an answer began meanwhile: it keeps the screen
-        system = event.system if event.session_id else self.tikhub.settings.system_prompt
-        used = last_model(event.messages)
-        if event.adopt_model and used is not None:
-            self.tikhub.choose_model(used.provider, used.model, say=False)
-        await self.chat.show(
-            event.session_id,
-            event.messages,
-            system=system,
-            title=event.title,
-            at_message=event.at_message,
-            found=event.found,
-        )
-        self.query_one(SessionList).current = event.session_id
-        if event.session_id is None:
-            self.sessions.refresh(None)
-        else:
-            self.sessions.positions(event.session_id)
-        transcript = self.transcript
-        if event.at_message is not None and transcript.has_focus:
-            target = self.chat.find(event.at_message)
-            if target is not None:  # flipping versions keeps the selection on the message
-                transcript.select(target)
-        self.usage.count(event.session_id)
-        self.refresh_status()
-
-    def on_chat_sessions_positions(self, event: ChatSessions.Positions) -> None:
-        if event.session_id != self.chat.session_id:
-            return
-        for widget in self.transcript.query("UserMessage, AnswerView"):
-            message_id = getattr(widget, "message_id", None)
-            if isinstance(widget, UserMessage | AnswerView) and message_id is not None:
-                widget.show_position(*event.positions.get(message_id, (1, 1)))
-
-    def on_chat_sessions_listed(self, event: ChatSessions.Listed) -> None:
-        current = self.chat.session_id
-        self.query_one(SessionList).show(event.summaries, current, event.now)
-        if event.current == current and current is not None:
-            self.chat.title = event.title
-        self.refresh_status()
-
-    def on_chat_sessions_ready(self, event: ChatSessions.Ready) -> None:
-        self.query_one(PromptArea).remember(event.recent_prompts)
-        self.settled.set()
-
-    def on_chat_sessions_deleted(self, event: ChatSessions.Deleted) -> None:
-        self.sessions.was_deleted(event)
-        if self.chat.session_id == event.session_id and not self.streaming:
-            self.open_session(None)
-
-    def on_chat_sessions_notice(self, event: ChatSessions.Notice) -> None:
-        self.notify(
-            event.text,
-            title=event.title,
-            severity=event.severity,
-            timeout=event.timeout,
-            markup=False,
-        )
-
-    async def on_transcript_near_top(self, _: Transcript.NearTop) -> None:
-        await self.chat.mount_earlier()
-
-    def action_new_session(self) -> None:
-        self.open_session(None)
-        self.query_one(PromptArea).focus()
-
-    def action_move_store_aside(self) -> None:
-        self.sessions.move_aside()
-
-    def action_search(self) -> None:
-        self.sessions.search()
-
-    def action_rename_session(self) -> None:
-        chat = self.chat
-        self.sessions.rename(chat.session_id, chat.title, chat.session_id)
-
-    def action_undo_delete(self) -> None:
-        if isinstance(self.focused, PromptArea) and not self.sessions.undoable:
-            raise SkipAction()  # the prompt's own undo
-        self.sessions.undo_delete()
-
-    def on_session_list_chosen(self, event: SessionList.Chosen) -> None:
-        self.open_session(event.session_id)
-        self.query_one(PromptArea).focus()
-
-    def on_session_list_rename_asked(self, event: SessionList.RenameAsked) -> None:
-        self.sessions.rename(event.session_id, event.title, self.chat.session_id)
-
-    def on_session_list_delete_asked(self, event: SessionList.DeleteAsked) -> None:
-        self.sessions.delete(event.session_id, event.title, self.chat.session_id)
 
     # -- sending -----------------------------------------------------------------------------
 
