@@ -8,7 +8,8 @@ from textual.widgets import Label
 
 from tests.ui.conftest import Notices, chat, quiet, ready
 from tikhub_tui.core.seen import first_time
-from tikhub_tui.ui.app import TikhubApp, sentence
+from tikhub_tui.ui.app import TikhubApp
+from tikhub_tui.ui.app_access import sentence
 
 pytestmark = pytest.mark.anyio
 
