@@ -71,6 +71,20 @@ async def test_at_80_columns_the_footer_shows_help_and_settings_first() -> None:
         assert {"ctrl+n", "ctrl+r"} <= set(shown), shown
 
 
+async def test_at_80_columns_a_focused_list_shows_its_own_keys_first() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+o")  # the session list: d must be seen before it is pressed
+        await wait_until(
+            pilot, lambda: footer_keys(app)[:2] == ["enter", "r"], "the list's keys first"
+        )
+        shown = footer_keys(app)
+        assert "d" in shown and "f1" in shown, shown
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: footer_keys(app)[:2] == ["f1", "f2"], "F1 and F2 again")
+
+
 @pytest.mark.parametrize("width", [60, 80, 120, 250])
 async def test_a_long_title_never_pushes_the_mode_out_of_the_header(width: int) -> None:
     app = demo_app()
