@@ -142,7 +142,9 @@ async def test_quitting_mid_stream_gives_the_thresholds_back(
 ) -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
-        await send(pilot, "tps: 50 lorem: 100", wait=False)  # about 2 s
+        # about a minute: the test quits long before it ends, whatever the load
+        await send(pilot, "tps: 50 lorem: 3000", wait=False)
         await until_streaming(pilot)
         assert gc.get_threshold()[2] == NEVER
+        await pilot.press("ctrl+q")  # Quit stops the stream
     assert gc.get_threshold() == thresholds
