@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from textual.message import Message
 from textual.notifications import Notify
@@ -17,7 +17,7 @@ from tikhub_tui.ui.screens.chat import ChatScreen
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.prompt import PromptArea
 
-ScreenT = TypeVar("ScreenT", bound=Screen[object])
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 SIZE = (120, 40)
 """The terminal most UI tests run in."""
