@@ -87,7 +87,7 @@ async def test_blind_race_shows_no_model_name_anywhere_before_the_vote() -> None
                 assert named(screen_text(app)) == [], screen_text(app)
             await pilot.press("escape")
             await wait_until(pilot, lambda: app.screen is screen, "back on the race")
-        await pilot.press("ctrl+b")  # the winner waits for the vote
+        await pilot.press("ctrl+f")  # the winner waits for the vote
         await pilot.pause()
         assert app.screen is screen and named(screen_text(app)) == []
         race = screen.race

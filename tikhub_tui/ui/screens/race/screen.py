@@ -182,7 +182,7 @@ class RaceScreen(JudgedRace, RaceChoices):
         else:
             rule = (
                 f"Round {race.round} · follow-ups go to each model in its own thread · "
-                "Ctrl+B: one alone"
+                "Ctrl+F: one alone"
             )
         extras = [word for word, on in ((self.judging.words(), True), ("zoomed", self.zoomed),
                   ("scrolling together", self.together)) if on and word]  # fmt: skip
