@@ -255,7 +255,7 @@ class RaceJudging:
         screen = self.screen
         self.blind = not self.blind
         self.judge.remember(race_blind=self.blind)
-        words = "blind: the models are named after your vote" if self.blind else "names shown"
+        words = "blind (the models are named after your vote)" if self.blind else "names shown"
         race = screen.race
         if race is None or race.round == 0:
             await screen.rebuild()
