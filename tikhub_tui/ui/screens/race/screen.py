@@ -22,7 +22,7 @@ from tikhub_tui.core.race.race import Race
 from tikhub_tui.core.race.safe import shown
 from tikhub_tui.core.race.sets import ModelSets
 from tikhub_tui.ui.screens.race.choices import RaceChoices
-from tikhub_tui.ui.screens.race.keys import BINDINGS
+from tikhub_tui.ui.screens.race.keys import BINDINGS, WINNER
 from tikhub_tui.ui.screens.race.run import RaceRun
 from tikhub_tui.ui.streaming import StreamController
 from tikhub_tui.ui.widgets.prompt import PromptArea
@@ -165,13 +165,20 @@ class RaceScreen(RaceChoices):
         else:
             rule = (
                 f"Round {race.round} · follow-ups go to each model in its own thread · "
-                "Ctrl+B: one alone"
+                f"{self._winner_key()}: one alone"
             )
         extras = [word for word, on in (("zoomed", self.zoomed), ("scrolling together",
                   self.together)) if on]  # fmt: skip
         self.query_one("#rule", Label).update(" · ".join([rule, *extras]))
         self._show_status()
         self.refresh_bindings()
+
+    def _winner_key(self) -> str:
+        """The key that picks the winner, as the user has it (`[keymap]` may remap it)."""
+        from tikhub_tui.ui.keymap import effective_keys
+        from tikhub_tui.ui.screens.help import key_label
+
+        return key_label(effective_keys(self.app, WINNER))
 
     def _show_status(self) -> None:
         app = self.tikhub
