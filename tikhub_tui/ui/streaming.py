@@ -107,6 +107,8 @@ class StreamController:
 
         live: LiveStream
         notice: RetryNotice
+        at: float = field(default_factory=time.monotonic)
+        """When the wait began (made in the worker thread as it starts to wait)."""
 
     @dataclass
     class Ended(Message):

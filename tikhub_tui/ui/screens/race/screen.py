@@ -149,7 +149,8 @@ class RaceScreen(RaceChoices):
         tabs = self.query_one(PaneTabs)
         timings = self._timings()
         for pane, figure in zip(self.streams.panes, figures, strict=False):
-            text = tab_text(figure, pane.label, pane.model, timings=timings)
+            left = self.streams.retry_left(pane.index)
+            text = tab_text(figure, pane.label, pane.model, timings=timings, retry_left=left)
             tabs.show(pane.index, text, current=pane.index == self.current)
 
     def _changed(self) -> None:
@@ -232,12 +233,7 @@ class RaceScreen(RaceChoices):
         self.streams.refresh()
 
     def on_stream_controller_retrying(self, event: StreamController.Retrying) -> None:
-        notice = event.notice
-        self.streams.retrying(
-            event.live,
-            f"{notice.message or f'HTTP {notice.status}'} — retrying in {notice.wait:g} s "
-            f"(attempt {notice.attempt + 1})",
-        )
+        self.streams.retrying(event.live, event.notice, event.at)
 
     async def on_stream_controller_ended(self, event: StreamController.Ended) -> None:
         await self.streams.ended(event.live)
