@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     from tikhub_tui.core.client import ChatClient
     from tikhub_tui.core.race.panes import Resolver
 
+DRAIN_BUDGET = 0.015
+"""CPU seconds one drain of the streams may spend bringing panes up to date before the rest
+wait for the next (the longest waiting first): six at once made one update, and the layout
+after it, a long wait for a key."""
 CHROME = 8
 """Rows the screen itself takes (header, rule, prompt, status, footer): the rest is the board."""
 
@@ -55,7 +59,7 @@ class RaceScreen(RaceChoices):
     def __init__(self, panes: list[PaneSpec] | None = None) -> None:
         super().__init__()
         self.specs: list[PaneSpec] = list(panes or [])
-        self.controller = StreamController(self, self._client)
+        self.controller = StreamController(self, self._client, drain_budget=DRAIN_BUDGET)
         self.streams = RaceRun(self, self.controller, self._timings, self._changed, self._show_tabs)
         self.current = 0
         self.zoomed = False
