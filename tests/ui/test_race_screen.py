@@ -217,8 +217,9 @@ async def test_a_narrow_terminal_shows_one_pane_and_tabs() -> None:
         await pilot.press("tab")
         assert [p.index for p in screen.streams.panes if p.display] == [1]
         await pilot.resize_terminal(200, 50)
-        await pilot.pause(0.1)
-        assert all(p.display for p in screen.streams.panes)
+        await wait_until(
+            pilot, lambda: all(p.display for p in screen.streams.panes), "every pane shown"
+        )
         assert not screen.query_one(PaneTabs).has_class("-shown")
 
 

@@ -105,7 +105,12 @@ async def test_model_and_base_url_are_saved_and_used(gateway_url: str) -> None:
             "anthropic",
             "claude-sonnet-4-5-20250929",
         )
-        assert app.settings == saved
+        in_use = app.settings
+        assert (in_use.base_url, in_use.provider, in_use.model) == (
+            saved.base_url,
+            saved.provider,
+            saved.model,
+        )
         assert (app.provider, app.model) == ("anthropic", "claude-sonnet-4-5-20250929")
         assert f"Saved to {config_file()}" in text_of(screen, "#save-status")
         await pilot.press("escape")  # nothing changed since the save: closes at once

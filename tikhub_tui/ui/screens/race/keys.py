@@ -27,6 +27,7 @@ BINDINGS: list[BindingType] = [
     Binding("ctrl+t", "stop_pane", "Stop pane", id="race-stop-pane", priority=True),
     Binding("ctrl+r", "retry_pane", "Retry", id="race-retry-pane", priority=True),
     Binding("ctrl+g", "zoom", "Zoom", id="race-zoom", priority=True),
+    # not Ctrl+B (tmux's prefix: ui/terminal_keys.py), nor Ctrl+F (the chat's search)
     WINNER,
     Binding("ctrl+l", "pick_models", "Models", id="race-models", priority=True),
     Binding(
