@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Label, Select
 from textual.widgets._header import HeaderTitle
 
-from tests.ui.conftest import chat, demo_app, ready, send, settle, wait_until
+from tests.ui.conftest import chat, demo_app, open_screen, ready, send, wait_until
 from tikhub_tui.ui.screens.help import HelpScreen
 from tikhub_tui.ui.screens.settings import SettingsScreen
 
@@ -20,10 +20,7 @@ async def test_settings_choices_fit_their_line(size: tuple[int, int]) -> None:
     app = demo_app()
     async with app.run_test(size=size) as pilot:
         await ready(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SettingsScreen)
+        screen = await open_screen(pilot, "f2", SettingsScreen)
         for select in screen.query(Select):
             select.focus()
             await pilot.pause()
@@ -38,10 +35,7 @@ async def test_help_title_wraps_at_60_columns() -> None:
     app = demo_app()
     async with app.run_test(size=(60, 20)) as pilot:
         await ready(pilot)
-        await pilot.press("f1")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, HelpScreen)
+        screen = await open_screen(pilot, "f1", HelpScreen)
         title = screen.query(Label).first()
         text = str(title.render())
         assert title.region.width <= 58

@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 from textual.widgets import Input
 
-from tests.ui.conftest import quiet, settle
+from tests.ui.conftest import open_screen, quiet, settle
 from tikhub_tui.core.paths import config_file
 from tikhub_tui.core.settings import load_settings, save_settings
 from tikhub_tui.ui.app import TikhubApp
@@ -25,10 +25,7 @@ async def test_a_one_off_model_is_not_saved_when_only_max_tokens_changed() -> No
     app = TikhubApp(settings, demo=True, model_given=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SettingsScreen)
+        screen = await open_screen(pilot, "f2", SettingsScreen)
         field = screen.query_one("#max-tokens", Input)
         field.focus()
         await pilot.pause()
@@ -53,10 +50,7 @@ async def test_a_model_chosen_in_the_form_is_saved_with_its_provider() -> None:
     app = TikhubApp(dataclasses.replace(settings, cursor_blink=False), demo=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SettingsScreen)
+        screen = await open_screen(pilot, "f2", SettingsScreen)
         screen.query_one("#provider").focus()
         await pilot.press("enter", "down", "down", "enter")  # OpenAI -> Gemini
         await pilot.pause()

@@ -16,7 +16,7 @@ from textual.widgets import Input, Label, RadioButton, Select, Static
 
 from tests.conftest import FAKE_KEY
 from tests.memory_keyring import MemoryKeyring
-from tests.ui.conftest import SIZE, quiet, settle
+from tests.ui.conftest import SIZE, open_screen, quiet, settle
 from tikhub_tui.core import secrets
 from tikhub_tui.core.paths import config_file
 from tikhub_tui.core.secrets import backend as keyring_access
@@ -47,10 +47,7 @@ async def settings_screen(
     app = TikhubApp(settings or quiet(), demo=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SettingsScreen)
+        screen = await open_screen(pilot, "f2", SettingsScreen)
         yield pilot, screen
         await app.action_quit()
 
