@@ -26,7 +26,7 @@ def test_no_race_key_is_one_a_multiplexer_or_a_terminal_takes_first() -> None:
         keys = set(getattr(binding, "key", "").split(","))
         assert not keys & TAKEN_FIRST, binding
     winner = next(b for b in BINDINGS if getattr(b, "id", "") == "race-winner")
-    assert getattr(winner, "key", "") == "f4"  # F5-F8 are the judging keys
+    assert getattr(winner, "key", "") == "ctrl+f"  # F4 is files, F5-F8 the judging keys
 
 
 async def test_the_winner_key_is_in_the_footer_the_help_and_the_rule_line() -> None:
@@ -35,8 +35,8 @@ async def test_the_winner_key_is_in_the_footer_the_help_and_the_rule_line() -> N
         screen = await race_screen(pilot)
         await send(pilot, screen, "which?")
         footer = [(k.key, k.description) for k in screen.query(FooterKey)]
-        assert ("f4", "Winner") in footer
-        assert "F4: one alone" in str(screen.query_one("#rule", Static).render())
+        assert ("ctrl+f", "Winner") in footer
+        assert "Ctrl+F: one alone" in str(screen.query_one("#rule", Static).render())
         await pilot.press("ctrl+b")  # tmux's prefix: nothing happens here
         await pilot.pause()
         assert isinstance(app.screen, RaceScreen)
@@ -45,7 +45,7 @@ async def test_the_winner_key_is_in_the_footer_the_help_and_the_rule_line() -> N
         assert isinstance(app.screen, HelpScreen)
         race = app.screen.query_one("#race", DataTable)
         rows = [race.get_row_at(i) for i in range(race.row_count)]
-        assert ["F4", "Winner", "race-winner"] in rows
+        assert ["Ctrl+F", "Winner", "race-winner"] in rows
 
 
 async def test_a_remapped_winner_key_is_the_one_the_rule_line_names() -> None:

@@ -173,7 +173,7 @@ async def test_the_winner_goes_on_as_the_chat() -> None:
         screen = await race_screen(pilot)
         await send(pilot, screen, "which?")
         await pilot.press("tab")
-        await pilot.press("f4")
+        await pilot.press("ctrl+f")
         await wait_until(pilot, lambda: not isinstance(app.screen, RaceScreen), "the chat")
         chat_screen = chat(app)
         await wait_until(pilot, lambda: chat_screen.chat.last_answer() is not None,

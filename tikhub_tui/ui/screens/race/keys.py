@@ -2,14 +2,15 @@
 
 The prompt keeps the focus on the race screen, so every key here is one the prompt does not
 use for typing (Tab moves between panes, not out of the prompt). None is a key that tmux,
-GNU screen or a terminal takes first (Ctrl+B, Ctrl+A...); F5-F8 are left to the judging keys.
+GNU screen or a terminal takes first (Ctrl+B, Ctrl+A...); F4 picks files as in the chat, F5-F8
+are the judging keys.
 """
 
 from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
-WINNER = Binding("f4", "pick_winner", "Winner", id="race-winner", priority=True)
+WINNER = Binding("ctrl+f", "pick_winner", "Winner", id="race-winner", priority=True)
 """This pane wins (the race's rule line names its key, remapped or not)."""
 
 BINDINGS: list[BindingType] = [
