@@ -55,7 +55,9 @@ event, content filter, stream ended early); 130 interrupted.
 
 
 def add_parser(parser: argparse.ArgumentParser) -> None:
-    parser.usage = "tikhub-tui race -m MODEL -m MODEL [...] [--set NAME] [--json] [PROMPT]"
+    parser.usage = (
+        "tikhub-tui race -m MODEL -m MODEL [...] [--set NAME] [--blind | --json] [PROMPT]"
+    )
     parser.epilog = EPILOG
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument(
@@ -73,6 +75,11 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
         "--save-set", metavar="NAME", help="save the models given as a set named NAME"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    parser.add_argument(
+        "--blind", action="store_true",
+        help="open the race screen blind: panes in a random order, models named after your "
+        "vote (the screen's F8 sets it for good)",
+    )  # fmt: skip
     parser.add_argument("--base-url", help="gateway root URL, may carry a path prefix")
     parser.add_argument("--system", "-s", help="system prompt of the models without their own")
     parser.add_argument(
@@ -157,6 +164,12 @@ def _race(args: argparse.Namespace) -> int:
     resolve = resolver(settings)
     if args.prompt is None and sys.stdin.isatty() and not args.json:
         return _open_screen(args, settings, resolve)
+    if args.blind:
+        say(
+            "--blind races on the race screen, where you vote before the names are shown",
+            "leave out the prompt and --json, on a terminal: `tikhub-tui race --blind -m A -m B`",
+        )
+        return EXIT_USAGE
     panes = choose_panes(args, resolve)
     if args.base_url is not None and not args.base_url.strip():
         say("--base-url is empty", "give the gateway's URL, e.g. https://ai.tikhub.io")
@@ -283,4 +296,5 @@ def _open_screen(args: argparse.Namespace, settings: Settings, resolve: Resolver
 
         sets, _ = load_sets(resolve)
         panes = sets.sets.get(check_name(args.set_name), []) + panes
-    return open_app(settings, base_url=args.base_url, race=panes or None)
+    race = panes if panes or args.blind else None  # blind: the screen opens to pick models
+    return open_app(settings, base_url=args.base_url, race=race, blind=args.blind)
