@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tikhub_tui.ui import clipboard
 from tikhub_tui.ui.clipboard import (
     OSC52_LIMIT,
     TmuxClipboard,
@@ -153,10 +154,12 @@ def test_probe_reads_tmux_answer_and_survives_failures() -> None:
 
 
 @pytest.fixture
-def tmux_server() -> Iterator[dict[str, str]]:
-    """A private tmux server (its own socket name) and the environment of a pane inside it."""
+def tmux_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """A private tmux server (its own socket name) and the environment of a pane inside it;
+    the probe waits as long as a loaded machine needs for it to answer."""
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")
+    monkeypatch.setattr(clipboard, "PROBE_SECONDS", 60.0)
     name = f"tikhub-test-{uuid.uuid4().hex[:8]}"
     base = ["tmux", "-L", name, "-f", "/dev/null"]
     subprocess.run([*base, "new-session", "-d", "-x", "80", "-y", "10", "sleep 30"], check=True)

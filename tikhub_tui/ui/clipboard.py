@@ -124,6 +124,10 @@ def terminal_lacks_osc52(env: Mapping[str, str] | None = None) -> bool:
 
 Runner = Callable[..., "subprocess.CompletedProcess[str]"]
 
+PROBE_SECONDS = 1.0
+"""How long a copy waits for tmux to say its options (it answers in a few ms; a tmux that does
+not is treated as unknown, and the copy goes out both ways with a hint)."""
+
 
 def probe_tmux(env: Mapping[str, str] | None = None, run: Runner = subprocess.run) -> TmuxClipboard:
     """Ask the tmux server around the app for its clipboard options (a 2 ms call)."""
@@ -135,7 +139,7 @@ def probe_tmux(env: Mapping[str, str] | None = None, run: Runner = subprocess.ru
         command += ["-t", env["TMUX_PANE"]]
     command.append("#{version}|#{set-clipboard}|#{allow-passthrough}")
     try:
-        done = run(command, capture_output=True, text=True, timeout=1, env=dict(env))
+        done = run(command, capture_output=True, text=True, timeout=PROBE_SECONDS, env=dict(env))
     except (OSError, subprocess.SubprocessError):
         return TmuxClipboard()
     parts = done.stdout.strip().split("|")
