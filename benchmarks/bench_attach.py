@@ -103,7 +103,8 @@ def main() -> int:
             "ask -a / curl",
             "ask, no file",
             "ask -a minus ask",
-            "CPU: curl / ask -a / ask",
+            "python -c / httpx posts the body",
+            "CPU: curl / httpx / ask -a / ask",
         )
     ]
     results: dict[str, object] = {
@@ -135,7 +136,11 @@ def main() -> int:
             for name, value in spec.headers.items():
                 curl += ["-H", f"{name}: {value}"]
             ask = [str(BIN / "tikhub-tui"), "ask", "-m", model, "--base-url", url]
+            floor = [sys.executable, str(RESULTS.parent / "httpx_post.py"), spec.url, str(body),
+                     json.dumps(spec.headers)]  # fmt: skip
             commands = {
+                "python": [sys.executable, "-c", "print('ok')"],
+                "floor": floor,
                 "curl": curl,
                 "ask": [*ask, "-a", str(pdf_path), PROMPT],
                 "nosave": [*ask, "--no-save", "-a", str(pdf_path), PROMPT],
@@ -159,8 +164,9 @@ def main() -> int:
                     f"{med['ask'] / med['curl']:.2f}x",
                     f"{med['plain'] * 1000:.0f} ms",
                     f"{(med['ask'] - med['plain']) * 1000:.0f} ms",
-                    f"{med_cpu['curl'] * 1000:.0f} / {med_cpu['ask'] * 1000:.0f} / "
-                    f"{med_cpu['plain'] * 1000:.0f} ms",
+                    f"{med['python'] * 1000:.0f} / {med['floor'] * 1000:.0f} ms",
+                    f"{med_cpu['curl'] * 1000:.0f} / {med_cpu['floor'] * 1000:.0f} / "
+                    f"{med_cpu['ask'] * 1000:.0f} / {med_cpu['plain'] * 1000:.0f} ms",
                 )
             )
             results[provider] = {
