@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich.console import Group
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -25,6 +26,7 @@ from tikhub_tui.core.store.records import StoredAttachment
 from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.attachments import attached_lines
+from tikhub_tui.ui.widgets.image_preview import previews
 from tikhub_tui.ui.widgets.segment import Segment
 
 
@@ -44,15 +46,28 @@ class UserMessage(Static):
         attachments: Sequence[Attachment | StoredAttachment] = (),
     ) -> None:
         text = for_terminal(text)  # an imported session's prompt can hold anything
-        shown: str | Text = text
-        if attachments:  # the files under the text, dimmed
-            shown = Text(text)
-            shown.append(("\n" if text else "") + attached_lines(attachments), style="dim")
-        super().__init__(shown, markup=False)
+        caption = Text(text)
+        if attachments:  # the files under the text, dimmed; the images below, where there is room
+            caption.append(("\n" if text else "") + attached_lines(attachments), style="dim")
+        drawn = previews(tuple(attachments), headless=_headless()) if attachments else []
+        shown: str | Text | Group = Group(caption, *drawn) if drawn else caption
+        super().__init__(shown if attachments else text, markup=False)
+        self.caption = caption
+        """The words shown: the prompt and a line per file (the previews aside)."""
         self.text = text
         self.message_id = message_id
         self.attachments = tuple(attachments)
         """The files sent with the prompt (their bytes are read back when sent again)."""
+
+
+def _headless() -> bool:
+    """The running app draws nowhere (tests, snapshots): previews are then deterministic."""
+    from textual._context import NoActiveAppError, active_app
+
+    try:
+        return active_app.get().is_headless
+    except (LookupError, NoActiveAppError):
+        return True
 
 
 class Transcript(VerticalScroll, can_focus=True):
