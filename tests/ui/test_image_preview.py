@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.attachment_files import png
-from tests.ui.conftest import chat, demo_app, send
+from tests.ui.conftest import chat, demo_app, send, wait_until
 from tikhub_tui.ui.widgets.image_preview import (
     MAX_COLUMNS,
     MAX_ROWS,
@@ -52,8 +52,16 @@ def test_a_preview_keeps_the_aspect_within_its_bounds() -> None:
     assert wide.size(10) == (10, 1)
 
 
+def lines_of(user: UserMessage) -> list[str]:
+    return [line.text for line in user.render_lines(user.size.region)]
+
+
+def drawn(user: UserMessage) -> list[str]:
+    return [line for line in lines_of(user) if "▀" in line]
+
+
 @pytest.mark.anyio
-async def test_a_sent_image_is_drawn_under_its_line(
+async def test_a_sent_image_is_drawn_under_its_line_also_reopened(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "shot.png").write_bytes(png(64, 32))
@@ -62,11 +70,33 @@ async def test_a_sent_image_is_drawn_under_its_line(
     async with app.run_test(size=(120, 40)) as pilot:
         await send(pilot, "echo: seen @shot.png")
         user = chat(app).query(UserMessage).last()
-        lines = [line.text for line in user.render_lines(user.size.region)]
-        assert any("attached shot.png (image/png" in line for line in lines)
-        drawn = [line for line in lines if "▀" in line]
-        assert len(drawn) == 8  # 32 columns of a 2:1 image, half a row per pixel pair
-        assert all(line.count("▀") == MAX_COLUMNS for line in drawn)
+        await wait_until(pilot, lambda: bool(drawn(user)), "the preview")
+        assert any("attached shot.png (image/png" in line for line in lines_of(user))
+        assert len(drawn(user)) == 8  # 32 columns of a 2:1 image, two pixels a cell
+        assert all(line.count("▀") == MAX_COLUMNS for line in drawn(user))
+        first = drawn(user)
+    again = demo_app(model="gpt-4o")  # the session reopens: the file is read back
+    async with again.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: bool(chat(again).query(UserMessage)), "the session")
+        user = chat(again).query(UserMessage).last()
+        await wait_until(pilot, lambda: bool(drawn(user)), "the preview read back")
+        assert drawn(user) == first
+
+
+@pytest.mark.anyio
+async def test_a_narrow_prompt_keeps_the_line_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "shot.png").write_bytes(png(64, 32))
+    monkeypatch.chdir(tmp_path)
+    app = demo_app(model="gpt-4o")
+    async with app.run_test(size=(44, 30)) as pilot:  # the prompt is under 40 columns wide
+        await send(pilot, "echo: seen @shot.png")
+        user = chat(app).query(UserMessage).last()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not drawn(user)
+        assert any("attached" in line for line in lines_of(user))
 
 
 @pytest.mark.anyio
@@ -78,9 +108,9 @@ async def test_previews_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.Mo
     async with app.run_test(size=(120, 40)) as pilot:
         await send(pilot, "echo: seen @shot.png")
         user = chat(app).query(UserMessage).last()
-        lines = [line.text for line in user.render_lines(user.size.region)]
-        assert not any("▀" in line for line in lines)
-        assert any("attached shot.png" in line for line in lines)
+        await pilot.app.workers.wait_for_complete()
+        assert not drawn(user)
+        assert any("attached shot.png" in line for line in lines_of(user))
 
 
 def test_the_app_starts_without_loading_textual_image() -> None:

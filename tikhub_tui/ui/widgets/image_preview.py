@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -130,19 +130,32 @@ class ImagePreview:
         yield self._renderer(self._picture, columns, rows)
 
 
-def previews(attachments: tuple[Attachment, ...] | Any, *, headless: bool) -> list[ImagePreview]:
-    """Previews of the images among a prompt's files that carry their bytes (a prompt sent in
-    this run; a reopened session's files are named, not drawn); [] when previews are off."""
-    images = [a for a in attachments if getattr(a, "kind", "") == "image" and hasattr(a, "data")]
-    if not images:
-        return []
+def wanted(attachments: Sequence[object], *, headless: bool) -> bool:
+    """Whether a prompt with these files gets previews (it has an image; they are not off)."""
+    has_image = any(getattr(item, "kind", "") == "image" for item in attachments)
+    return has_image and choose_protocol(os.environ, headless=headless) != "off"
+
+
+def previews(
+    attachments: Sequence[object],
+    *,
+    headless: bool,
+    load: Callable[[Any], Attachment] | None = None,
+) -> list[ImagePreview]:
+    """Previews of the images among a prompt's files: blocking (decoding, and `load` reading a
+    saved file's bytes back), so call it off the UI thread; a file that cannot be read or
+    drawn is left to its line."""
     protocol = choose_protocol(os.environ, headless=headless)
     if protocol == "off":
         return []
     shown = []
-    for image in images:
+    for item in attachments:
+        if getattr(item, "kind", "") != "image":
+            continue
         try:
-            shown.append(ImagePreview(image, protocol, headless=headless))
-        except (OSError, ValueError, SyntaxError, ImportError):
-            continue  # a file Pillow cannot draw: its line names it
+            image: Any = item if hasattr(item, "data") or load is None else load(item)
+            if hasattr(image, "data"):
+                shown.append(ImagePreview(image, protocol, headless=headless))
+        except Exception:  # a damaged or missing copy, a file Pillow cannot draw
+            continue
     return shown

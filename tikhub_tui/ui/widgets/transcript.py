@@ -26,7 +26,7 @@ from tikhub_tui.core.store.records import StoredAttachment
 from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.attachments import attached_lines
-from tikhub_tui.ui.widgets.image_preview import previews
+from tikhub_tui.ui.widgets.image_preview import ImagePreview, previews, wanted
 from tikhub_tui.ui.widgets.segment import Segment
 
 
@@ -49,9 +49,7 @@ class UserMessage(Static):
         caption = Text(text)
         if attachments:  # the files under the text, dimmed; the images below, where there is room
             caption.append(("\n" if text else "") + attached_lines(attachments), style="dim")
-        drawn = previews(tuple(attachments), headless=_headless()) if attachments else []
-        shown: str | Text | Group = Group(caption, *drawn) if drawn else caption
-        super().__init__(shown if attachments else text, markup=False)
+        super().__init__(caption if attachments else text, markup=False)
         self.caption = caption
         """The words shown: the prompt and a line per file (the previews aside)."""
         self.text = text
@@ -59,15 +57,22 @@ class UserMessage(Static):
         self.attachments = tuple(attachments)
         """The files sent with the prompt (their bytes are read back when sent again)."""
 
+    def on_mount(self) -> None:
+        if wanted(self.attachments, headless=self.app.is_headless):
+            self.run_worker(self._draw_images, thread=True, exit_on_error=False, group="images")
 
-def _headless() -> bool:
-    """The running app draws nowhere (tests, snapshots): previews are then deterministic."""
-    from textual._context import NoActiveAppError, active_app
+    def _draw_images(self) -> None:
+        """Decode the images (reading a saved prompt's back from the store) off the UI thread,
+        then show them under the caption."""
+        store = getattr(self.app, "store", None)  # the App's SharedStore
+        load = (lambda item: store.get().load_attachment(item)) if store is not None else None
+        drawn = previews(self.attachments, headless=self.app.is_headless, load=load)
+        if drawn:
+            self.app.call_from_thread(self._show_images, drawn)
 
-    try:
-        return active_app.get().is_headless
-    except (LookupError, NoActiveAppError):
-        return True
+    def _show_images(self, drawn: list[ImagePreview]) -> None:
+        if self.is_attached:
+            self.update(Group(self.caption, *drawn))
 
 
 class Transcript(VerticalScroll, can_focus=True):
