@@ -44,6 +44,8 @@ class UserMessage(Static):
         text: str,
         message_id: int | None = None,
         attachments: Sequence[Attachment | StoredAttachment] = (),
+        *,
+        images: bool = True,
     ) -> None:
         text = for_terminal(text)  # an imported session's prompt can hold anything
         caption = Text(text)
@@ -56,9 +58,11 @@ class UserMessage(Static):
         self.message_id = message_id
         self.attachments = tuple(attachments)
         """The files sent with the prompt (their bytes are read back when sent again)."""
+        self.images = images
+        """Draw the images under the lines (where there is room: not in a race's pane)."""
 
     def on_mount(self) -> None:
-        if wanted(self.attachments, headless=self.app.is_headless):
+        if self.images and wanted(self.attachments, headless=self.app.is_headless):
             self.run_worker(self._draw_images, thread=True, exit_on_error=False, group="images")
 
     def _draw_images(self) -> None:

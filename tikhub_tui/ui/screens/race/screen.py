@@ -22,9 +22,11 @@ from tikhub_tui.core.race.race import Race
 from tikhub_tui.core.race.safe import shown
 from tikhub_tui.core.race.sets import ModelSets
 from tikhub_tui.ui.screens.race.choices import RaceChoices
+from tikhub_tui.ui.screens.race.files import RaceFiles
 from tikhub_tui.ui.screens.race.keys import BINDINGS
 from tikhub_tui.ui.screens.race.run import RaceRun
 from tikhub_tui.ui.streaming import StreamController
+from tikhub_tui.ui.widgets.attachments import AttachmentChips
 from tikhub_tui.ui.widgets.prompt import PromptArea
 from tikhub_tui.ui.widgets.race_board import PaneBoard, layout_for
 from tikhub_tui.ui.widgets.race_pane import PaneTranscript, RacePane
@@ -56,6 +58,7 @@ class RaceScreen(RaceChoices):
         super().__init__()
         self.specs: list[PaneSpec] = list(panes or [])
         self.controller = StreamController(self, self._client)
+        self.files = RaceFiles(self)
         self.streams = RaceRun(self, self.controller, self._timings, self._changed, self._show_tabs)
         self.current = 0
         self.zoomed = False
@@ -95,6 +98,7 @@ class RaceScreen(RaceChoices):
         yield Label("", id="rule", markup=False)
         yield PaneTabs([], id="tabs")
         yield PaneBoard(id="board")
+        yield AttachmentChips(id="attachments")
         yield PromptArea(
             id="prompt", placeholder="One prompt for every model — Enter sends it to all at once"
         )
@@ -206,7 +210,6 @@ class RaceScreen(RaceChoices):
             self.notify("The models are still answering: Esc stops them.", severity="warning")
             return
         await self.tikhub.access_ready.wait()
-        event.prompt.clear()
         race = self.race
         if race is None:
             settings = self.tikhub.settings
@@ -217,9 +220,18 @@ class RaceScreen(RaceChoices):
                 max_tokens=settings.max_tokens,
                 catalogue=for_settings(settings),
             )
+        files = await self.files.ready(event.text, race)
+        if files is None:  # a pane cannot take them: said why, the prompt stays
+            return
+        event.prompt.clear()
+        self.files.chips.clear()
+        if self.race is None:
             self.title = "Race: " + shown(event.text, lines=False)[:60]
-        await self.streams.start_round(race, event.text)
+        await self.streams.start_round(race, event.text, files)
         self._changed()
+
+    def action_attach(self) -> None:
+        self.files.pick()
 
     def on_stream_controller_started(self, event: StreamController.Started) -> None:
         self.streams.refresh()
