@@ -16,6 +16,7 @@ from tikhub_tui.core.attachments.sniff import from_bytes
 from tikhub_tui.core.client import ChatClient, ClientSettings
 from tikhub_tui.core.exchange import Exchange
 from tikhub_tui.core.race.attach import PaneRefused, check_round, fit_round
+from tikhub_tui.core.race.export import export_markdown
 from tikhub_tui.core.race.panes import PaneSpec
 from tikhub_tui.core.race.race import Race
 from tikhub_tui.core.race.runner import Round
@@ -83,6 +84,10 @@ def test_files_reach_every_protocol_and_follow_each_thread(
     every = [m for m in saved.tree(race.session_id) if m.role == "user"]
     assert sorted(tuple(a.name for a in m.attachments) for m in every) == [
         ("r.pdf",), ("r.pdf",), ("r.pdf",), ("shot.png",)]  # fmt: skip
+    # the Markdown export lists each round's files under its prompt
+    markdown = export_markdown(saved, race.session_id)
+    assert "- attached: shot.png (image/png, " in markdown
+    assert "- attached: r.pdf (application/pdf, " in markdown
 
 
 def test_one_pane_refusing_a_file_stops_the_round_before_any_request() -> None:
