@@ -93,7 +93,7 @@ PROXIES = ("http_proxy", "https_proxy", "all_proxy")
 def tls_for(base_url: str) -> ssl.SSLContext | bool:
     """What the client verifies TLS with: httpx's default (the system's certificates) for an
     https:// gateway or when a proxy is configured; for a plain http:// gateway, a context that
-    trusts no certificate at all. Loading the certificates costs 40-100 ms of every start, and
+    trusts no certificate at all. Loading the certificates costs 30-110 ms of every start, and
     plain HTTP with redirects never followed makes no TLS connection; one tried anyway fails."""
     import os
 
