@@ -128,3 +128,15 @@ def test_downscaling_is_done_once_for_every_pane_and_only_when_asked() -> None:
     assert (smaller.width, smaller.height) == (8000, 40)
     assert [(s.before.sha256, s.after.sha256) for s in shrunk] == [(wide.sha256, smaller.sha256)]
     check_round(race, "look", files)
+
+
+def test_a_file_past_one_models_context_window_names_that_pane() -> None:
+    from tikhub_tui.core.catalogue import built_in
+
+    text = from_bytes(b"word " * 140_000, "big.txt")  # ~175k tokens: past gpt-4o's 128k
+    race = Race([THREE[2], THREE[0]], store=None, catalogue=built_in())
+    with pytest.raises(PaneRefused) as caught:
+        check_round(race, "summarise", (text,))
+    assert caught.value.message.startswith("pane B (gpt-4o, openai): this prompt would be about")
+    assert "more than gpt-4o's context window (128,000)" in caught.value.message
+    check_round(Race([THREE[2], THREE[2]], store=None, catalogue=built_in()), "summarise", (text,))

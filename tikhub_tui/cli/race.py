@@ -278,9 +278,8 @@ def _fitted(
     race: Race, prompt: str, attachments: tuple[Attachment, ...], downscale: bool
 ) -> tuple[Attachment, ...]:
     """The files once every pane's protocol and model accept them (images downscaled, each
-    named on stderr, only with --downscale); raises PaneRefused naming pane, file and limit."""
-    if not attachments:
-        return attachments
+    named on stderr, only with --downscale); raises PaneRefused naming pane, file and limit
+    (also for a prompt past a pane's context window, files or not)."""
     from tikhub_tui.cli.ask_attach import say_shrunk
     from tikhub_tui.core.race.attach import fit_round
 

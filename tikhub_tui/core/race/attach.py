@@ -42,14 +42,26 @@ class Shrunk:
 
 def check_round(race: Race, text: str, attachments: tuple[Attachment, ...]) -> None:
     """Raise PaneRefused for the first pane whose protocol or model refuses what the next
-    round would send it (its own thread's earlier files count too)."""
+    round would send it (its own thread's earlier files count too): a file past the
+    protocol's limits, or more than the model's context window (when the race knows it)."""
+    from tikhub_tui.core.tokens import context_before
+
     for lane, conversation in zip(
         race.lanes, race.next_conversations(text, attachments), strict=True
     ):
+        model, provider = lane.spec.model, lane.spec.provider
         try:
-            check_limits(conversation, lane.spec.model, lane.spec.provider)
+            check_limits(conversation, model, provider)
+            if race.catalogue is not None:
+                use = context_before(conversation, race.catalogue.info(model))
+                if not use.fits:
+                    raise LimitExceeded(
+                        f"this prompt would be about {use.tokens:,} tokens with its files and "
+                        f"the pane's thread, more than {model}'s context window ({use.window:,})",
+                        "attach fewer or smaller files, or start a new race",
+                    )
         except LimitExceeded as error:
-            raise PaneRefused(lane.label, lane.spec.model, lane.spec.provider, error) from None
+            raise PaneRefused(lane.label, model, provider, error) from None
 
 
 def fit_round(
