@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from textual.message import Message
 from textual.notifications import Notify
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from tikhub_tui.core.settings import Settings
 from tikhub_tui.ui.app import TikhubApp
 from tikhub_tui.ui.screens.chat import ChatScreen
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.prompt import PromptArea
+
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 SIZE = (120, 40)
 """The terminal most UI tests run in."""
@@ -64,6 +68,15 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def open_screen(pilot: Pilot[None], key: str, kind: type[ScreenT]) -> ScreenT:
+    """Press `key` and return the screen of `kind` it opened, settled."""
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, kind), f"{key} opened {screen!r}"
+    return screen
 
 
 async def still(pilot: Pilot[None]) -> None:

@@ -114,20 +114,22 @@ async def until_streaming(pilot: Pilot[None]) -> None:
 async def test_the_app_defers_full_collections_while_it_streams(
     thresholds: tuple[int, int, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # long enough that the check after the last key never races the pause on a loaded machine
-    monkeypatch.setattr(collector_module, "QUIET", 5.0)
+    # the collector's clock is the test's: a machine that stalls never makes a quiet moment
+    clock = Clock()
+    monkeypatch.setattr(COLLECTOR, "_clock", clock)
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        # about 8 s: a loop starved by a loaded machine for a few seconds still sees it stream
-        await send(pilot, "tps: 100 lorem: 800", wait=False)
+        await send(pilot, "tps: 100 lorem: 400", wait=False)
         await until_streaming(pilot)
         assert gc.get_threshold()[2] == NEVER
         while chat(app).streaming:
             await pilot.press("a")  # the user types on: no pause for a collection yet
             await pilot.pause(0.05)
         assert chat(app).query_one(AnswerView).state == "complete"
+        await pilot.pause(2 * collector_module.QUIET)  # the app asks again, still no quiet
         assert COLLECTOR.deferred and gc.get_threshold()[2] == NEVER
+        clock.now += collector_module.QUIET  # the user stops typing
         await wait_until(
             pilot, lambda: not COLLECTOR.deferred, "the deferred collection", timeout=60
         )
@@ -140,7 +142,9 @@ async def test_quitting_mid_stream_gives_the_thresholds_back(
 ) -> None:
     app = demo_app()
     async with app.run_test(size=SIZE) as pilot:
-        await send(pilot, "tps: 50 lorem: 100", wait=False)  # about 2 s
+        # about a minute: the test quits long before it ends, whatever the load
+        await send(pilot, "tps: 50 lorem: 3000", wait=False)
         await until_streaming(pilot)
         assert gc.get_threshold()[2] == NEVER
+        await pilot.press("ctrl+q")  # Quit stops the stream
     assert gc.get_threshold() == thresholds

@@ -18,7 +18,7 @@ async def test_a_remapped_key_regenerates_and_the_old_one_does_not() -> None:
     from tikhub_tui.ui.screens.chat import ChatScreen
 
     notices = Notices()
-    app = TikhubApp(quiet(keymap={"regenerate": "ctrl+g"}), demo=True)
+    app = TikhubApp(quiet(keymap={"regenerate": "f5"}), demo=True)
     async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         await send(pilot, "tps: 0 echo: first answer")
         screen = app.screen
@@ -27,35 +27,35 @@ async def test_a_remapped_key_regenerates_and_the_old_one_does_not() -> None:
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert last_answer(screen.app) is first, "ctrl+r is no longer regenerate"
-        await pilot.press("ctrl+g")
+        await pilot.press("f5")
         await until_idle(pilot)
         second = last_answer(screen.app)
         assert second is not first and not first.is_attached
         assert second.text == "first answer"
-        assert "ctrl+g" in screen.active_bindings, "the footer shows the new key"
-        assert screen.active_bindings["ctrl+g"].binding.id == "regenerate"
+        assert "f5" in screen.active_bindings, "the footer shows the new key"
+        assert screen.active_bindings["f5"].binding.id == "regenerate"
         assert notices.about("keymap") == []
 
 
 async def test_problems_give_one_notification_and_defaults_stay() -> None:
-    keymap = {"regenerate": "ctrl+b", "bogus-id": "ctrl+e", "copy-answer": "ctrl+entr"}
+    keymap = {"regenerate": "ctrl+backslash", "bogus-id": "ctrl+e", "copy-answer": "ctrl+entr"}
     notices = Notices()
     app = TikhubApp(Settings(keymap=keymap), demo=True)
     async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         await pilot.pause()
         [notice] = notices.about("[keymap]")
         assert "config.toml" in notice
-        assert 'regenerate = "ctrl+b"' in notice and "Sidebar (toggle-sidebar)" in notice
+        assert 'regenerate = "ctrl+backslash"' in notice and "Sidebar (toggle-sidebar)" in notice
         assert 'bogus-id = "ctrl+e": no binding has this id' in notice
         assert 'copy-answer = "ctrl+entr"' in notice and "`entr` is not a key name" in notice
         bindings = app.screen.active_bindings
-        assert bindings["ctrl+b"].binding.id == "toggle-sidebar", "the clashing entry was not used"
+        assert bindings["ctrl+backslash"].binding.id == "toggle-sidebar", "the clashing entry was not used"
         assert bindings["ctrl+r"].binding.id == "regenerate"
         assert notices.about("took these keys") == [], "Textual saw no clash either"
 
 
 async def test_help_lists_the_effective_keys() -> None:
-    app = TikhubApp(Settings(keymap={"regenerate": "ctrl+g"}), demo=True)
+    app = TikhubApp(Settings(keymap={"regenerate": "f5"}), demo=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("f1")
@@ -63,7 +63,7 @@ async def test_help_lists_the_effective_keys() -> None:
         table = app.screen.query_one(DataTable)
         rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
         [row] = [r for r in rows if r[-1] == "regenerate"]
-        assert "ctrl+g" in row[0].lower() and "ctrl+r" not in row[0].lower()
+        assert "f5" in row[0].lower() and "ctrl+r" not in row[0].lower()
         ids = {
             str(table.get_row_at(i)[-1])
             for table in app.screen.query(DataTable)
@@ -76,7 +76,7 @@ async def test_help_lists_the_effective_keys() -> None:
         [binding] = [
             b for b in ChatScreen.BINDINGS if isinstance(b, Binding) and b.id == "regenerate"
         ]
-        assert effective_keys(app, binding) == "ctrl+g"
+        assert effective_keys(app, binding) == "f5"
 
 
 async def test_textual_clash_reports_are_said_once() -> None:

@@ -173,7 +173,7 @@ async def test_the_winner_goes_on_as_the_chat() -> None:
         screen = await race_screen(pilot)
         await send(pilot, screen, "which?")
         await pilot.press("tab")
-        await pilot.press("ctrl+b")
+        await pilot.press("ctrl+f")
         await wait_until(pilot, lambda: not isinstance(app.screen, RaceScreen), "the chat")
         chat_screen = chat(app)
         await wait_until(pilot, lambda: chat_screen.chat.last_answer() is not None,
@@ -217,8 +217,9 @@ async def test_a_narrow_terminal_shows_one_pane_and_tabs() -> None:
         await pilot.press("tab")
         assert [p.index for p in screen.streams.panes if p.display] == [1]
         await pilot.resize_terminal(200, 50)
-        await pilot.pause(0.1)
-        assert all(p.display for p in screen.streams.panes)
+        await wait_until(
+            pilot, lambda: all(p.display for p in screen.streams.panes), "every pane shown"
+        )
         assert not screen.query_one(PaneTabs).has_class("-shown")
 
 

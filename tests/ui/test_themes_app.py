@@ -43,7 +43,7 @@ async def test_the_app_starts_in_each_bundled_theme(name: str) -> None:
 
 
 async def test_switching_from_the_palette_applies_and_persists() -> None:
-    save_settings(Settings(model="gpt-5-mini", max_tokens=777, keymap={"regenerate": "ctrl+g"}))
+    save_settings(Settings(model="gpt-5-mini", max_tokens=777, keymap={"regenerate": "f5"}))
     settings, _ = load_settings()
     settings.model = "o3"  # a command-line override: used, never saved
     app = TikhubApp(settings, demo=True)
@@ -63,7 +63,7 @@ async def test_switching_from_the_palette_applies_and_persists() -> None:
         assert (saved.model, saved.max_tokens, saved.keymap) == (
             "gpt-5-mini",
             777,
-            {"regenerate": "ctrl+g"},
+            {"regenerate": "f5"},
         )
         app.theme = "tikhub-light"
         await settle(pilot)

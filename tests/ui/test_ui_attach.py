@@ -218,7 +218,9 @@ async def test_an_image_over_a_limit_is_downscaled_only_when_the_user_agrees(
         smaller = chips(app).items[0]
         assert smaller.width is not None and smaller.width <= 8000
         assert (files / "wide.png").read_bytes() == png(8200, 20)  # the file is unchanged
-        assert notices.about("downscaled from 8200x20")
+        await wait_until(
+            pilot, lambda: bool(notices.about("downscaled from 8200x20")), "the notice"
+        )
         commands = app.get_system_commands(app.screen)  # the palette offers it too
         assert any(c.title == "Attach" for c in commands)
 

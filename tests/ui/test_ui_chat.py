@@ -273,7 +273,7 @@ async def test_on_a_narrow_terminal_the_sidebar_starts_hidden_until_asked_for() 
         sidebar = chat(app).query_one(Sidebar)
         assert not sidebar.display or sidebar.has_class("-hidden")
         assert chat(app).transcript.size.width >= 70
-        await pilot.press("ctrl+b")
+        await pilot.press("ctrl+backslash")
         await pilot.pause()
         assert sidebar.display and not sidebar.has_class("-hidden")
         await pilot.resize_terminal(70, 24)  # the user's choice stands

@@ -16,7 +16,7 @@ from textual.widgets import Input, Label, RadioButton, Select, Static
 
 from tests.conftest import FAKE_KEY
 from tests.memory_keyring import MemoryKeyring
-from tests.ui.conftest import SIZE, quiet, settle
+from tests.ui.conftest import SIZE, open_screen, quiet, settle
 from tikhub_tui.core import secrets
 from tikhub_tui.core.paths import config_file
 from tikhub_tui.core.secrets import backend as keyring_access
@@ -47,10 +47,7 @@ async def settings_screen(
     app = TikhubApp(settings or quiet(), demo=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SettingsScreen)
+        screen = await open_screen(pilot, "f2", SettingsScreen)
         yield pilot, screen
         await app.action_quit()
 
@@ -105,7 +102,12 @@ async def test_model_and_base_url_are_saved_and_used(gateway_url: str) -> None:
             "anthropic",
             "claude-sonnet-4-5-20250929",
         )
-        assert app.settings == saved
+        in_use = app.settings
+        assert (in_use.base_url, in_use.provider, in_use.model) == (
+            saved.base_url,
+            saved.provider,
+            saved.model,
+        )
         assert (app.provider, app.model) == ("anthropic", "claude-sonnet-4-5-20250929")
         assert f"Saved to {config_file()}" in text_of(screen, "#save-status")
         await pilot.press("escape")  # nothing changed since the save: closes at once

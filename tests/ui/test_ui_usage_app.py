@@ -68,7 +68,7 @@ async def test_an_oversize_prompt_is_refused_before_any_request() -> None:
     app = demo_app(
         model="gpt-tiny",
         catalogue={"gpt-tiny": {"context_window": 50}},
-        keymap={"new-session": "ctrl+g"},
+        keymap={"new-session": "f5"},
     )
     async with app.run_test(size=SIZE, message_hook=notices) as pilot:
         prompt = await focused_prompt(pilot)
@@ -82,7 +82,7 @@ async def test_an_oversize_prompt_is_refused_before_any_request() -> None:
         (refusal,) = notices.about("Not sent")
         assert refusal.startswith(
             "Not sent: the conversation is about 129 tokens, more than gpt-tiny's context "
-            "window (50). Start a new session (Ctrl+G); or branch from an earlier message "
+            "window (50). Start a new session (F5); or branch from an earlier message "
             "(Ctrl+Up, then b); or pick a model with a larger window (Ctrl+L: gpt-"
         )
         assert prompt.text == "word " * 100  # kept, to shorten or to send elsewhere

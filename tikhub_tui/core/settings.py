@@ -76,6 +76,11 @@ class Settings:
     """The judge model's provider (empty: the default model's)."""
     judge_mode: str = "score"
     """What the judge writes: score, fuse or differences."""
+    reading_width: int = 100
+    """The widest the transcript's text runs, in columns (0: the whole terminal): long lines
+    are hard to read on a wide terminal."""
+    reading_align: str = "center"
+    """Where that column sits on a wider terminal: "center" or "left"."""
 
 
 _TYPES: dict[str, tuple[type, ...]] = {
@@ -155,7 +160,9 @@ def from_dict(data: dict[str, Any], path: Path) -> tuple[Settings, list[str]]:
             raise SettingsError(
                 f"{path}: `{name}` must be greater than 0 and at most {LARGEST[name]:,.0f}"
             )
-    for name in ("max_retries", "max_retry_wait", "total_timeout"):
+    if settings.reading_align not in ("center", "left"):
+        raise SettingsError(f'{path}: `reading_align` must be "center" or "left"')
+    for name in ("max_retries", "max_retry_wait", "total_timeout", "reading_width"):
         if not 0 <= getattr(settings, name) <= LARGEST[name]:
             raise SettingsError(f"{path}: `{name}` must be from 0 to {LARGEST[name]:,.0f}")
     return settings, warnings
@@ -172,6 +179,7 @@ LARGEST: dict[str, float] = {  # the settings form checks the same bounds
     "max_retries": 100,
     "max_retry_wait": 3600.0,
     "price_factor": 100.0,
+    "reading_width": 10_000,
 }
 
 

@@ -109,6 +109,38 @@ class Tally:
         tally.ended = duration
         return tally
 
+    @classmethod
+    def restored(
+        cls,
+        *,
+        usage: Usage,
+        ttft: float | None,
+        duration: float | None,
+        text: str,
+        reasoning: str,
+        finish: Finished | None,
+        status: Status,
+        error: str,
+    ) -> Tally:
+        """The tally of a saved answer rebuilt from its row (times since the start, the text,
+        how it was stored to have ended), so a reopened answer reads as it did live.
+
+        A row without a duration gets an end equal to its start (no time is shown for it).
+        """
+        tally = cls.saved(usage, ttft, duration if duration is not None else 0.0)
+        tally.text_chars, tally.reasoning_chars = len(text), len(reasoning)
+        tally.text_estimate = estimate_tokens(text)
+        tally.reasoning_estimate = estimate_tokens(reasoning)
+        if status == "error":
+            tally.error = ApiError("upstream", error or "the answer failed")
+        elif status == "incomplete" and error:
+            tally.error = ApiError("ended_early", error)
+        elif finish is not None and finish.raw == "cancelled":
+            tally.cancelled = True
+        elif status != "incomplete":
+            tally.finish = finish or Finished("stop" if status == "complete" else "other")
+        return tally
+
     def step(self, event: ExchangeEvent, at: float) -> None:
         """Fold in one event that arrived at `at` (same clock as `started`)."""
         if isinstance(event, TextDelta):

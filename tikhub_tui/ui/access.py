@@ -27,11 +27,12 @@ class Access:
     key: str = field(repr=False)
     demo: bool
     source: str
-    """Where the key came from, for the status line: environment, keyring, file, demo."""
+    """Where the key came from, for the status line: environment, keyring, file, demo (or,
+    in demo mode, why: "no keyring, F2 adds a key")."""
 
     def label(self) -> str:
         if self.demo:
-            return "DEMO: local gateway"
+            return "DEMO: local gateway" if self.source == "demo" else f"DEMO: {self.source}"
         return f"{_host(self.base_url)} · key from {self.source}"
 
 

@@ -1,6 +1,8 @@
-"""The Textual app: wiring of screens, commands, themes, keymap, access and clipboard.
+"""The Textual app: wiring of screens, themes, keymap and clipboard.
 
-Behaviour lives in the screens and the stream controller; this module only connects them. The
+Behaviour lives in the screens and the stream controller; this module only connects them (the
+key lookup and gateway are its base in app_access.py, the palette's commands and the help's
+tables are built in app_commands.py). The
 state screens show (the settings, the model the next prompts go to, the gateway and key in
 use) lives in reactives here, which the screens watch; the App reaches a screen only through
 its small public methods.
@@ -17,31 +19,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import events, work
-from textual.app import App, SystemCommand
+from textual import events
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 
 from tikhub_tui.core.catalogue import catalogue
 from tikhub_tui.core.settings import Settings
 from tikhub_tui.core.store.shared import SharedStore
-from tikhub_tui.ui.access import DEMO_KEY, Access, ClientCache
+from tikhub_tui.ui.access import ClientCache
+from tikhub_tui.ui.app_access import AppAccess
 from tikhub_tui.ui.collector import COLLECTOR
 
 if TYPE_CHECKING:
     from tikhub_tui.core.client import ChatClient
     from tikhub_tui.core.race.panes import PaneSpec
-    from tikhub_tui.core.secrets import ResolvedKey
     from tikhub_tui.gateway import Gateway
     from tikhub_tui.ui.screens.race import RaceScreen
 
 RACE = "race"
 """The name the race screen is installed under: it keeps its race while the chat is shown."""
+
+
 THREADS = 32
 """Default executor size: race panes, keyring and store work never queue behind each other."""
 
@@ -54,22 +56,13 @@ class ModelChoice:
     model: str
 
 
-class TikhubApp(App[None]):
+class TikhubApp(AppAccess):
     """tikhub-tui."""
 
     settings: reactive[Settings] = reactive(Settings, init=False)
     """The settings in force (replaced whole when Settings saves new ones)."""
     chosen: reactive[ModelChoice] = reactive(ModelChoice("openai", "gpt-5"), init=False)
     """The model the next prompts go to."""
-    access: reactive[Access | None] = reactive(None, init=False)
-    """The gateway and key in use (None while the key is looked up)."""
-
-    @dataclass
-    class KeyLooked(Message):
-        """The key lookup ended (posted from its worker): the key, or why there is none."""
-
-        found: ResolvedKey | None
-        problem: str = ""
 
     TITLE = "tikhub-tui"
     CSS_PATH = Path(__file__).with_name("app.tcss")
@@ -125,6 +118,8 @@ class TikhubApp(App[None]):
         from tikhub_tui.ui.keymap import setup_keymap
         from tikhub_tui.ui.themes import setup_themes
 
+        if self.console.color_system in ("standard", "windows"):  # TERM=xterm, a console
+            self.add_class("-sixteen-colours")
         setup_themes(self, self._previewing_theme)
         setup_keymap(self)
         loop = asyncio.get_running_loop()
@@ -148,65 +143,7 @@ class TikhubApp(App[None]):
     def model(self) -> str:
         return self.chosen.model
 
-    @work(thread=True, exit_on_error=False, group="access")
-    def _find_key(self) -> None:
-        from tikhub_tui.core.secrets import KeyStoreError, resolve_key
-
-        try:
-            self.post_message(self.KeyLooked(resolve_key()))
-        except KeyStoreError as error:
-            self.post_message(self.KeyLooked(None, str(error)))
-
-    def on_tikhub_app_key_looked(self, event: KeyLooked) -> None:
-        if event.found is not None:
-            found = event.found
-            self._set_access(Access(self._base_url, found.value, False, found.source))
-        elif event.problem:
-            self._use_demo(f"{event.problem} Running on the local demo gateway meanwhile.")
-        else:
-            self._use_demo(
-                "No API key yet, so this is demo mode on the local gateway. Add your key in "
-                "Settings (F2) or set TIKHUB_API_KEY."
-            )
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A key lookup that broke is said, and the app goes on in demo mode (Enter never
-        waits for a key that is not coming)."""
-        if event.state == WorkerState.ERROR and event.worker.group == "access":
-            error = event.worker.error
-            why = f"{type(error).__name__}: {error}"
-            if self.access is None:
-                self._use_demo(f"The key could not be looked up ({why}). Running on the demo.")
-            else:
-                self.notify(f"Preparing the connection failed: {why}", severity="error")
-
-    def _use_demo(self, message: str) -> None:
-        from tikhub_tui.gateway import Gateway
-
-        if self._gateway is None:
-            self._gateway = Gateway(host="127.0.0.1", port=0)
-            self._gateway.start()
-        self._set_access(Access(self._gateway.base_url, DEMO_KEY, True, "demo"))
-        self.notify(message, title="DEMO", timeout=12, markup=False)
-
-    def _set_access(self, access: Access) -> None:
-        self.access = access
-        self.sub_title = "DEMO · local gateway" if access.demo else access.label()
-        self.access_ready.set()
-        self._prepare_client(access, self.settings)
-
-    @work(thread=True, exit_on_error=False, group="access")
-    def _prepare_client(self, access: Access, settings: Settings) -> None:
-        """Build the HTTP client before the first prompt needs it."""
-        from tikhub_tui.core.errors import ApiError
-
-        with contextlib.suppress(ApiError):  # a bad base URL is reported when sending
-            self._clients.get(access, settings)
-
     # -- what screens ask for ----------------------------------------------------------------
-
-    def access_label(self) -> str:
-        return self.access.label() if self.access else "looking for the API key…"
 
     def client(self) -> ChatClient:
         assert self.access is not None, "access is resolved before the first prompt"
@@ -296,18 +233,11 @@ class TikhubApp(App[None]):
     # -- actions and commands ----------------------------------------------------------------
 
     def action_help(self) -> None:
-        from tikhub_tui.ui.screens.chat import ChatScreen
-        from tikhub_tui.ui.screens.help import HelpScreen, KeyTable
-        from tikhub_tui.ui.screens.race import RaceScreen
-        from tikhub_tui.ui.screens.race_stats import StatsScreen
+        from tikhub_tui.ui.app_commands import help_tables
+        from tikhub_tui.ui.screens.help import HelpScreen
 
         if not any(isinstance(screen, HelpScreen) for screen in self.screen_stack):
-            what = "Command palette: every action, models, themes"
-            palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette", what)
-            own = KeyTable("App", "app", [*self.BINDINGS, palette])
-            race = KeyTable("Race (F3)", "race", RaceScreen.BINDINGS)
-            board = KeyTable("Leaderboard (F9)", "leaderboard", StatsScreen.BINDINGS)
-            self.push_screen(HelpScreen([*ChatScreen.key_tables(), race, own, board]))
+            self.push_screen(HelpScreen(help_tables(self)))
 
     def _previewing_theme(self) -> bool:
         """The settings screen is open: its theme choice is a preview until it saves."""
@@ -367,53 +297,10 @@ class TikhubApp(App[None]):
             self.push_screen(StatsScreen())
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        from tikhub_tui.ui.app_commands import system_commands
+
         yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            "Settings", "API key, base URL, models, theme (F2)", self.action_settings
-        )
-        yield SystemCommand("Help", "Every key binding (F1)", self.action_help)
-        yield SystemCommand(
-            "Race", "One prompt to 2-6 models at once, side by side (F3)", self.action_race
-        )
-        yield SystemCommand(
-            "Leaderboard", "Your races: ratings from your votes, speed and cost (F9)",
-            self.action_race_stats,
-        )  # fmt: skip
-        for provider, names in self.models().items():
-            for name in names:
-                yield SystemCommand(
-                    f"Model: {name}",
-                    f"Send the next prompts to {name} ({provider})",
-                    lambda p=provider, n=name: self.choose_model(p, n),
-                    discover=False,
-                )
-        from tikhub_tui.ui.keymap import effective_keys
-        from tikhub_tui.ui.screens.chat import ChatScreen
-        from tikhub_tui.ui.screens.race import RaceScreen
-
-        if isinstance(screen, RaceScreen):
-            for binding in RaceScreen.BINDINGS:
-                if isinstance(binding, Binding) and binding.description:
-                    yield SystemCommand(
-                        f"Race: {binding.description}",
-                        effective_keys(self, binding),
-                        lambda a=binding.action: screen.run_action(a),
-                    )
-
-        if isinstance(screen, ChatScreen):
-            if self.store.error is not None and self.store.error.can_move_aside:
-                yield SystemCommand(
-                    "Move the broken sessions file aside",
-                    "Rename it (nothing is deleted) and start a new sessions file",
-                    screen.action_move_store_aside,
-                )
-            for binding in ChatScreen.BINDINGS:
-                if isinstance(binding, Binding) and binding.description:
-                    yield SystemCommand(
-                        binding.description,
-                        effective_keys(self, binding),
-                        lambda a=binding.action: screen.run_action(a),
-                    )
+        yield from system_commands(self, screen)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from tikhub_tui.core.catalogue import ModelInfo
 from tikhub_tui.core.errors import ApiError, wait_advice
 from tikhub_tui.core.exchange import Exchange
-from tikhub_tui.core.model import RequestOptions, Usage
+from tikhub_tui.core.model import Usage
 from tikhub_tui.core.tally import Ending, Tally
 from tikhub_tui.core.tokens import ContextUse
 from tikhub_tui.core.usage import cost_words, cut_words, tokens_words
@@ -39,17 +40,43 @@ def error_hint(error: ApiError) -> str:
 
 def meta_line(exchange: Exchange, now: float, *, timings: bool = True) -> str:
     """The metrics line of an answer that just streamed (`now` ends one still streaming)."""
-    tally = exchange.tally
-    return meta_text(
+    options = exchange.options
+    return tally_meta(
         exchange.model,
         exchange.provider,
+        exchange.tally,
+        now=now,
+        limit=options.limit,
+        limit_source=options.limit_source,
+        info=exchange.info,
+        timings=timings,
+    )
+
+
+def tally_meta(
+    model: str,
+    provider: str,
+    tally: Tally,
+    *,
+    now: float,
+    limit: int | None = None,
+    limit_source: str = "",
+    info: ModelInfo | None = None,
+    timings: bool = True,
+) -> str:
+    """The metrics line of an answer from its tally, live or rebuilt from the store (one
+    formatter, so a reopened answer reads as it did while it streamed)."""
+    duration = tally.duration(now)
+    return meta_text(
+        model,
+        provider,
         tally.usage,
-        ending_words(tally, exchange.options),
+        ending_words(tally, limit, limit_source),
         ttft=tally.ttft,
         rate=tally.tokens_per_second(now),
-        duration=tally.duration(now),
+        duration=duration if duration > 0 else None,
         timings=timings,
-        cost=cost_words(tally.usage, exchange.info),
+        cost=cost_words(tally.usage, info),
     )
 
 
@@ -82,7 +109,7 @@ def meta_text(
     return " · ".join(parts)
 
 
-def ending_words(tally: Tally, options: RequestOptions | None = None) -> str:
+def ending_words(tally: Tally, limit: int | None = None, limit_source: str = "") -> str:
     """How the answer ended, in words, with the provider's own reason where it says more
     (and, for a cut at the token limit, whose limit it was)."""
     ending = tally.ending
@@ -93,8 +120,8 @@ def ending_words(tally: Tally, options: RequestOptions | None = None) -> str:
         if tally.error is not None:
             return "incomplete: stream ended early"
         return f"stopped by the provider ({raw})" if raw else ENDING_WORDS[ending]
-    if ending == "token_limit" and options is not None:
-        return cut_words(options.limit, options.limit_source, raw)
+    if ending == "token_limit":
+        return cut_words(limit, limit_source, raw)
     words = ENDING_WORDS[ending]
     return f"{words} ({raw})" if raw and ending in ("token_limit", "filtered", "refused") else words
 
@@ -127,3 +154,15 @@ def too_long_words(
         f"Not sent: the conversation is about {use.tokens:,} tokens, more than {model}'s "
         f"context window ({window}). {fix[0].upper()}{fix[1:]}."
     )
+
+
+HEADER_ROOM = 18
+"""Columns of Textual's header that its title cannot use (the icon and the clock's space)."""
+
+
+def fit_title(title: str, sub_title: str, width: int) -> str:
+    """The title cut (with …) so that the header still shows the whole sub-title (DEMO, the
+    gateway) at this terminal width; Textual would cut the sub-title first."""
+    room = width - HEADER_ROOM - len(sub_title) - len(" — ") if sub_title else width - HEADER_ROOM
+    room = max(room, 8)
+    return title if len(title) <= room else f"{title[: room - 1].rstrip()}…"

@@ -14,7 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable, Label, Static
+
+from tikhub_tui.ui.terminal_keys import NOTES
 
 NAMES = {
     "escape": "Esc",
@@ -28,6 +30,7 @@ NAMES = {
     "delete": "Del",
     "enter": "Enter",
     "tab": "Tab",
+    "backslash": "\\",
 }
 
 
@@ -61,8 +64,10 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 96; max-width: 100%; height: auto; max-height: 90%;
         background: $panel; border: round $accent; padding: 0 1; }
-    HelpScreen Label.title { text-style: bold; margin: 1 0 0 0; color: $text-accent; }
+    HelpScreen Label.title { width: 100%; text-style: bold; margin: 1 0 0 0;
+        color: $text-accent; }
     HelpScreen DataTable { height: auto; margin: 0 0 0 1; }
+    HelpScreen #notes { margin: 0 0 1 1; color: $text-muted; }
     """
 
     def __init__(self, tables: Sequence[KeyTable]) -> None:
@@ -79,6 +84,8 @@ class HelpScreen(ModalScreen[None]):
             for table in self.tables:
                 yield Label(table.title, classes="title", markup=False)
                 yield self._table(table)
+            yield Label("Notes", classes="title")
+            yield Static("\n".join(NOTES), id="notes", markup=False)
 
     def _table(self, table: KeyTable) -> DataTable[str]:
         shown: DataTable[str] = DataTable(show_cursor=False, zebra_stripes=True, id=table.name)

@@ -46,6 +46,8 @@ class AnswerView(Vertical):
     AnswerView > #reasoning { display: none; margin: 0 1 1 1; }
     AnswerView > #body { height: auto; }
     AnswerView > #meta { color: $text-muted; padding: 0 2; height: auto; }
+    AnswerView > #position { display: none; color: $text-accent; text-style: bold;
+        padding: 0 2; height: 1; }
     AnswerView > #meta.-streaming { color: $text-accent; }
     AnswerView > #meta.-stopped { color: $text-warning; }
     AnswerView > #error { display: none; height: auto; margin: 0 2; padding: 0 1;
@@ -83,7 +85,8 @@ class AnswerView(Vertical):
         self.stored_meta = ""
         """The metrics line of a saved answer, shown when it is mounted."""
         self.stored_state: State = "complete"
-        self.stored_error = ""
+        self.stored_failure: ApiError | None = None
+        """Why a saved answer failed or was cut, shown as a live one shows it."""
         self.usage: Usage | None = None
         """The provider's counts once the answer is over (the context line starts from them)."""
 
@@ -109,6 +112,7 @@ class AnswerView(Vertical):
         with Vertical(id="body"):
             yield self._segments[0]
         yield Static("", id="error", markup=False)
+        yield Static("", id="position", markup=False)
         yield Static("", id="meta", markup=False)
 
     def on_mount(self) -> None:
@@ -121,8 +125,9 @@ class AnswerView(Vertical):
             self.seal()
             self.set_state(self.stored_state)
             self.set_meta(self.stored_meta)
-        if self.stored_error:
-            self.show_error(self.stored_error, "")
+        if self.stored_failure is not None:
+            self.show_failure(self.stored_failure)
+            self.set_state(self.stored_state)
 
     def segments(self) -> list[Segment]:
         """The body's segments, in order (the last one is open while streaming)."""
@@ -202,8 +207,24 @@ class AnswerView(Vertical):
 
     def show_failure(self, error: ApiError) -> None:
         """Show why the answer failed and what to do (a cut stream keeps what arrived)."""
-        self.set_state("stopped" if error.kind == "ended_early" else "error")
         self.show_error(error.message, error_hint(error))
+        self.set_state("stopped" if error.kind == "ended_early" else "error")
+
+    def show_position(self, number: int, versions: int) -> None:
+        """Show `‹ 2/3 ›` when the answer has other versions (regenerated)."""
+        box = self.query_one("#position", Static)
+        box.display = versions > 1
+        if versions > 1:
+            box.update(f"‹ {number}/{versions} ›  (Ctrl+Up, then Left/Right: other versions)")
+
+    @property
+    def reasoning_open(self) -> bool:
+        return not self.query_one("#reasoning", Collapsible).collapsed
+
+    def toggle_reasoning(self, opened: bool | None = None) -> None:
+        """Open or close the reasoning (the other way from now when `opened` is None)."""
+        section = self.query_one("#reasoning", Collapsible)
+        section.collapsed = not opened if opened is not None else not section.collapsed
 
     @property
     def has_reasoning(self) -> bool:

@@ -19,7 +19,7 @@ from tikhub_tui.ui.widgets.prompt import PromptArea
 from tikhub_tui.ui.widgets.transcript import Transcript, UserMessage
 
 EDITING = (
-    "Editing an earlier prompt: Enter resends it (the old answers stay as a branch), Esc cancels"
+    "Editing an earlier prompt: Enter resends it, Esc cancels (the old answers stay as a branch)"
 )
 
 
@@ -30,7 +30,7 @@ class ChatPane(Vertical):
     ChatPane { height: 1fr; width: 1fr; }
     ChatPane > #follow-hint { display: none; width: 100%; height: 1;
         content-align: center middle; background: $accent 30%; color: $text; }
-    ChatPane > #editing { display: none; height: 1; padding: 0 2; color: $text-warning; }
+    ChatPane > #editing { display: none; height: auto; padding: 0 2; color: $text-warning; }
     ChatPane > #status { height: 1; padding: 0 2; color: $text-muted; }
     """
 

@@ -39,6 +39,19 @@ check (they are not bindings: TextArea would take Enter first)."""
 class PromptArea(TextArea):
     """Where the user writes; posts `Submitted` on Enter."""
 
+    BINDINGS = [
+        Binding(
+            "f7,alt+a", "select_all", "Select all the prompt", id="prompt-select-all", show=False
+        ),
+        Binding(
+            "f8,alt+x",
+            "clear_prompt",
+            "Clear the prompt (Ctrl+Z undoes)",
+            id="prompt-clear",
+            show=False,
+        ),
+    ]
+
     DEFAULT_CSS = """
     PromptArea { height: auto; min-height: 3; max-height: 12; margin: 0 1;
         border: tall $border-blurred; }
@@ -161,6 +174,14 @@ class PromptArea(TextArea):
             app._display(screen, update)
         finally:
             app._batch_count = batch
+
+    def action_clear_prompt(self) -> None:
+        """Empty the prompt as one edit, so Ctrl+Z brings the text back."""
+        if not self.text:
+            self.notify("The prompt is empty already.", severity="warning")
+            return
+        self.select_all()
+        self.delete(*self.selection, maintain_selection_offset=False)
 
     def load_text(self, text: str) -> None:
         """Text from the store (an earlier prompt, the draft) shown, never obeyed."""

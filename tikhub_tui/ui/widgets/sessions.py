@@ -114,7 +114,9 @@ class SessionList(OptionList, inherit_bindings=False):
             Option(session_row(s, now, current=s.id == current), id=s.id) for s in ordered
         )
         self.scroll_y = previous_scroll  # then the highlight moves into view only if it must
-        if previous_id in self._summaries:
+        if not self.has_focus and current in self._summaries:
+            self.highlighted = self.get_option_index(current)  # what Ctrl+O lands on
+        elif previous_id in self._summaries:
             self.highlighted = self.get_option_index(previous_id)
         elif previous_index is not None:
             self.highlighted = min(previous_index, len(ordered) - 1)
@@ -122,6 +124,11 @@ class SessionList(OptionList, inherit_bindings=False):
             self.highlighted = self.get_option_index(current)
         else:
             self.highlighted = 0
+
+    def highlight_current(self) -> None:
+        """Highlight the session on screen (when it is listed), so `d` or `r` act on it."""
+        if self.current in self._summaries:
+            self.highlighted = self.get_option_index(self.current)
 
     @property
     def session_ids(self) -> list[str]:

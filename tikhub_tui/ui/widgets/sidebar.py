@@ -57,6 +57,20 @@ class ModelTree(Tree[tuple[str, str]]):
                     if leaf.data == self._current:
                         branch.expand()
 
+    def show_current(self) -> None:
+        """Put the cursor on the model the next prompt goes to (its provider expanded)."""
+        for branch in self.root.children:
+            for leaf in branch.children:
+                if leaf.data == self._current:
+                    branch.expand()
+                    # the node's line is known once the tree has laid out its lines again
+                    self.call_after_refresh(self.move_cursor, leaf)
+                    return
+
+    def on_focus(self) -> None:
+        if self.cursor_node is None or self.cursor_node.data is None:
+            self.show_current()
+
     def on_tree_node_selected(self, event: Tree.NodeSelected[tuple[str, str]]) -> None:
         if event.node.data is not None:
             event.stop()

@@ -9,22 +9,33 @@ segment rendered, older messages loaded) it keeps what the user is reading where
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
+from textual.geometry import Spacing
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets._markdown import MarkdownBlock
 
 from tikhub_tui.ui.widgets.answer import AnswerView
+from tikhub_tui.ui.widgets.message_selection import (
+    SELECTION_BINDINGS,
+    BranchAsked,
+    CopyAsked,
+    EditAsked,
+    FlipAsked,
+    Left,
+    MessageSelection,
+    SelectTextAsked,
+)
 from tikhub_tui.ui.widgets.segment import Segment
 from tikhub_tui.ui.widgets.user_message import UserMessage
 
 __all__ = ["Transcript", "UserMessage"]
 
 
-class Transcript(VerticalScroll, can_focus=True):
+class Transcript(MessageSelection, VerticalScroll, can_focus=True):
     """User messages and AnswerViews, newest at the bottom.
 
     Focused (Ctrl+Up from the prompt), Up and Down select a message; keys then edit and
@@ -38,35 +49,13 @@ class Transcript(VerticalScroll, can_focus=True):
     Transcript Segment.-found, Transcript UserMessage.-found { outline-left: thick $warning; }
     """
 
-    BINDINGS = [
-        Binding("up", "select(-1)", "Previous", show=False),
-        Binding("down", "select(1)", "Next", show=False),
-        Binding("e", "edit_selected", "Edit & resend", id="message-edit"),
-        Binding("b", "branch_selected", "Branch from here", id="message-branch"),
-        Binding("c", "copy_selected", "Copy", id="message-copy"),
-        Binding("escape", "leave", "Back to prompt", id="message-leave", show=False),
-    ]
-
-    @dataclass
-    class EditAsked(Message):
-        """Edit the selected prompt and resend it."""
-
-        prompt: UserMessage
-
-    @dataclass
-    class BranchAsked(Message):
-        """Branch the session from the selected message."""
-
-        message: UserMessage | AnswerView
-
-    @dataclass
-    class CopyAsked(Message):
-        """Copy the selected message."""
-
-        message: UserMessage | AnswerView
-
-    class Left(Message):
-        """Esc while selecting messages: back to the prompt (or stop what streams)."""
+    BINDINGS = SELECTION_BINDINGS
+    EditAsked: TypeAlias = EditAsked
+    SelectTextAsked: TypeAlias = SelectTextAsked
+    FlipAsked: TypeAlias = FlipAsked
+    BranchAsked: TypeAlias = BranchAsked
+    CopyAsked: TypeAlias = CopyAsked
+    Left: TypeAlias = Left
 
     @dataclass
     class FollowChanged(Message):
@@ -83,7 +72,8 @@ class Transcript(VerticalScroll, can_focus=True):
         self._following = True
         self._pin: tuple[Widget, int] | None = None
         self._pinned_scroll = 0.0
-        self.selected: UserMessage | AnswerView | None = None
+        self._reading = (0, "center")
+        """The reading width in columns (0: none) and where the column sits."""
         self._hold = False
         """Skip starting renders once: a burst of text is still arriving."""
         self._rendering: Segment | None = None
@@ -98,54 +88,42 @@ class Transcript(VerticalScroll, can_focus=True):
     def on_mount(self) -> None:
         self.anchor()
 
-    # -- selecting messages ------------------------------------------------------------------
+    def set_reading_width(self, width: int, align: str = "center") -> None:
+        """Keep the text within `width` columns (0: no limit), centred or on the left; the
+        scroll bar stays at the terminal's edge."""
+        self._reading = (width, align)
+        self._fit_reading_width()
 
-    def on_focus(self) -> None:
-        if self.selected is None or not self.selected.is_attached:
-            items = self._messages()
-            if items:
-                self._select(items[-1])
+    def _fit_reading_width(self) -> None:
+        width, align = self._reading
+        whole = self.region.width - self.scrollbar_size_vertical  # padding included
+        spare = max(0, whole - width) if width else 0
+        left = spare // 2 if align == "center" else 0
+        if self.styles.padding != Spacing(0, spare - left, 0, left):  # else no new layout
+            self.styles.padding = (0, spare - left, 0, left)
 
-    def on_blur(self) -> None:
-        if self.selected is not None:
-            self.selected.remove_class("-selected")
-            self.selected = None
+    def toggle_reasoning(self, every: bool = False) -> bool:
+        """Open or close the last answer's reasoning (`every`: all answers', opened unless all
+        are open); False when no answer has any."""
+        answers = [a for a in self.query(AnswerView) if a.reasoning]
+        if not answers:
+            return False
+        if not every:
+            answers[-1].toggle_reasoning()
+            return True
+        opened = not all(a.reasoning_open for a in answers)
+        for answer in answers:
+            answer.toggle_reasoning(opened)
+        return True
 
-    def _messages(self) -> list[UserMessage | AnswerView]:
-        return [c for c in self.children if isinstance(c, UserMessage | AnswerView)]
-
-    def _select(self, widget: UserMessage | AnswerView) -> None:
-        if self.selected is not None:
-            self.selected.remove_class("-selected")
-        self.selected = widget
-        widget.add_class("-selected")
-        self.scroll_to_widget(
-            widget, animate=False, top=widget.outer_size.height > self.size.height
-        )
-
-    def action_select(self, step: int) -> None:
-        items = self._messages()
-        if not items:
-            return
-        index = items.index(self.selected) if self.selected in items else len(items)
-        self._select(items[max(0, min(len(items) - 1, index + step))])
-
-    def action_edit_selected(self) -> None:
-        if isinstance(self.selected, UserMessage):
-            self.post_message(self.EditAsked(self.selected))
-        elif self.selected is not None:
-            self.app.bell()
-
-    def action_branch_selected(self) -> None:
-        if self.selected is not None:
-            self.post_message(self.BranchAsked(self.selected))
-
-    def action_copy_selected(self) -> None:
-        if self.selected is not None:
-            self.post_message(self.CopyAsked(self.selected))
-
-    def action_leave(self) -> None:
-        self.post_message(self.Left())
+    def as_text(self, start: Widget | None) -> tuple[list[tuple[str, str]], int | None]:
+        """The loaded messages as (who, text), and the index of `start` among them."""
+        widgets = self._messages()
+        messages = [
+            ("You", w.text) if isinstance(w, UserMessage) else (w.model or "answer", w.text)
+            for w in widgets
+        ]
+        return messages, widgets.index(start) if start in widgets else None
 
     def show_found(self, widget: Widget, needle: str = "") -> None:
         """Highlight what a search hit found and bring it into view: the prompt, or the part
@@ -158,6 +136,8 @@ class Transcript(VerticalScroll, can_focus=True):
         for old in self.query(".-found"):
             old.remove_class("-found")
         target = widget
+        if isinstance(widget, UserMessage):
+            widget.toggle_fold(False)  # the match may be in the folded part
         if isinstance(widget, AnswerView) and needle:
             wanted = needle.casefold()
             segments = widget.segments()
@@ -208,6 +188,7 @@ class Transcript(VerticalScroll, can_focus=True):
             self.post_message(self.NearTop())
 
     def on_resize(self) -> None:
+        self._fit_reading_width()
         self.request_check()
 
     def on_answer_view_changed(self, event: AnswerView.Changed) -> None:

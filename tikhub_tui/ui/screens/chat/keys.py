@@ -8,6 +8,7 @@ from textual.binding import Binding, BindingType
 from tikhub_tui.ui.screens.help import KeyTable
 from tikhub_tui.ui.widgets.attachments import AttachmentChips
 from tikhub_tui.ui.widgets.prompt import KEYS as PROMPT_KEYS
+from tikhub_tui.ui.widgets.prompt import PromptArea
 from tikhub_tui.ui.widgets.sessions import SessionList
 from tikhub_tui.ui.widgets.transcript import Transcript
 
@@ -28,10 +29,16 @@ BINDINGS: list[BindingType] = [
     ),
     Binding("ctrl+y", "copy_answer", "Copy answer", id="copy-answer", priority=True),
     Binding("ctrl+k", "copy_code", "Copy code", id="copy-code", show=False, priority=True),
-    Binding("ctrl+b", "toggle_sidebar", "Sidebar", id="toggle-sidebar", show=False),
+    # not Ctrl+B: tmux's prefix (see ui/terminal_keys.py for every key checked)
+    Binding("ctrl+backslash", "toggle_sidebar", "Sidebar", id="toggle-sidebar", show=False),
+    Binding("ctrl+g", "toggle_reasoning", "Reasoning", id="toggle-reasoning", show=False),
+    Binding(
+        "alt+g", "toggle_all_reasoning", "All reasoning", id="toggle-all-reasoning", show=False
+    ),
     Binding("ctrl+l", "focus_models", "Models", id="focus-models", show=False),
     Binding("ctrl+o", "focus_sessions", "Sessions", id="focus-sessions"),
     Binding("ctrl+up", "select_messages", "Select messages", id="select-messages", show=False),
+    Binding("alt+v", "select_text", "Select text to copy", id="select-text", show=False),
     Binding("ctrl+end", "follow", "Follow", id="follow", show=False),
     Binding("f4", "attach", "Attach", id="attach"),
     Binding("pageup", "page_up", "Page up", id="page-up", show=False, priority=True),
@@ -44,7 +51,7 @@ def key_tables() -> list[KeyTable]:
     own = [b for b in SessionList.BINDINGS if isinstance(b, Binding) and b.id]
     return [
         KeyTable("Chat", "chat", BINDINGS),
-        KeyTable("Prompt", "prompt", PROMPT_KEYS),
+        KeyTable("Prompt", "prompt", [*PROMPT_KEYS, *PromptArea.BINDINGS]),
         KeyTable(
             "Messages (Ctrl+Up from the prompt, then Up and Down)", "messages", Transcript.BINDINGS
         ),

@@ -9,22 +9,22 @@ history in the current model's own protocol, so switching model (even provider) 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tikhub_tui.core.exchange import Prompt
-from tikhub_tui.core.store.records import last_model
 from tikhub_tui.core.store.text import display_safe
+from tikhub_tui.ui.format import fit_title
 from tikhub_tui.ui.screens.chat.conversation import ChatConversation
 from tikhub_tui.ui.screens.chat.draft import keep_draft, kept_draft
 from tikhub_tui.ui.screens.chat.files import ChatFiles
 from tikhub_tui.ui.screens.chat.keys import BINDINGS, key_tables
-from tikhub_tui.ui.screens.chat.layout import ChatLayout
+from tikhub_tui.ui.screens.chat.session_part import ChatSessionsPart
 from tikhub_tui.ui.screens.chat.sessions import ChatSessions
 from tikhub_tui.ui.screens.chat.usage import ChatUsage, SessionTotal
 from tikhub_tui.ui.screens.help import KeyTable
@@ -32,17 +32,16 @@ from tikhub_tui.ui.streaming import StreamController
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.attachments import AttachmentChips
 from tikhub_tui.ui.widgets.chat_pane import ChatPane
+from tikhub_tui.ui.widgets.footer import KeyFooter
 from tikhub_tui.ui.widgets.prompt import PromptArea
-from tikhub_tui.ui.widgets.sessions import SessionList
 from tikhub_tui.ui.widgets.sidebar import ModelTree, Sidebar
 from tikhub_tui.ui.widgets.transcript import Transcript, UserMessage
 
 if TYPE_CHECKING:
     from tikhub_tui.core.client import ChatClient
-    from tikhub_tui.ui.app import TikhubApp
 
 
-class ChatScreen(ChatLayout):
+class ChatScreen(ChatSessionsPart):
     """The main screen."""
 
     BINDINGS = BINDINGS
@@ -59,10 +58,6 @@ class ChatScreen(ChatLayout):
         self.settled = asyncio.Event()
         """Set once the start-up work is done (the last session reopened, if there was one)."""
         self._prompt: PromptArea | None = None
-
-    @property
-    def tikhub(self) -> TikhubApp:
-        return cast("TikhubApp", self.app)
 
     @classmethod
     def key_tables(cls) -> list[KeyTable]:
@@ -84,7 +79,7 @@ class ChatScreen(ChatLayout):
         with Horizontal(id="columns"):
             yield Sidebar(app.models(), (app.provider, app.model))
             yield ChatPane()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         app = self.tikhub
@@ -99,6 +94,8 @@ class ChatScreen(ChatLayout):
             self.post_message,
         )
         self.conversation.system = app.settings.system_prompt
+        settings = app.settings
+        self.transcript.set_reading_width(settings.reading_width, settings.reading_align)
         self.sessions.start(adopt_model=not app.model_given)
         self.watch(app, "chosen", self._show_choice, init=False)
         self.watch(app, "access", self.refresh_status, init=False)
@@ -119,11 +116,6 @@ class ChatScreen(ChatLayout):
         return self.tikhub.client()
 
     @property
-    def chat(self) -> ChatConversation:
-        assert self.conversation is not None, "the conversation starts when the screen mounts"
-        return self.conversation
-
-    @property
     def timings(self) -> bool:
         return self.tikhub.settings.show_timings
 
@@ -136,7 +128,8 @@ class ChatScreen(ChatLayout):
         line += "" if self.streaming else self.usage.status()  # the total once it is one
         self.query_one(ChatPane).show_status(line, streaming=self.streaming)
         title = self.conversation.title if self.conversation else ""
-        self.title = display_safe(title) or "New conversation"  # escapes shown, not obeyed
+        shown = display_safe(title) or "New conversation"  # escapes shown, not obeyed
+        self.title = fit_title(shown, app.sub_title, self.size.width or 80)
         self.refresh_bindings()  # the footer shows Esc Stop only while something streams
         if self.conversation is not None:
             self.usage.show()
@@ -149,99 +142,6 @@ class ChatScreen(ChatLayout):
         """New settings: the catalogue again (extra model names may have been saved)."""
         self.query_one(ModelTree).fill(self.tikhub.models())
         self.refresh_status()
-
-    # -- sessions ----------------------------------------------------------------------------
-
-    def open_session(self, session_id: str | None, at_message: int | None = None) -> None:
-        """Show a saved session (its newest messages; older ones load on scrolling up), or
-        a new one; the next prompts go to the model it last used, as with `ask --continue`."""
-        if self.streaming:
-            self.notify("An answer is still streaming: Esc stops it first.", severity="warning")
-            return
-        self._stop_editing()
-        if session_id is None:
-            self.post_message(ChatSessions.Opened(None))
-        else:
-            self.sessions.open(session_id, at_message)
-
-    async def on_chat_sessions_opened(self, event: ChatSessions.Opened) -> None:
-        said = self.chat.session_id is not None or bool(self.chat.messages())
-        if self.streaming or (event.at_start and said):
-            return  # an answer began meanwhile: it keeps the screen
-        system = event.system if event.session_id else self.tikhub.settings.system_prompt
-        used = last_model(event.messages)
-        if event.adopt_model and used is not None:
-            self.tikhub.choose_model(used.provider, used.model, say=False)
-        await self.chat.show(
-            event.session_id,
-            event.messages,
-            system=system,
-            title=event.title,
-            at_message=event.at_message,
-            found=event.found,
-        )
-        self.query_one(SessionList).current = event.session_id
-        if event.session_id is None:
-            self.sessions.refresh(None)
-        self.usage.count(event.session_id)
-        self.refresh_status()
-
-    def on_chat_sessions_listed(self, event: ChatSessions.Listed) -> None:
-        current = self.chat.session_id
-        self.query_one(SessionList).show(event.summaries, current, event.now)
-        if event.current == current and current is not None:
-            self.chat.title = event.title
-        self.refresh_status()
-
-    def on_chat_sessions_ready(self, event: ChatSessions.Ready) -> None:
-        self.query_one(PromptArea).remember(event.recent_prompts)
-        self.settled.set()
-
-    def on_chat_sessions_deleted(self, event: ChatSessions.Deleted) -> None:
-        self.sessions.was_deleted(event)
-        if self.chat.session_id == event.session_id and not self.streaming:
-            self.open_session(None)
-
-    def on_chat_sessions_notice(self, event: ChatSessions.Notice) -> None:
-        self.notify(
-            event.text,
-            title=event.title,
-            severity=event.severity,
-            timeout=event.timeout,
-            markup=False,
-        )
-
-    async def on_transcript_near_top(self, _: Transcript.NearTop) -> None:
-        await self.chat.mount_earlier()
-
-    def action_new_session(self) -> None:
-        self.open_session(None)
-        self.query_one(PromptArea).focus()
-
-    def action_move_store_aside(self) -> None:
-        self.sessions.move_aside()
-
-    def action_search(self) -> None:
-        self.sessions.search()
-
-    def action_rename_session(self) -> None:
-        chat = self.chat
-        self.sessions.rename(chat.session_id, chat.title, chat.session_id)
-
-    def action_undo_delete(self) -> None:
-        if isinstance(self.focused, PromptArea) and not self.sessions.undoable:
-            raise SkipAction()  # the prompt's own undo
-        self.sessions.undo_delete()
-
-    def on_session_list_chosen(self, event: SessionList.Chosen) -> None:
-        self.open_session(event.session_id)
-        self.query_one(PromptArea).focus()
-
-    def on_session_list_rename_asked(self, event: SessionList.RenameAsked) -> None:
-        self.sessions.rename(event.session_id, event.title, self.chat.session_id)
-
-    def on_session_list_delete_asked(self, event: SessionList.DeleteAsked) -> None:
-        self.sessions.delete(event.session_id, event.title, self.chat.session_id)
 
     # -- sending -----------------------------------------------------------------------------
 
@@ -302,6 +202,7 @@ class ChatScreen(ChatLayout):
         self.refresh_status()
         self.sessions.refresh(self.chat.session_id)
         self.usage.count(self.chat.session_id)
+        self.sessions.positions(self.chat.session_id)  # a regenerated answer is 2/2 now
 
     def on_session_total_totalled(self, event: SessionTotal.Totalled) -> None:
         self.usage.counted(event)
@@ -333,7 +234,11 @@ class ChatScreen(ChatLayout):
     async def action_regenerate(self) -> None:
         """A new answer to the last prompt (the old one stays in the session as a branch)."""
         user = self.chat.last_prompt()
-        if self.streaming or user is None:
+        if self.streaming:
+            self.notify("An answer is still streaming: Esc stops it first.", severity="warning")
+            return
+        if user is None:
+            self.notify("There is no prompt to answer again yet.", severity="warning")
             return
         files = await self.files.ready(user.text, user, user.attachments)
         if files is None:
@@ -349,7 +254,11 @@ class ChatScreen(ChatLayout):
         if user is None and isinstance(focused, PromptArea) and focused.text:
             raise SkipAction()  # Ctrl+E in a prompt with text: the end of the line
         user = user or self.chat.last_prompt()
-        if self.streaming or user is None:
+        if self.streaming:
+            self.notify("An answer is still streaming: Esc stops it first.", severity="warning")
+            return
+        if user is None:
+            self.notify("There is no earlier prompt to edit yet.", severity="warning")
             return
         self.query_one(ChatPane).edit(user)
 
@@ -366,6 +275,15 @@ class ChatScreen(ChatLayout):
             self.notify("There is no answer yet.", severity="warning")
             return
         self.tikhub.pick_code_block(answer.text)
+
+    def on_transcript_flip_asked(self, event: Transcript.FlipAsked) -> None:
+        message_id, session_id = event.message.message_id, self.chat.session_id
+        if self.streaming:
+            self.notify("An answer is still streaming: Esc stops it first.", severity="warning")
+        elif message_id is None or session_id is None:
+            self.notify("This message is not saved: it has no versions.", severity="warning")
+        else:
+            self.sessions.flip(session_id, message_id, event.step)
 
     def on_transcript_left(self, _: Transcript.Left) -> None:
         if self.streaming:

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from tikhub_tui.core.store.records import SearchHit, SessionSummary, StoredMessage, StoreError
+from tikhub_tui.core.store.tree import Tree
 from tikhub_tui.ui.screens.dialogs import ConfirmScreen, RenameScreen
 from tikhub_tui.ui.screens.search import SearchScreen
 
@@ -74,6 +75,14 @@ class ChatSessions:
 
         session_id: str
         title: str
+
+    @dataclass
+    class Positions(Message):
+        """Where each message of a session stands among its alternatives: (2, 3) for the
+        second of three versions (a regenerated answer, an edited prompt)."""
+
+        session_id: str
+        positions: dict[int, tuple[int, int]]
 
     @dataclass
     class Notice(Message):
@@ -250,6 +259,46 @@ class ChatSessions:
             self.screen.post_message(self.Notice(f"Restored “{title or 'untitled'}”.", timeout=4))
 
         self._run(job, "Restoring")
+
+    def positions(self, session_id: str | None) -> None:
+        """Find which messages of the session have alternatives (posted as Positions)."""
+        if session_id is None:
+            return
+
+        def job(store: Store) -> None:
+            tree = Tree(store.tree(session_id))
+            found = {
+                message.id: tree.position(message)
+                for group in tree.children.values()
+                for message in group
+            }
+            self.screen.post_message(self.Positions(session_id, found))
+
+        self._run(job, "Reading the branches")
+
+    def flip(self, session_id: str, message_id: int, step: int) -> None:
+        """Show another version of a message (`step` -1: the older one, 1: the newer one);
+        the conversation below it follows that version's newest branch."""
+
+        def job(store: Store) -> None:
+            versions = store.siblings(message_id)
+            index = versions.index(message_id) + step if message_id in versions else -1
+            if len(versions) < 2:
+                text = (
+                    "This message has no other version: Ctrl+R regenerates an answer, e edits "
+                    "and resends a prompt, and the old one stays as a version."
+                )
+                self.screen.post_message(self.Notice(text, "warning"))
+                return
+            if not 0 <= index < len(versions):
+                end = "first" if step < 0 else "last"
+                text = f"This is the {end} of {len(versions)} versions."
+                self.screen.post_message(self.Notice(text, "warning", 3))
+                return
+            store.set_leaf(session_id, versions[index], descend=True)
+            self._open(store, session_id, versions[index], adopt=False)
+
+        self._run(job, "Switching versions")
 
     def branch(self, session_id: str, message_id: int) -> None:
         def job(store: Store) -> None:

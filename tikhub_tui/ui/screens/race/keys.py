@@ -23,7 +23,8 @@ BINDINGS: list[BindingType] = [
     Binding("ctrl+t", "stop_pane", "Stop pane", id="race-stop-pane", priority=True),
     Binding("ctrl+r", "retry_pane", "Retry", id="race-retry-pane", priority=True),
     Binding("ctrl+g", "zoom", "Zoom", id="race-zoom", priority=True),
-    Binding("ctrl+b", "pick_winner", "Winner", id="race-winner", priority=True),
+    # not Ctrl+B: tmux's prefix (ui/terminal_keys.py)
+    Binding("ctrl+f", "pick_winner", "Winner", id="race-winner", priority=True),
     Binding("ctrl+l", "pick_models", "Models", id="race-models", priority=True),
     Binding(
         "ctrl+o", "pane_options", "Pane settings", id="race-pane-options", show=False, priority=True

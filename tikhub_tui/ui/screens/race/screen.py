@@ -169,7 +169,7 @@ class RaceScreen(RaceChoices):
         else:
             rule = (
                 f"Round {race.round} · follow-ups go to each model in its own thread · "
-                "Ctrl+B: one alone"
+                "Ctrl+F: one alone"
             )
         extras = [word for word, on in (("zoomed", self.zoomed), ("scrolling together",
                   self.together)) if on]  # fmt: skip

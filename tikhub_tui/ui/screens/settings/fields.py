@@ -42,7 +42,12 @@ SettingsScreen #save-status { width: 1fr; height: 3; content-align: left middle;
     color: $text-success; }
 SettingsScreen #save-status.-error { color: $text-error; }
 SettingsScreen #actions > Button { margin: 0 0 0 2; }
+SettingsScreen #columns.-narrow { layout: vertical; overflow-y: auto; }
+SettingsScreen #columns.-narrow > VerticalScroll { width: 100%; height: auto; }
+SettingsScreen #columns.-narrow #system-prompt { height: 8; }
 """
+NARROW = 90
+"""Below this many columns the two columns of fields stack into one that scrolls."""
 
 
 def left_column() -> ComposeResult:

@@ -7,11 +7,48 @@ failure becomes a message for the person (never a traceback), and the key never 
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from tikhub_tui.core.secrets import KeyStoreError, mask, redact
 from tikhub_tui.core.settings import Settings, SettingsError, load_settings, save_settings
+from tikhub_tui.ui.screens.settings.form import FormValues
 from tikhub_tui.ui.screens.settings.key import Destination, store_key
+
+FORM_FIELDS: dict[str, tuple[str, ...]] = {
+    "base_url": ("base_url",),
+    "provider": ("provider", "model"),
+    "model": ("provider", "model"),
+    "theme": ("theme",),
+    "connect_timeout": ("connect_timeout",),
+    "read_timeout": ("read_timeout",),
+    "max_tokens": ("max_tokens",),
+    "system_prompt": ("system_prompt",),
+    "extra": ("models",),
+}
+"""Each field of the form and the settings it writes (a model goes with its provider)."""
+
+
+def changed_settings(values: FormValues, baseline: FormValues) -> frozenset[str]:
+    """The settings the user changed in the form: only these are written to config.toml, so
+    a one-off `-m` model or a value set elsewhere is never saved as a side effect."""
+    return frozenset(
+        name
+        for form_field, names in FORM_FIELDS.items()
+        if getattr(values, form_field) != getattr(baseline, form_field)
+        for name in names
+    )
+
+
+def on_disk_with(new: Settings, changed: Collection[str]) -> Settings:
+    """config.toml's own settings (the defaults when it is missing) with the `changed` ones
+    taken from `new`; all of `new` when the file is broken (the form shows what is in use)."""
+    try:
+        saved, _ = load_settings()
+    except SettingsError:  # saving writes a good file
+        return new
+    return dataclasses.replace(saved, **{name: getattr(new, name) for name in changed})
 
 
 @dataclass(frozen=True)
@@ -30,8 +67,11 @@ class SaveOutcome:
     """Why config.toml could not be written."""
 
 
-def save_everything(new: Settings, key: str, destination: Destination) -> SaveOutcome:
-    """Store the key (if one was typed), then write config.toml atomically; never raises.
+def save_everything(
+    new: Settings, key: str, destination: Destination, changed: Collection[str]
+) -> SaveOutcome:
+    """Store the key (if one was typed), then write the `changed` settings into config.toml
+    atomically; never raises.
 
     The key goes first: when it cannot be stored, nothing is saved and the screen says why.
     """
@@ -42,7 +82,7 @@ def save_everything(new: Settings, key: str, destination: Destination) -> SaveOu
                 where, masked = store_key(key, destination), mask(key)
             except KeyStoreError as error:
                 return SaveOutcome(new, key_error=error.message)
-        path = save_settings(new)
+        path = save_settings(on_disk_with(new, changed))
     except SettingsError as error:
         return SaveOutcome(new, key_where=where, key_masked=masked, error=str(error))
     except Exception as error:  # reported on the screen, never raised at the user

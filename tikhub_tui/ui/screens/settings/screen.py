@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -25,7 +25,13 @@ from tikhub_tui.core.model import PROVIDERS
 from tikhub_tui.core.secrets import KeyStoreError, clean_key
 from tikhub_tui.core.settings import Settings
 from tikhub_tui.ui.screens.dialogs import ConfirmScreen
-from tikhub_tui.ui.screens.settings.fields import CSS, FIELDS, left_column, right_column
+from tikhub_tui.ui.screens.settings.fields import (
+    CSS,
+    FIELDS,
+    NARROW,
+    left_column,
+    right_column,
+)
 from tikhub_tui.ui.screens.settings.form import FormValues, parse_form, split_models
 from tikhub_tui.ui.screens.settings.key import (
     Destination,
@@ -34,7 +40,12 @@ from tikhub_tui.ui.screens.settings.key import (
     environment_key_set,
     probe_keys,
 )
-from tikhub_tui.ui.screens.settings.save import SaveOutcome, config_problems, save_everything
+from tikhub_tui.ui.screens.settings.save import (
+    SaveOutcome,
+    changed_settings,
+    config_problems,
+    save_everything,
+)
 
 if TYPE_CHECKING:
     from tikhub_tui.ui.app import TikhubApp
@@ -118,6 +129,9 @@ class SettingsScreen(Screen[None]):
         prompt.cursor_blink = blink
         self._probe_keys()
         self._check_config()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one("#columns").set_class(event.size.width < NARROW, "-narrow")
 
     def _model_names(self, provider: str, extra: dict[str, list[str]]) -> list[str]:
         names = list(catalogue(extra).get(provider, []))
@@ -280,11 +294,15 @@ class SettingsScreen(Screen[None]):
         self.saving = True
         self.query_one("#save", Button).disabled = True
         self._status("Saving the key and the settings…" if key else "Saving…")
-        self._save(new, key, panel.destination())
+        assert self._baseline is not None
+        changed = changed_settings(self.values(), self._baseline)
+        self._save(new, key, panel.destination(), changed)
 
     @work(thread=True, exit_on_error=False, group="settings-save")
-    def _save(self, new: Settings, key: str, destination: Destination) -> None:
-        self.post_message(self.SaveFinished(save_everything(new, key, destination)))
+    def _save(
+        self, new: Settings, key: str, destination: Destination, changed: frozenset[str]
+    ) -> None:
+        self.post_message(self.SaveFinished(save_everything(new, key, destination, changed)))
 
     def on_settings_screen_save_finished(self, message: SaveFinished) -> None:
         outcome = message.outcome
