@@ -94,7 +94,9 @@ class UserMessage(Static):
     def _rich_words(self) -> Text:
         """`_words` as Rich text, to stand above Rich renderables (the images)."""
         number, versions = self.position
-        out = Text(f"‹ {number}/{versions} › " if versions > 1 else "", "bold")
+        out = Text()
+        if versions > 1:
+            out.append(f"‹ {number}/{versions} › ", "bold")
         if self._fold is None or not self.is_folded:
             out.append(self.text)
         else:
