@@ -8,6 +8,7 @@ from textual.await_complete import AwaitComplete
 from textual.containers import Vertical
 from textual.widget import MountError
 
+from tests.ui.conftest import wait_until
 from tikhub_tui.gateway import answer_text
 from tikhub_tui.ui.widgets.markdown import AnswerMarkdown
 from tikhub_tui.ui.widgets.segment import Segment
@@ -61,3 +62,36 @@ async def test_a_markdown_removed_under_its_fill_is_not_a_crash(
         app.query_one(Segment).render_markdown()
         await pilot.pause(0.2)
     assert app.return_code in (None, 0)
+
+
+class CutHost(App[None]):
+    """A code fence cut over two segments, as the splitter cuts a long one."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            first = Segment("Intro.\n\n```python\nline_one = 1\nline_two = 2\n")
+            first.seal(fence_cut_after=True)
+            yield first
+            second = Segment("line_three = 3\n```\n\nAfter.\n", fence_cut_before=True)
+            second.seal()
+            yield second
+
+
+async def test_a_fence_cut_over_two_segments_reads_as_one_block() -> None:
+    app = CutHost()
+    async with app.run_test(size=(60, 20)) as pilot:
+        segments = list(app.query(Segment))
+        for segment in segments:
+            segment.render_markdown()
+
+        await wait_until(
+            pilot,
+            lambda: bool(app.query(".-cut-after")) and bool(app.query(".-cut-before")),
+            "both halves of the fence marked",
+        )
+        await pilot.pause()
+        lines = [line.strip() for line in screen_text(app).splitlines()]
+        two = next(i for i, line in enumerate(lines) if "line_two" in line)
+        assert "line_three" in lines[two + 1]  # no margin, no padding between the halves
+        # no rule picks blocks by their order: mounting one block restyles only itself
+        assert not any(block._has_order_style for block in app.query("MarkdownBlock"))

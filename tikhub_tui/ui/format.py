@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from tikhub_tui.core.catalogue import ModelInfo
 from tikhub_tui.core.errors import ApiError, wait_advice
@@ -11,6 +13,9 @@ from tikhub_tui.core.model import Usage
 from tikhub_tui.core.tally import Ending, Tally
 from tikhub_tui.core.tokens import ContextUse
 from tikhub_tui.core.usage import cost_words, cut_words, tokens_words
+
+if TYPE_CHECKING:  # httpx loads with the first prompt, not before the first frame
+    from tikhub_tui.core.client import RetryNotice
 
 ADVICE = {
     "auth": "open Settings (F2) to set the API key, or set TIKHUB_API_KEY",
@@ -36,6 +41,19 @@ def error_hint(error: ApiError) -> str:
     """The app's advice: its keys instead of `ask`'s options; the wait after a 429 is the
     same words `ask` uses (the server's Retry-After when it gave one)."""
     return ADVICE.get(error.kind, error.hint).format(wait=wait_advice(error.retry_after))
+
+
+def retry_words(notice: RetryNotice, left: float | None = None) -> str:
+    """A retry the server asked for: why, when and which attempt comes next, in the words of
+    the chat and the race alike; `left`: the seconds still to wait (a countdown), else the
+    whole wait."""
+    why = f"HTTP {notice.status}: {notice.message}" if notice.message else f"HTTP {notice.status}"
+    if left is None:
+        when = f"in {notice.wait:g} s"
+    else:
+        seconds = math.ceil(max(0.0, left))
+        when = f"in {seconds} s" if seconds else "now"
+    return f"{why} — retrying {when} (attempt {notice.attempt + 1})"
 
 
 def meta_line(exchange: Exchange, now: float, *, timings: bool = True) -> str:

@@ -60,6 +60,8 @@ class LiveStream:
     _text: list[str] = field(default_factory=list)
     _reasoning: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    drained_at: float = 0.0
+    """When the UI last took this stream's text (the longest waiting goes first)."""
 
     @property
     def model(self) -> str:
@@ -81,6 +83,11 @@ class LiveStream:
             self._text.clear()
             self._reasoning.clear()
         return text, reasoning
+
+    @property
+    def pending(self) -> bool:
+        """Text is buffered (read without the lock: a stale answer only waits a drain)."""
+        return bool(self._text or self._reasoning)
 
     def put(self, text: str = "", reasoning: str = "") -> None:
         """Buffer text from the worker thread (once per network read)."""
@@ -107,6 +114,8 @@ class StreamController:
 
         live: LiveStream
         notice: RetryNotice
+        at: float = field(default_factory=time.monotonic)
+        """When the wait began (made in the worker thread as it starts to wait)."""
 
     @dataclass
     class Ended(Message):
@@ -115,9 +124,20 @@ class StreamController:
 
         live: LiveStream
 
-    def __init__(self, screen: Screen[Any], client: Callable[[], ChatClient]) -> None:
+    def __init__(
+        self,
+        screen: Screen[Any],
+        client: Callable[[], ChatClient],
+        *,
+        drain_budget: float = 0.0,
+    ) -> None:
+        """`drain_budget`: CPU seconds one drain may spend before it leaves the streams still
+        waiting for the next one (0: no limit). The streams that waited longest go first and
+        one always goes, so six answers at once update in turns, a few per frame, and a key
+        never waits for all six (and the layout they set off)."""
         self._screen = screen
         self._client = client
+        self._budget = drain_budget
         self._live: list[LiveStream] = []
         self._timer: Timer | None = None
         self._cpu_mark = time.thread_time()
@@ -172,12 +192,24 @@ class StreamController:
         self._cycle_work, self._cpu_mark = cpu - self._cpu_mark, cpu
         started = time.monotonic()
         moved = False
-        for live in list(self._live):
+        for live in self._in_turn():
+            if self._budget:
+                if moved and time.thread_time() - cpu > self._budget:
+                    break
+                live.drained_at = started
             moved = await self._drain_one(live) or moved
         if moved:
             self._screen.call_after_refresh(self._drawn, started)
         elif self._live:
             self._schedule(DRAIN_INTERVAL)
+
+    def _in_turn(self) -> list[LiveStream]:
+        """The streams to drain: all of them, or with a budget those with text to show, the
+        one that waited longest first."""
+        if not self._budget:
+            return list(self._live)
+        waiting = [live for live in self._live if live.pending]
+        return sorted(waiting, key=lambda live: live.drained_at)
 
     def _drawn(self, started: float) -> None:
         cost = max(time.monotonic() - started, self._cycle_work)

@@ -23,7 +23,7 @@ from textual.widgets import Collapsible, Static
 from tikhub_tui.core.errors import ApiError
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.untrusted import for_terminal
-from tikhub_tui.ui.format import error_hint, meta_line
+from tikhub_tui.ui.format import error_hint, meta_line, retry_words
 from tikhub_tui.ui.splitter import SegmentSplitter
 from tikhub_tui.ui.widgets.segment import Segment
 
@@ -200,10 +200,7 @@ class AnswerView(Vertical):
 
     def show_retry(self, notice: RetryNotice) -> None:
         """The server asked to wait: say for how long, and which attempt comes next."""
-        self.set_meta(
-            f"{notice.message or f'HTTP {notice.status}'} — retrying in {notice.wait:g} s "
-            f"(attempt {notice.attempt + 1})"
-        )
+        self.set_meta(retry_words(notice))
 
     def show_failure(self, error: ApiError) -> None:
         """Show why the answer failed and what to do (a cut stream keeps what arrived)."""

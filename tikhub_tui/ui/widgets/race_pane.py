@@ -36,6 +36,8 @@ GLYPHS: dict[Status, str] = {
     "error": "✗",
 }
 """One character per status, for the tabs and the figures."""
+RETRYING = "↻"
+"""A pane waiting to try again (the server asked it to wait)."""
 
 
 def _s(value: float | None) -> str:
@@ -48,12 +50,13 @@ def figure_chips(figures: PaneNumbers, *, timings: bool = True, notice: str = ""
     answer and of the thinking; tokens out (`~` estimates) and thinking tokens. `timings=False`
     leaves out what the clock decides (for snapshots)."""
     words = figures.ending_words if figures.ending not in (None, "done") else figures.status
-    chips = [f"{GLYPHS[figures.status]} {words}"]
+    retrying = bool(notice) and figures.status in ("queued", "waiting")
+    chips = [f"{RETRYING} retrying" if retrying else f"{GLYPHS[figures.status]} {words}"]
     if timings and figures.status != "queued":
         chips.append(f"{figures.elapsed:.1f} s")
     if figures.cost is not None:
         chips.append(cost_text(figures))
-    if notice and figures.status == "waiting":
+    if retrying:
         chips.append(shown(notice, lines=False))
     if timings:
         chips.append(f"byte {_s(figures.first_byte)}")

@@ -6,6 +6,7 @@ when done), so the panes out of sight are still followed; clicking a tab shows t
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -16,13 +17,25 @@ from textual.widgets import Static
 
 from tikhub_tui.core.race.board import PaneNumbers, rate
 from tikhub_tui.core.race.safe import shown
-from tikhub_tui.ui.widgets.race_pane import GLYPHS
+from tikhub_tui.ui.widgets.race_pane import GLYPHS, RETRYING
 
 
-def tab_text(figures: PaneNumbers | None, label: str, model: str, *, timings: bool) -> str:
-    """`A ● gpt-5 4.2s`, `B ✓ claude 85 t/s`."""
+def tab_text(
+    figures: PaneNumbers | None,
+    label: str,
+    model: str,
+    *,
+    timings: bool,
+    retry_left: float | None = None,
+) -> str:
+    """`A ● gpt-5 4.2s`, `B ✓ claude 85 t/s`, `C ↻ gemini retry in 7s` (`retry_left`: the
+    seconds until a pane the server asked to wait tries again)."""
     if figures is None:
         return f"{label} {shown(model, lines=False)}"
+    if retry_left is not None and figures.status in ("queued", "waiting"):
+        seconds = math.ceil(max(0.0, retry_left))
+        when = f"in {seconds}s" if seconds else "now"
+        return f"{label} {RETRYING} {shown(model, lines=False)} retry {when}"
     text = f"{label} {GLYPHS[figures.status]} {shown(model, lines=False)}"
     if timings and figures.live:
         text += f" {figures.elapsed:.0f}s"

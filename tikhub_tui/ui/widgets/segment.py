@@ -24,12 +24,15 @@ class Segment(Widget):
     DEFAULT_CSS = """
     Segment { height: auto; }
     Segment > Markdown { margin: 0; padding: 0 1 0 1; }
-    Segment.-fence-cut-after Markdown MarkdownFence:last-of-type { margin-bottom: 0; }
-    Segment.-fence-cut-after Markdown MarkdownFence:last-of-type > Label { padding-bottom: 0; }
-    Segment.-fence-cut-before Markdown MarkdownFence:first-of-type { margin-top: 0; }
-    Segment.-fence-cut-before Markdown MarkdownFence:first-of-type > Label { padding-top: 0; }
-    Segment.-line-cut-after Markdown MarkdownParagraph:last-of-type { margin-bottom: 0; }
+    Segment MarkdownFence.-cut-after { margin-bottom: 0; }
+    Segment MarkdownFence.-cut-after > Label { padding-bottom: 0; }
+    Segment MarkdownFence.-cut-before { margin-top: 0; }
+    Segment MarkdownFence.-cut-before > Label { padding-top: 0; }
+    Segment MarkdownParagraph.-cut-after { margin-bottom: 0; }
     """
+    # The cut blocks are marked by `_mark_cuts` rather than found by `:first-of-type` and
+    # `:last-of-type`: a rule with an order pseudo-class makes Textual restyle every such
+    # block of a Markdown (and all inside it) each time a block is mounted into it.
 
     @dataclass
     class Rendered(Message):
@@ -48,7 +51,9 @@ class Segment(Widget):
         """Text added since the Markdown was last brought up to date (see `show`)."""
         self._measured: tuple[int, int] | None = None
         self._fixed_width = 0
-        self.set_class(fence_cut_before, "-fence-cut-before")
+        self._fence_cut_before = fence_cut_before
+        self._fence_cut_after = False
+        self._line_cut_after = False
 
     @property
     def is_rendered(self) -> bool:
@@ -75,6 +80,7 @@ class Segment(Widget):
             text = "".join(self._unshown)
             self._unshown.clear()
             await self._markdown.append(text)
+        self._mark_cuts()
         if self.sealed:
             self.call_after_refresh(self._fix_height)
 
@@ -82,8 +88,31 @@ class Segment(Widget):
         """No more text will come (`fence_cut_after`: a code fence goes on in the next segment;
         `line_cut_after`: a paragraph does)."""
         self.sealed = True
-        self.set_class(fence_cut_after, "-fence-cut-after")
-        self.set_class(line_cut_after, "-line-cut-after")
+        self._fence_cut_after = fence_cut_after
+        self._line_cut_after = line_cut_after
+
+    def _mark_cuts(self) -> None:
+        """Take the space away where a code fence or a paragraph goes on in the next segment
+        (or came from the one before): the first fence, the last fence, the last paragraph."""
+        from textual.widgets._markdown import MarkdownFence, MarkdownParagraph
+
+        markdown = self._markdown
+        if markdown is None or not self._filled:
+            return
+        blocks = markdown.children
+        if self._fence_cut_before:
+            first = next((b for b in blocks if isinstance(b, MarkdownFence)), None)
+            if first is not None and not first.has_class("-cut-before"):
+                first.add_class("-cut-before")
+        if self.sealed:
+            wanted = [
+                (self._fence_cut_after, MarkdownFence),
+                (self._line_cut_after, MarkdownParagraph),
+            ]
+            for cut, kind in wanted:
+                last = next((b for b in reversed(blocks) if isinstance(b, kind)), None)
+                if cut and last is not None and not last.has_class("-cut-after"):
+                    last.add_class("-cut-after")
 
     def _fix_height(self) -> None:
         """Freeze a finished segment's height: layout then never measures its Markdown again
@@ -133,6 +162,7 @@ class Segment(Widget):
             if missing:
                 await markdown.append(missing)
             self._filled = True
+            self._mark_cuts()
             if self.sealed:
                 self.call_after_refresh(self._fix_height)
         finally:

@@ -1,12 +1,17 @@
 """The race screen's keys: each binding has an id, so `[keymap]` in config.toml remaps it.
 
 The prompt keeps the focus on the race screen, so every key here is one the prompt does not
-use for typing (Tab moves between panes, not out of the prompt).
+use for typing (Tab moves between panes, not out of the prompt). None is a key that tmux,
+GNU screen or a terminal takes first (Ctrl+B, Ctrl+A...); F4 picks files as in the chat, F5-F8
+are the judging keys.
 """
 
 from __future__ import annotations
 
 from textual.binding import Binding, BindingType
+
+WINNER = Binding("ctrl+f", "pick_winner", "Winner", id="race-winner", priority=True)
+"""This pane wins (the race's rule line names its key, remapped or not)."""
 
 BINDINGS: list[BindingType] = [
     Binding("escape", "stop_all", "Stop all", id="race-stop-all"),
@@ -23,8 +28,8 @@ BINDINGS: list[BindingType] = [
     Binding("ctrl+t", "stop_pane", "Stop pane", id="race-stop-pane", priority=True),
     Binding("ctrl+r", "retry_pane", "Retry", id="race-retry-pane", priority=True),
     Binding("ctrl+g", "zoom", "Zoom", id="race-zoom", priority=True),
-    # not Ctrl+B: tmux's prefix (ui/terminal_keys.py)
-    Binding("ctrl+f", "pick_winner", "Winner", id="race-winner", priority=True),
+    # not Ctrl+B (tmux's prefix: ui/terminal_keys.py), nor Ctrl+F (the chat's search)
+    WINNER,
     Binding("ctrl+l", "pick_models", "Models", id="race-models", priority=True),
     Binding(
         "ctrl+o", "pane_options", "Pane settings", id="race-pane-options", show=False, priority=True

@@ -19,12 +19,13 @@ from textual.timer import Timer
 from tikhub_tui.core.errors import ApiError
 from tikhub_tui.core.race.board import PaneNumbers, badges, numbers
 from tikhub_tui.core.race.race import Race
-from tikhub_tui.ui.format import error_hint
+from tikhub_tui.ui.format import error_hint, retry_words
 from tikhub_tui.ui.streaming import LiveStream, StreamController
 from tikhub_tui.ui.widgets.answer import AnswerView
 from tikhub_tui.ui.widgets.race_pane import RacePane
 
 if TYPE_CHECKING:
+    from tikhub_tui.core.client import RetryNotice
     from tikhub_tui.core.exchange import Exchange
     from tikhub_tui.core.model import Attachment
 
@@ -64,7 +65,8 @@ class RaceRun:
         self.race: Race | None = None
         self.panes: list[RacePane] = []
         self.live: dict[int, LiveStream] = {}
-        self.notices: dict[int, str] = {}
+        self.notices: dict[int, tuple[RetryNotice, float]] = {}
+        """The retry each waiting pane is counting down to, and when its wait began."""
         self._ticker: Timer | None = None
         self.problem_said = False
 
@@ -160,11 +162,28 @@ class RaceRun:
             hint = HINTS.get(error.kind) or error_hint(error)
             pane.show_failure(error.message, hint)
 
-    def retrying(self, live: LiveStream, words: str) -> None:
+    def retrying(self, live: LiveStream, notice: RetryNotice, at: float) -> None:
+        """The server asked the pane to wait (a 429, or a 5xx with Retry-After): the pane
+        says so, why, and counts down to the next attempt."""
         index = self.index_of(live)
         if index is not None:
-            self.notices[index] = words
+            self.notices[index] = (notice, at)
             self.refresh()
+
+    def retry_left(self, index: int) -> float | None:
+        """Seconds until pane `index` tries again (None: it is not waiting for a retry)."""
+        held = self.notices.get(index)
+        return None if held is None else held[0].wait - (time.monotonic() - held[1])
+
+    def _retry_notice(self, index: int, figure: PaneNumbers) -> str:
+        """The countdown of a pane's retry; forgotten once an answer has begun to arrive."""
+        held = self.notices.get(index)
+        if held is None:
+            return ""
+        if figure.first_byte is not None or not figure.live:
+            del self.notices[index]
+            return ""
+        return retry_words(held[0], self.retry_left(index))
 
     # -- figures -----------------------------------------------------------------------------
 
@@ -202,7 +221,6 @@ class RaceRun:
         for pane, figure, badges_ in zip(self.panes, figures, won, strict=True):
             if figure is not None:
                 shown = ("★ " + " · ".join(badges_)) if badges_ else ""
-                pane.show_figures(
-                    figure, timings=timings, notice=self.notices.get(pane.index, ""), badges=shown
-                )
+                notice = self._retry_notice(pane.index, figure)
+                pane.show_figures(figure, timings=timings, notice=notice, badges=shown)
         self.on_figures(figures)

@@ -23,7 +23,7 @@ from tikhub_tui.core.race.safe import shown
 from tikhub_tui.core.race.sets import ModelSets
 from tikhub_tui.ui.screens.race.choices import RaceChoices
 from tikhub_tui.ui.screens.race.files import RaceFiles
-from tikhub_tui.ui.screens.race.keys import BINDINGS
+from tikhub_tui.ui.screens.race.keys import BINDINGS, WINNER
 from tikhub_tui.ui.screens.race.run import RaceRun
 from tikhub_tui.ui.streaming import StreamController
 from tikhub_tui.ui.widgets.attachments import AttachmentChips
@@ -36,6 +36,10 @@ if TYPE_CHECKING:
     from tikhub_tui.core.client import ChatClient
     from tikhub_tui.core.race.panes import Resolver
 
+DRAIN_BUDGET = 0.015
+"""CPU seconds one drain of the streams may spend bringing panes up to date before the rest
+wait for the next (the longest waiting first): six at once made one update, and the layout
+after it, a long wait for a key."""
 CHROME = 8
 """Rows the screen itself takes (header, rule, prompt, status, footer): the rest is the board."""
 
@@ -57,7 +61,7 @@ class RaceScreen(RaceChoices):
     def __init__(self, panes: list[PaneSpec] | None = None) -> None:
         super().__init__()
         self.specs: list[PaneSpec] = list(panes or [])
-        self.controller = StreamController(self, self._client)
+        self.controller = StreamController(self, self._client, drain_budget=DRAIN_BUDGET)
         self.files = RaceFiles(self)
         self.streams = RaceRun(self, self.controller, self._timings, self._changed, self._show_tabs)
         self.current = 0
@@ -153,7 +157,8 @@ class RaceScreen(RaceChoices):
         tabs = self.query_one(PaneTabs)
         timings = self._timings()
         for pane, figure in zip(self.streams.panes, figures, strict=False):
-            text = tab_text(figure, pane.label, pane.model, timings=timings)
+            left = self.streams.retry_left(pane.index)
+            text = tab_text(figure, pane.label, pane.model, timings=timings, retry_left=left)
             tabs.show(pane.index, text, current=pane.index == self.current)
 
     def _changed(self) -> None:
@@ -169,13 +174,20 @@ class RaceScreen(RaceChoices):
         else:
             rule = (
                 f"Round {race.round} · follow-ups go to each model in its own thread · "
-                "Ctrl+F: one alone"
+                f"{self._winner_key()}: one alone"
             )
         extras = [word for word, on in (("zoomed", self.zoomed), ("scrolling together",
                   self.together)) if on]  # fmt: skip
         self.query_one("#rule", Label).update(" · ".join([rule, *extras]))
         self._show_status()
         self.refresh_bindings()
+
+    def _winner_key(self) -> str:
+        """The key that picks the winner, as the user has it (`[keymap]` may remap it)."""
+        from tikhub_tui.ui.keymap import effective_keys
+        from tikhub_tui.ui.screens.help import key_label
+
+        return key_label(effective_keys(self.app, WINNER))
 
     def _show_status(self) -> None:
         app = self.tikhub
@@ -237,12 +249,7 @@ class RaceScreen(RaceChoices):
         self.streams.refresh()
 
     def on_stream_controller_retrying(self, event: StreamController.Retrying) -> None:
-        notice = event.notice
-        self.streams.retrying(
-            event.live,
-            f"{notice.message or f'HTTP {notice.status}'} — retrying in {notice.wait:g} s "
-            f"(attempt {notice.attempt + 1})",
-        )
+        self.streams.retrying(event.live, event.notice, event.at)
 
     async def on_stream_controller_ended(self, event: StreamController.Ended) -> None:
         await self.streams.ended(event.live)

@@ -1,0 +1,56 @@
+"""The race screen's keys: none that tmux, GNU screen or a terminal takes first, and the
+winner's key shown where a user looks (the footer, the help, the rule line), remapped or not."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Static
+from textual.widgets._footer import FooterKey
+
+from tests.ui.test_race_screen import race_app, race_screen, send
+from tikhub_tui.core.race.panes import PaneSpec
+from tikhub_tui.ui.screens.help import HelpScreen
+from tikhub_tui.ui.screens.race import RaceScreen
+from tikhub_tui.ui.screens.race.keys import BINDINGS
+
+pytestmark = pytest.mark.anyio
+
+TAKEN_FIRST = {"ctrl+b", "ctrl+a", "ctrl+q", "ctrl+z", "ctrl+c", "ctrl+backslash"}
+"""tmux's and screen's prefixes, flow control's resume, suspend, interrupt and quit."""
+PANES = [PaneSpec("gpt-5", "openai", system="echo: A answers"),
+         PaneSpec("claude-x", "anthropic", system="echo: B answers")]  # fmt: skip
+
+
+def test_no_race_key_is_one_a_multiplexer_or_a_terminal_takes_first() -> None:
+    for binding in BINDINGS:
+        keys = set(getattr(binding, "key", "").split(","))
+        assert not keys & TAKEN_FIRST, binding
+    winner = next(b for b in BINDINGS if getattr(b, "id", "") == "race-winner")
+    assert getattr(winner, "key", "") == "ctrl+f"  # F4 is files, F5-F8 the judging keys
+
+
+async def test_the_winner_key_is_in_the_footer_the_help_and_the_rule_line() -> None:
+    app = race_app(PANES)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await race_screen(pilot)
+        await send(pilot, screen, "which?")
+        footer = [(k.key, k.description) for k in screen.query(FooterKey)]
+        assert ("ctrl+f", "Winner") in footer
+        assert "Ctrl+F: one alone" in str(screen.query_one("#rule", Static).render())
+        await pilot.press("ctrl+b")  # tmux's prefix: nothing happens here
+        await pilot.pause()
+        assert isinstance(app.screen, RaceScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        race = app.screen.query_one("#race", DataTable)
+        rows = [race.get_row_at(i) for i in range(race.row_count)]
+        assert ["Ctrl+F", "Winner", "race-winner"] in rows
+
+
+async def test_a_remapped_winner_key_is_the_one_the_rule_line_names() -> None:
+    app = race_app(PANES, keymap={"race-winner": "f12"})
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await race_screen(pilot)
+        await send(pilot, screen, "which?")
+        assert "F12: one alone" in str(screen.query_one("#rule", Static).render())
