@@ -78,7 +78,8 @@ async def test_the_vote_is_one_key_for_two_panes() -> None:
     async with app.run_test(size=SIZE) as pilot:
         bar = app.query_one(VoteBar)
         bar.open(2, blind=True)
-        bar.focus()
+        assert "F5: vote on these answers (blind, one key)" in str(bar.render())
+        bar.take()
         assert "a: A better · b: B better · t: tie · x: both bad" in str(bar.render())
         await pilot.press("b")
         await pilot.pause()

@@ -64,7 +64,7 @@ async def send(pilot: Pilot[None], screen: RaceScreen, text: str, *, wait: bool 
         await until_over(pilot, screen)
 
 
-async def until_over(pilot: Pilot[None], screen: RaceScreen, timeout: float = 30) -> None:
+async def until_over(pilot: Pilot[None], screen: RaceScreen, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     await pilot.pause(0.05)
     while screen.streaming:

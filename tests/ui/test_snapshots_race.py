@@ -61,7 +61,8 @@ def finished_race(panes: list[PaneSpec], prompt: str = "lorem: 40") -> Any:
         prompt_area = screen.query_one(PromptArea)
         prompt_area.load_text(prompt)
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        while screen.race is None or not screen.race.exchanges:  # the round has started
+            await pilot.pause(0.05)
         while screen.streaming:
             await pilot.pause(0.05)
         await app.workers.wait_for_complete()

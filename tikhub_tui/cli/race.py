@@ -60,7 +60,8 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     from tikhub_tui.cli.ask_attach import add_arguments
 
     parser.usage = (
-        "tikhub-tui race -m MODEL -m MODEL [...] [--set NAME] [-a FILE ...] [--json] [PROMPT]"
+        "tikhub-tui race -m MODEL -m MODEL [...] [--set NAME] [-a FILE ...] "
+        "[--blind | --json] [PROMPT]"
     )
     parser.epilog = EPILOG
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
@@ -80,6 +81,11 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     )
     add_arguments(parser)  # -a FILE, --name, --downscale: as ask's, checked for every pane
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    parser.add_argument(
+        "--blind", action="store_true",
+        help="open the race screen blind: panes in a random order, models named after your "
+        "vote (the screen's F8 sets it for good)",
+    )  # fmt: skip
     parser.add_argument("--base-url", help="gateway root URL, may carry a path prefix")
     parser.add_argument("--system", "-s", help="system prompt of the models without their own")
     parser.add_argument(
@@ -172,6 +178,12 @@ def _race(args: argparse.Namespace) -> int:
                 "by starting it without -a")  # fmt: skip
             return EXIT_USAGE
         return _open_screen(args, settings, resolve)
+    if args.blind:
+        say(
+            "--blind races on the race screen, where you vote before the names are shown",
+            "leave out the prompt and --json, on a terminal: `tikhub-tui race --blind -m A -m B`",
+        )
+        return EXIT_USAGE
     panes = choose_panes(args, resolve)
     if args.base_url is not None and not args.base_url.strip():
         say("--base-url is empty", "give the gateway's URL, e.g. https://ai.tikhub.io")
@@ -317,4 +329,5 @@ def _open_screen(args: argparse.Namespace, settings: Settings, resolve: Resolver
 
         sets, _ = load_sets(resolve)
         panes = sets.sets.get(check_name(args.set_name), []) + panes
-    return open_app(settings, base_url=args.base_url, race=panes or None)
+    race = panes if panes or args.blind else None  # blind: the screen opens to pick models
+    return open_app(settings, base_url=args.base_url, race=race, blind=args.blind)

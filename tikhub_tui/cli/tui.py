@@ -78,8 +78,10 @@ def open_app(
     notices: list[str] | None = None,
     model_given: bool = False,
     race: list[PaneSpec] | None = None,
+    blind: bool = False,
 ) -> int:
-    """Run the app (on its race screen when `race` is given, with those models picked)."""
+    """Run the app (on its race screen when `race` is given, with those models picked; a
+    blind race with `blind`)."""
     import sys
 
     # the app reads keys from stdin and draws on stderr: both must be a terminal
@@ -102,6 +104,7 @@ def open_app(
         notices=notices or [],
         model_given=model_given,
         race=race,
+        blind=blind,
     )
     app.run()
     return app.return_code or 0

@@ -85,10 +85,13 @@ class TikhubApp(AppAccess):
         model_given: bool = False,
         store: SharedStore | None = None,
         race: list[PaneSpec] | None = None,
+        blind: bool = False,
     ) -> None:
         super().__init__()
         self._race_at_start = race
         """Open on the race screen with these models (`tikhub-tui race` with no prompt)."""
+        self._blind = blind
+        """The race screen starts blind whatever the setting (`tikhub-tui race --blind`)."""
         self.model_given = model_given
         """The model was chosen on the command line: the session reopened at start keeps it."""
         self.set_reactive(TikhubApp.settings, settings)
@@ -256,7 +259,7 @@ class TikhubApp(AppAccess):
                 self.pop_screen()
             return
         if not self.is_screen_installed(RACE):
-            self.install_screen(RaceScreen(self._race_at_start or []), RACE)
+            self.install_screen(RaceScreen(self._race_at_start or [], blind=self._blind), RACE)
         self.push_screen(RACE)
 
     def _race_screen(self) -> RaceScreen | None:

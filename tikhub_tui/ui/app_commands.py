@@ -16,6 +16,7 @@ from textual.screen import Screen
 from tikhub_tui.ui.keymap import effective_keys
 from tikhub_tui.ui.screens.chat import ChatScreen
 from tikhub_tui.ui.screens.help import KeyTable
+from tikhub_tui.ui.screens.judging.keys import key_tables as judging_tables
 from tikhub_tui.ui.screens.race import RaceScreen
 from tikhub_tui.ui.screens.race_stats import StatsScreen
 
@@ -30,7 +31,7 @@ def help_tables(app: TikhubApp) -> list[KeyTable]:
     own = KeyTable("App", "app", [*app.BINDINGS, palette])
     race = KeyTable("Race (F3)", "race", RaceScreen.BINDINGS)
     board = KeyTable("Leaderboard (F9)", "leaderboard", StatsScreen.BINDINGS)
-    return [*ChatScreen.key_tables(), race, own, board]
+    return [*ChatScreen.key_tables(), race, *judging_tables(), own, board]
 
 
 def system_commands(app: TikhubApp, screen: Screen[object]) -> Iterable[SystemCommand]:

@@ -79,6 +79,11 @@ class Race:
         self.winner: int | None = None
         self.problem = ""
         """Why the race is not (all) saved, in words; "" while all is well."""
+        self.first_prompt = ""
+        """The first round's prompt (the session's title comes from it)."""
+        self.masked_title: str | None = None
+        """What a blind race's session is titled from until the vote (its prompt with naming
+        lines hidden); None: the first prompt."""
         self._store = store
         self._clock = clock
         self._lock = threading.Lock()
@@ -135,6 +140,7 @@ class Race:
             lane.turns = self._thread(lane)
         self.round += 1
         self.prompt, self.attachments = text, attachments
+        self.first_prompt = self.first_prompt or text
         for lane in self.lanes:
             lane.exchange = self._exchange(lane, Prompt(text, attachments=attachments))
         return self.exchanges
@@ -183,11 +189,19 @@ class Race:
                 return
             self._record_answer(store, lane)
 
-    def _begin(self, store: Store) -> None:
+    def title(self, *, masked: bool = False) -> str:
+        """The session's title: from the first prompt, or (`masked`, a blind race before its
+        vote) from that prompt with its naming lines hidden."""
         from tikhub_tui.core.store.text import title_from_prompt
 
+        prompt = self.first_prompt or self.prompt
+        if masked and self.masked_title is not None:
+            prompt = self.masked_title
+        return RACE_TITLE + title_from_prompt(prompt, 54)
+
+    def _begin(self, store: Store) -> None:
         if self.session_id is None:
-            title = RACE_TITLE + title_from_prompt(self.prompt, 54)
+            title = self.title(masked=True)
             self.session_id = store.create_session(title=title, system=self.system)
         if self.race_id is None:
             records = [

@@ -18,13 +18,23 @@ _RECORDS = """
     FROM messages m JOIN sessions s ON s.id = m.session_id
     WHERE m.role = 'assistant' AND (m.input_tokens IS NOT NULL OR m.output_tokens IS NOT NULL)
       AND m.created_at >= ? AND (? IS NULL OR m.session_id = ?)
-    ORDER BY m.created_at, m.id
+    UNION ALL
+    SELECT r.session_id, s.title, s.deleted_at IS NOT NULL, j.model, j.provider, j.created_at,
+           j.input_tokens, j.output_tokens, j.reasoning_tokens, j.cache_read_tokens,
+           j.cache_write_tokens, j.usage_estimated
+    FROM race_judgements j JOIN races r ON r.id = j.race_id JOIN sessions s ON s.id = r.session_id
+    WHERE (j.input_tokens IS NOT NULL OR j.output_tokens IS NOT NULL)
+      AND j.created_at >= ? AND (? IS NULL OR r.session_id = ?)
+    ORDER BY 6
 """
+"""Every answer with counts: the sessions' messages, and the judge's replies to races (saved
+with the race, not as messages; their tokens were spent all the same), counted in the race's
+session."""
 
 
 class Ledger(StoreBase):
-    """Read-only usage queries over the messages of every session (deleted ones too: their
-    tokens were spent)."""
+    """Read-only usage queries over the answers of every session (deleted ones too: their
+    tokens were spent), the judge's replies to its races included."""
 
     @guarded
     def usage_records(
@@ -32,7 +42,7 @@ class Ledger(StoreBase):
     ) -> list[UsageRecord]:
         """Every answer with counts, oldest first: since a time, of one session, or all."""
         start = to_iso(since) if since is not None else ""
-        rows = self._conn.execute(_RECORDS, (start, session_id, session_id))
+        rows = self._conn.execute(_RECORDS, (start, session_id, session_id) * 2)
         return [
             UsageRecord(
                 session_id=row[0],

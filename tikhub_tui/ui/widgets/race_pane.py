@@ -151,6 +151,8 @@ class RacePane(Vertical):
         """The answer of this round (the latest try)."""
         self.status: Status = "queued"
         self._current = False
+        self.hidden = False
+        """A blind race before the vote: the model, provider, figures and badges not shown."""
         self._chips: list[str] = []
         """The figures last shown, packed again when the width changes."""
         self._packed = "ready"
@@ -160,12 +162,20 @@ class RacePane(Vertical):
         yield PaneTranscript(id="thread")
 
     def on_mount(self) -> None:
+        self._title()
+        self.query_one("#figures", Static).update("ready")
+        self._paint()
+
+    def _title(self) -> None:
         title = f"{self.label} · {shown(self.model, lines=False)} · {self.provider}"
         if self.settings:
             title += f" · {self.settings}"
-        self.border_title = Content(title)
-        self.query_one("#figures", Static).update("ready")
-        self._paint()
+        self.border_title = Content(f"{self.label} · ▒▒▒▒▒ · blind" if self.hidden else title)
+
+    def name_shown(self) -> None:
+        """The vote is in: the model, its settings and figures are shown from now on."""
+        self.hidden = False
+        self._title()
 
     @property
     def thread(self) -> PaneTranscript:
@@ -194,6 +204,8 @@ class RacePane(Vertical):
         self, figures: PaneNumbers, *, timings: bool, notice: str = "", badges: str = ""
     ) -> None:
         self._chips = figure_chips(figures, timings=timings, notice=notice)
+        if self.hidden:  # times, tokens and cost would tell the models apart
+            self._chips, badges = self._chips[:1], ""
         self._pack()
         self.border_subtitle = Content(badges) if badges else None
         if figures.status != self.status:
@@ -201,9 +213,9 @@ class RacePane(Vertical):
             self._paint()
 
     def _pack(self) -> None:
-        box = self.query_one("#figures", Static)
-        if not self._chips:
+        if not self._chips or not self.is_attached:  # (a board rebuilt: this pane is gone)
             return
+        box = self.query_one("#figures", Static)
         text = pack(self._chips, max(20, box.content_size.width or self.size.width - 4))
         if text != self._packed:  # as many lines as before: no layout (4 times a second x 6)
             lines_changed = text.count("\n") != self._packed.count("\n")

@@ -59,10 +59,13 @@ class VoteBar(Static, can_focus=True):
         self.ranking: list[int] = []
         self.closed = False
         """The vote is over (cast and, for a pick of many, ranked as far as wanted)."""
+        self.taking = False
+        """The bar was given the keys (`take`); until then it says how to give them."""
 
     def open(self, panes: int, *, blind: bool) -> None:
         """Ask for a vote on a round of `panes` answers."""
         self.panes, self.blind, self.ranking, self.closed = panes, blind, [], False
+        self.taking = False
         self.add_class("-open")
         self._say()
 
@@ -81,8 +84,16 @@ class VoteBar(Static, can_focus=True):
         elif self.ranking:
             ranked = " > ".join(LABELS[p].upper() for p in self.ranking)
             self.update(f"Voted {ranked} · next best: a letter · Enter: done")
+        elif not self.taking:  # its keys are letters: they vote only once F5 gives it them
+            self.update(f"F5: vote on these answers ({kind}, one key)")
         else:
             self.update(f"Vote ({kind}, one key) · {choices(self.panes)} · Esc: later")
+
+    def take(self) -> None:
+        """Take the keys (the focus): the next letter votes."""
+        self.taking = True
+        self._say()
+        self.focus()
 
     def finish(self, words: str) -> None:
         """The vote is over: say so (the race screen reveals the names when blind)."""
@@ -90,7 +101,8 @@ class VoteBar(Static, can_focus=True):
         self._say(words)
 
     def on_key(self, event: events.Key) -> None:
-        key = event.character.lower() if event.character else event.key
+        # a terminal's Enter and Esc come with a character too ("\r", "\x1b"): use their name
+        key = event.character.lower() if event.is_printable and event.character else event.key
         if not self.asking or not (event.is_printable or key in ("enter", "escape")):
             return  # the screen's and the app's keys still work
         event.stop()
@@ -109,4 +121,7 @@ class VoteBar(Static, can_focus=True):
                 self._say()
             return
         cast = bool(self.ranking)
+        self.taking = False
+        if not cast:
+            self._say()
         self.post_message(self.Left(event if event.is_printable else None, cast))

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from tikhub_tui.core.client import RetryNotice
     from tikhub_tui.core.exchange import Exchange
     from tikhub_tui.core.model import Attachment
+    from tikhub_tui.ui.screens.judging.race_judging import RaceJudging
 
 FIGURES_INTERVAL = 0.25
 """Seconds between redraws of the figures while a pane streams (elapsed time moves)."""
@@ -69,6 +70,8 @@ class RaceRun:
         """The retry each waiting pane is counting down to, and when its wait began."""
         self._ticker: Timer | None = None
         self.problem_said = False
+        self.judging: RaceJudging | None = None
+        """Blind mode's hooks: where answers stream, what an error may say."""
 
     @property
     def streaming(self) -> bool:
@@ -106,7 +109,8 @@ class RaceRun:
 
     def _start(self, pane: RacePane, exchange: Exchange, answer: AnswerView) -> None:
         try:
-            self.live[pane.index] = self.controller.start(exchange, answer)
+            sink = self.judging.sink(answer, exchange) if self.judging else answer
+            self.live[pane.index] = self.controller.start(exchange, sink)
         except ApiError as error:  # the request cannot be made (a bad base URL)
             exchange.fail(error)
             self._show_end(pane, exchange)
@@ -136,6 +140,8 @@ class RaceRun:
         """A pane's stream is over: last text in, the ending shown, its timings saved."""
         index = self.index_of(live)
         await self.controller.finished(live)
+        if self.judging is not None:
+            await self.judging.ended(live)
         if index is None:
             return
         del self.live[index]
@@ -160,7 +166,10 @@ class RaceRun:
         error = tally.error
         if error is not None:
             hint = HINTS.get(error.kind) or error_hint(error)
-            pane.show_failure(error.message, hint)
+            message = error.message
+            if self.judging is not None:
+                message, hint = self.judging.failure(message, hint, answer)
+            pane.show_failure(message, hint)
 
     def retrying(self, live: LiveStream, notice: RetryNotice, at: float) -> None:
         """The server asked the pane to wait (a 429, or a 5xx with Retry-After): the pane

@@ -21,6 +21,10 @@ from tikhub_tui.core.race.panes import LABELS, PaneSpec, provider_resolver
 from tikhub_tui.core.race.race import Race
 from tikhub_tui.core.race.safe import shown
 from tikhub_tui.core.race.sets import ModelSets
+from tikhub_tui.ui.screens.judging.keys import BINDINGS as JUDGING_KEYS
+from tikhub_tui.ui.screens.judging.keys import JudgedRace
+from tikhub_tui.ui.screens.judging.race_judging import RaceJudging
+from tikhub_tui.ui.screens.judging.vote import VoteBar
 from tikhub_tui.ui.screens.race.choices import RaceChoices
 from tikhub_tui.ui.screens.race.files import RaceFiles
 from tikhub_tui.ui.screens.race.keys import BINDINGS, WINNER
@@ -44,10 +48,10 @@ CHROME = 8
 """Rows the screen itself takes (header, rule, prompt, status, footer): the rest is the board."""
 
 
-class RaceScreen(RaceChoices):
+class RaceScreen(JudgedRace, RaceChoices):
     """See the module docstring."""
 
-    BINDINGS = BINDINGS
+    BINDINGS = [*BINDINGS, *JUDGING_KEYS]
 
     DEFAULT_CSS = """
     RaceScreen { background: $background; }
@@ -58,12 +62,15 @@ class RaceScreen(RaceChoices):
     RaceScreen PromptArea { max-height: 6; }
     """
 
-    def __init__(self, panes: list[PaneSpec] | None = None) -> None:
+    def __init__(self, panes: list[PaneSpec] | None = None, *, blind: bool = False) -> None:
         super().__init__()
         self.specs: list[PaneSpec] = list(panes or [])
         self.controller = StreamController(self, self._client, drain_budget=DRAIN_BUDGET)
         self.files = RaceFiles(self)
         self.streams = RaceRun(self, self.controller, self._timings, self._changed, self._show_tabs)
+        self.judging = RaceJudging(self, blind=blind)
+        """Blind mode, the vote, the judge and the differences (ui/screens/judging)."""
+        self.streams.judging = self.judging
         self.current = 0
         self.zoomed = False
         self.together = False
@@ -102,6 +109,7 @@ class RaceScreen(RaceChoices):
         yield Label("", id="rule", markup=False)
         yield PaneTabs([], id="tabs")
         yield PaneBoard(id="board")
+        yield VoteBar(id="vote")
         yield AttachmentChips(id="attachments")
         yield PromptArea(
             id="prompt", placeholder="One prompt for every model — Enter sends it to all at once"
@@ -114,6 +122,7 @@ class RaceScreen(RaceChoices):
         prompt.cursor_blink = self.tikhub.settings.cursor_blink
         prompt.focus()
         self.title = "Race"
+        self.judging.blind = self.judging.blind or self.tikhub.settings.race_blind
         self._load_sets()
         await self._build_board()
 
@@ -121,17 +130,21 @@ class RaceScreen(RaceChoices):
         """Panes (and tabs) for `specs`, empty: a new race."""
         self.streams.race = None
         self.streams.notices.clear()
+        self.specs = self.judging.seat(self.specs)
+        self.query_one(VoteBar).shut()
         board = self.query_one(PaneBoard)
         await board.remove_children()
         panes = [
             RacePane(i, LABELS[i], spec.model, spec.provider, spec.settings_words())
             for i, spec in enumerate(self.specs)
         ]
+        for pane in panes:
+            pane.hidden = self.judging.hiding
         self.streams.panes = panes
         await board.mount_all(panes)
         tabs = self.query_one(PaneTabs)
         await tabs.remove()
-        texts = [tab_text(None, p.label, p.model, timings=False) for p in panes]
+        texts = [tab_text(None, p.label, self.judging.name(p), timings=False) for p in panes]
         await self.mount(PaneTabs(texts, id="tabs"), before=board)
         self.current = min(self.current, max(0, len(panes) - 1))
         self.title = "Race"
@@ -153,12 +166,17 @@ class RaceScreen(RaceChoices):
     def on_resize(self, event: events.Resize) -> None:
         self._arrange()
 
+    def rearrange(self) -> None:
+        self._arrange()
+        self._changed()
+
     def _show_tabs(self, figures: list[PaneNumbers | None]) -> None:
         tabs = self.query_one(PaneTabs)
-        timings = self._timings()
+        timings = self._timings() and not self.judging.hiding  # speeds tell models apart
         for pane, figure in zip(self.streams.panes, figures, strict=False):
             left = self.streams.retry_left(pane.index)
-            text = tab_text(figure, pane.label, pane.model, timings=timings, retry_left=left)
+            name = self.judging.name(pane)
+            text = tab_text(figure, pane.label, name, timings=timings, retry_left=left)
             tabs.show(pane.index, text, current=pane.index == self.current)
 
     def _changed(self) -> None:
@@ -176,11 +194,12 @@ class RaceScreen(RaceChoices):
                 f"Round {race.round} · follow-ups go to each model in its own thread · "
                 f"{self._winner_key()}: one alone"
             )
-        extras = [word for word, on in (("zoomed", self.zoomed), ("scrolling together",
-                  self.together)) if on]  # fmt: skip
+        extras = [word for word, on in ((self.judging.words(), True), ("zoomed", self.zoomed),
+                  ("scrolling together", self.together)) if on and word]  # fmt: skip
         self.query_one("#rule", Label).update(" · ".join([rule, *extras]))
         self._show_status()
         self.refresh_bindings()
+        self.judging.round_over()
 
     def _winner_key(self) -> str:
         """The key that picks the winner, as the user has it (`[keymap]` may remap it)."""
@@ -238,7 +257,9 @@ class RaceScreen(RaceChoices):
         event.prompt.clear()
         self.files.chips.clear()
         if self.race is None:
-            self.title = "Race: " + shown(event.text, lines=False)[:60]
+            race.masked_title = self.judging.title(event.text) if self.judging.hiding else None
+            self.title = "Race: " + shown(self.judging.title(event.text), lines=False)[:60]
+        self.query_one(VoteBar).shut()
         await self.streams.start_round(race, event.text, files)
         self._changed()
 
