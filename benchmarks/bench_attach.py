@@ -3,18 +3,28 @@
 Both run as fresh processes against the same gateway (its own process) and get the same short
 answer (`echo: ok`); curl posts the exact JSON body ask builds (made with the same adapter), so
 the difference is what ask adds: start-up, reading and sniffing the file, base64 and JSON,
-checking the limits and saving the session with its attachment. Runs alternate.
+checking the limits and saving the session with its attachment. Runs alternate; each run's
+CPU time (user + system, of the process alone) is kept beside its wall time, as CPU time is
+what a loaded machine stretches least.
 
-    python benchmarks/bench_attach.py [--runs 7]
+The app runs as installed: with its modules' bytecode cached (pip compiles an installed
+package; an environment with PYTHONDONTWRITEBYTECODE set would compile every module on every
+run). `--no-bytecode` measures that case too.
+
+    python benchmarks/bench_attach.py [--runs 7] [--no-bytecode] [--only anthropic]
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import random
+import resource
+import shutil
 import subprocess
 import sys
+import time
 
 from common import BIN, RESULTS, bench_env, gateway_process, save, table
 
@@ -45,24 +55,42 @@ def make_pdf() -> bytes:
     return bytes(out + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n")
 
 
-def run(command: list[str], env: dict[str, str]) -> float:
-    import time
-
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system) of one fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0 or b"ok" not in result.stdout:
         raise RuntimeError(
             f"{command[:3]} failed: {result.stderr[-400:]!r} {result.stdout[-200:]!r}"
         )
-    return elapsed
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return elapsed, cpu
+
+
+def bytecode(env: dict[str, str], cached: bool) -> None:
+    """Cache the package's bytecode as an install would, or remove it and keep it away."""
+    package = RESULTS.parent.parent / "tikhub_tui"
+    if cached:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        compileall.compile_dir(package, quiet=1)
+        return
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    for cache in package.rglob("__pycache__"):
+        shutil.rmtree(cache)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    runs = parser.parse_args().runs
+    parser.add_argument("--no-bytecode", action="store_true", help="compile on every run")
+    parser.add_argument("--only", choices=sorted(MODELS), help="one protocol")
+    options = parser.parse_args()
+    runs = options.runs
     env = bench_env(TIKHUB_TUI_DATA_DIR=str(RESULTS / "attach-data"))
+    bytecode(env, cached=not options.no_bytecode)
     pdf_path = RESULTS / "ten-mb.pdf"
     pdf_path.write_bytes(make_pdf())
     attachment = from_bytes(pdf_path.read_bytes(), pdf_path.name)
@@ -75,11 +103,19 @@ def main() -> int:
             "ask -a / curl",
             "ask, no file",
             "ask -a minus ask",
+            "python -c / httpx posts the body",
+            "CPU: curl / httpx / ask -a / ask",
         )
     ]
-    results: dict[str, object] = {"runs": runs, "pdf_bytes": attachment.size}
+    results: dict[str, object] = {
+        "runs": runs,
+        "pdf_bytes": attachment.size,
+        "bytecode": not options.no_bytecode,
+    }
     with gateway_process(tps=0) as url:
         for provider, model in MODELS.items():
+            if options.only and provider != options.only:
+                continue
             conversation = Conversation([Message("user", PROMPT, (attachment,))])
             spec = adapter(provider).build_request(
                 conversation, model, RequestOptions(), base_url=url, api_key=env["TIKHUB_API_KEY"]
@@ -100,13 +136,25 @@ def main() -> int:
             for name, value in spec.headers.items():
                 curl += ["-H", f"{name}: {value}"]
             ask = [str(BIN / "tikhub-tui"), "ask", "-m", model, "--base-url", url]
-            samples: dict[str, list[float]] = {"curl": [], "ask": [], "nosave": [], "plain": []}
+            floor = [sys.executable, str(RESULTS.parent / "httpx_post.py"), spec.url, str(body),
+                     json.dumps(spec.headers)]  # fmt: skip
+            commands = {
+                "python": [sys.executable, "-c", "print('ok')"],
+                "floor": floor,
+                "curl": curl,
+                "ask": [*ask, "-a", str(pdf_path), PROMPT],
+                "nosave": [*ask, "--no-save", "-a", str(pdf_path), PROMPT],
+                "plain": [*ask, PROMPT],
+            }
+            samples: dict[str, list[float]] = {name: [] for name in commands}
+            cpu: dict[str, list[float]] = {name: [] for name in commands}
             for _ in range(runs):
-                samples["curl"].append(run(curl, env))
-                samples["ask"].append(run([*ask, "-a", str(pdf_path), PROMPT], env))
-                samples["nosave"].append(run([*ask, "--no-save", "-a", str(pdf_path), PROMPT], env))
-                samples["plain"].append(run([*ask, PROMPT], env))
+                for name, command in commands.items():
+                    wall, used = run(command, env)
+                    samples[name].append(wall)
+                    cpu[name].append(used)
             med = {k: sorted(v)[runs // 2] for k, v in samples.items()}
+            med_cpu = {k: sorted(v)[runs // 2] for k, v in cpu.items()}
             rows.append(
                 (
                     provider,
@@ -116,11 +164,16 @@ def main() -> int:
                     f"{med['ask'] / med['curl']:.2f}x",
                     f"{med['plain'] * 1000:.0f} ms",
                     f"{(med['ask'] - med['plain']) * 1000:.0f} ms",
+                    f"{med['python'] * 1000:.0f} / {med['floor'] * 1000:.0f} ms",
+                    f"{med_cpu['curl'] * 1000:.0f} / {med_cpu['floor'] * 1000:.0f} / "
+                    f"{med_cpu['ask'] * 1000:.0f} / {med_cpu['plain'] * 1000:.0f} ms",
                 )
             )
             results[provider] = {
                 "samples": samples,
                 "medians": med,
+                "cpu_samples": cpu,
+                "cpu_medians": med_cpu,
                 "body_bytes": body.stat().st_size,
             }
     print(table(rows))

@@ -260,13 +260,13 @@ def test_request_content_is_the_json_with_base64_spliced_in() -> None:
         prompt(PNG, PDF, text="é \" \\ \x00 end"), "m", RequestOptions(), base_url="http://h",
         api_key=FAKE_KEY,
     )
-    assert json.loads(spec.content()) == spec.json
+    assert json.loads(bytes(spec.content())) == spec.json
     mimic = adapter("openai").build_request(
         Conversation([Message("user", "\x000\x00", (PNG,)), Message("assistant", "\x001\x00"),
                       Message("user", "\x000\x00")]),
         "m", RequestOptions(), base_url="http://h", api_key=FAKE_KEY,
     )
-    assert json.loads(mimic.content()) == mimic.json  # a prompt that looks like a placeholder
+    assert json.loads(bytes(mimic.content())) == mimic.json  # a prompt that looks like a placeholder
 
 
 def test_the_client_reports_a_broken_limit_when_iterated_and_sends_nothing() -> None:
@@ -284,3 +284,37 @@ def test_the_client_reports_a_broken_limit_when_iterated_and_sends_nothing() -> 
     assert "a.gif is a GIF image; Gemini accepts" in caught.value.message
     assert "nothing was sent" in caught.value.message
     assert stream.attempts == 0
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic", "gemini"])
+def test_the_body_is_made_in_pieces_of_the_length_it_states(provider: str) -> None:
+    """The base64 is made a piece at a time while the body is written (never whole), the
+    pieces join into exactly the JSON, and the stated length is the Content-Length."""
+    import json
+
+    from tikhub_tui.core.body import CHUNK
+
+    document = from_bytes(pdf(2, padding=2 * CHUNK + 1), "big.pdf")
+    spec = adapter(provider).build_request(
+        prompt(PNG, document), "m", RequestOptions(), base_url="http://h", api_key=FAKE_KEY
+    )
+    body = spec.content()
+    pieces = list(body)
+    assert max(len(piece) for piece in pieces) <= 4 * CHUNK // 3 + 64
+    whole = b"".join(pieces)
+    assert len(whole) == body.length and bytes(body) == whole  # iterable again, same bytes
+    assert json.loads(whole) == spec.json
+    assert b64(document) in whole.decode()
+
+
+def test_a_media_type_that_json_must_escape_is_escaped() -> None:
+    import dataclasses
+    import json
+
+    odd = dataclasses.replace(PDF, media_type='application/pdf"; x=\\')
+    spec = adapter("openai").build_request(
+        prompt(odd), "m", RequestOptions(), base_url="http://h", api_key=FAKE_KEY
+    )
+    body = spec.content()
+    assert len(bytes(body)) == body.length
+    assert json.loads(bytes(body)) == spec.json

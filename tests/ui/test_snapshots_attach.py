@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.attachment_files import pdf, png
-from tests.ui.conftest import focused_prompt, quiet, wait_until
+from tests.ui.conftest import focused_prompt, quiet, send, wait_until
 from tikhub_tui.ui.app import TikhubApp
 from tikhub_tui.ui.screens.attach import AttachScreen
 from tikhub_tui.ui.widgets.attachments import AttachmentChips
@@ -71,6 +71,21 @@ def test_the_file_picker(snap_compare: Any, project: Path, size: tuple[int, int]
             lambda: [str(n.label) for n in tree.root.children] == ["docs", "chart.png"],
             "the filter",
         )
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_a_sent_image_is_previewed(snap_compare: Any, project: Path, size: tuple[int, int]) -> None:
+    """Half blocks when headless: the same on every machine."""
+    (project / "dot.png").write_bytes(png(48, 24, seed=4))
+    app = TikhubApp(quiet(model="gpt-4o", provider="openai"), demo=True)
+
+    async def run_before(pilot: Any) -> None:
+        await send(pilot, "echo: a dot @dot.png")
+        await pilot.app.workers.wait_for_complete()
+        pilot.app.clear_notifications()
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -69,7 +69,7 @@ async def test_at_paths_are_sent_in_the_protocols_shape_and_shown(files: Path) -
             ["image", "image/png", str(PNG.size), PNG.sha256],
             ["file", "application/pdf", str(PDF.size), PDF.sha256],
         ]
-        shown = str(chat(app).query(UserMessage).last().render())
+        shown = str(chat(app).query(UserMessage).last().caption)
         assert shown.splitlines()[1:] == [
             "attached shot.png (image/png, 3.7 KB, 40x30 px)",
             f"attached report.pdf (application/pdf, {PDF.size} bytes, 2 pages)",

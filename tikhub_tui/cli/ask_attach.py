@@ -127,7 +127,6 @@ def fitted(conversation: Conversation, model: str, provider: str, downscale: boo
 
 def _shrunk(conversation: Conversation, targets: dict[str, tuple[int, int]]) -> Conversation:
     from tikhub_tui.core.attachments.shrink import downscale
-    from tikhub_tui.core.attachments.text import human_size
 
     done: dict[str, Attachment] = {}
     messages = []
@@ -137,11 +136,18 @@ def _shrunk(conversation: Conversation, targets: dict[str, tuple[int, int]]) -> 
             if item.sha256 in targets and item.sha256 not in done:
                 side, size = targets[item.sha256]
                 done[item.sha256] = smaller = downscale(item, side, size)
-                sys.stderr.write(
-                    f"tikhub-tui: downscaled {item.name} from {item.width}x{item.height} "
-                    f"({human_size(item.size)}) to {smaller.width}x{smaller.height} "
-                    f"({human_size(smaller.size)}) to fit the provider's limit (--downscale)\n"
-                )
+                say_shrunk(item, smaller)
             items.append(done.get(item.sha256, item))
         messages.append(replace(message, attachments=tuple(items)))
     return replace(conversation, messages=messages)
+
+
+def say_shrunk(before: Attachment, after: Attachment) -> None:
+    """Name an image downscaled with --downscale on stderr, with its sizes before and after."""
+    from tikhub_tui.core.attachments.text import human_size
+
+    sys.stderr.write(
+        f"tikhub-tui: downscaled {before.name} from {before.width}x{before.height} "
+        f"({human_size(before.size)}) to {after.width}x{after.height} "
+        f"({human_size(after.size)}) to fit the provider's limit (--downscale)\n"
+    )

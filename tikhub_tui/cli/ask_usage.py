@@ -55,10 +55,10 @@ def say_usage(model: str, usage: Usage, info: ModelInfo | None) -> None:
 def finish_code(finish: Finished | None, options: RequestOptions | None = None) -> int:
     """The exit code of an answer that ended: a cut at the token limit is a warning naming
     whose limit it was (and the fix for each), a content filter an upstream error."""
-    from tikhub_tui.core.usage import cut_words
-
     reason, raw = (finish.reason, finish.raw) if finish else ("stop", "")
     if reason == "max_tokens":
+        from tikhub_tui.core.usage import cut_words  # only then: it loads the store's records
+
         limit, source = (options.limit, options.limit_source) if options else (None, "")
         fix = (
             "raise --max-tokens (or max_tokens in config.toml), or remove it to let the model "

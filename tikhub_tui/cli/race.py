@@ -29,7 +29,9 @@ from tikhub_tui.cli import (
 if TYPE_CHECKING:
     from tikhub_tui.core.catalogue import Catalogue
     from tikhub_tui.core.exchange import Exchange
+    from tikhub_tui.core.model import Attachment
     from tikhub_tui.core.race.panes import PaneSpec, Resolver
+    from tikhub_tui.core.race.race import Race
     from tikhub_tui.core.settings import Settings
 
 SEVERITY = (EXIT_USAGE, EXIT_AUTH, EXIT_NETWORK, EXIT_RATE_LIMIT, EXIT_UPSTREAM)
@@ -55,8 +57,11 @@ event, content filter, stream ended early); 130 interrupted.
 
 
 def add_parser(parser: argparse.ArgumentParser) -> None:
+    from tikhub_tui.cli.ask_attach import add_arguments
+
     parser.usage = (
-        "tikhub-tui race -m MODEL -m MODEL [...] [--set NAME] [--blind | --json] [PROMPT]"
+        "tikhub-tui race -m MODEL -m MODEL [...] [--set NAME] [-a FILE ...] "
+        "[--blind | --json] [PROMPT]"
     )
     parser.epilog = EPILOG
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
@@ -74,6 +79,7 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--save-set", metavar="NAME", help="save the models given as a set named NAME"
     )
+    add_arguments(parser)  # -a FILE, --name, --downscale: as ask's, checked for every pane
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
     parser.add_argument(
         "--blind", action="store_true",
@@ -99,12 +105,15 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tikhub_tui.cli.ask import say
+    from tikhub_tui.cli.ask_attach import REFUSED, refused
     from tikhub_tui.core.race.panes import PaneError
     from tikhub_tui.core.race.sets import SetsError
     from tikhub_tui.core.settings import SettingsError
 
     try:
         return _race(args)
+    except REFUSED as error:  # a file unreadable, or over a pane's limit: nothing was sent
+        return refused(error, args.downscale)
     except (PaneError, SetsError, SettingsError) as error:
         say(str(error))
         return EXIT_USAGE
@@ -155,6 +164,7 @@ def choose_panes(args: argparse.Namespace, resolve: Resolver) -> list[PaneSpec]:
 
 def _race(args: argparse.Namespace) -> int:
     from tikhub_tui.cli.ask import PromptError, read_prompt, say
+    from tikhub_tui.cli.ask_attach import STDIN, argument, read_all
     from tikhub_tui.core.catalogue import for_settings
     from tikhub_tui.core.settings import load_settings
 
@@ -163,6 +173,10 @@ def _race(args: argparse.Namespace) -> int:
         say(warning)
     resolve = resolver(settings)
     if args.prompt is None and sys.stdin.isatty() and not args.json:
+        if args.attachments:
+            say("with -a, give the prompt as an argument", "attach files in the race screen "
+                "by starting it without -a")  # fmt: skip
+            return EXIT_USAGE
         return _open_screen(args, settings, resolve)
     if args.blind:
         say(
@@ -175,8 +189,9 @@ def _race(args: argparse.Namespace) -> int:
         say("--base-url is empty", "give the gateway's URL, e.g. https://ai.tikhub.io")
         return EXIT_USAGE
     base_url = args.base_url or os.environ.get("TIKHUB_BASE_URL") or settings.base_url
+    attachments = read_all(args.attachments, args.name)
     try:
-        prompt = read_prompt(args.prompt)
+        prompt = read_prompt(args.prompt) if STDIN not in args.attachments else argument(args)
     except PromptError as error:
         say(str(error), "convert it first, e.g. `iconv -f latin1 -t utf-8`")
         return EXIT_USAGE
@@ -186,7 +201,8 @@ def _race(args: argparse.Namespace) -> int:
     key = _key()
     if key is None:
         return EXIT_AUTH
-    return _run(args, settings, for_settings(settings), panes, prompt, base_url, key)
+    catalogue = for_settings(settings)
+    return _run(args, settings, catalogue, panes, (prompt, tuple(attachments)), base_url, key)
 
 
 def _key() -> str | None:
@@ -212,7 +228,7 @@ def _run(
     settings: Settings,
     catalogue: Catalogue,
     panes: list[PaneSpec],
-    prompt: str,
+    asked: tuple[str, tuple[Attachment, ...]],
     base_url: str,
     key: str,
 ) -> int:
@@ -222,7 +238,8 @@ def _run(
     from tikhub_tui.core.race.runner import Round
     from tikhub_tui.core.store.shared import SharedStore
 
-    store = None if args.no_save else SharedStore(scratch=False)
+    prompt, attachments = asked
+    store = None if args.no_save else SharedStore(scratch=False)  # opened on first use
     system = args.system if args.system is not None else settings.system_prompt
     race = Race(
         panes,
@@ -231,6 +248,7 @@ def _run(
         max_tokens=args.max_tokens or settings.max_tokens,
         catalogue=catalogue,
     )
+    attachments = _fitted(race, prompt, attachments, args.downscale)  # before any request
     client_settings = ClientSettings(
         base_url=base_url,
         connect_timeout=settings.connect_timeout,
@@ -242,7 +260,7 @@ def _run(
     interrupted = False
     try:
         with ChatClient(client_settings, key) as client:
-            exchanges = race.start_round(prompt)
+            exchanges = race.start_round(prompt, attachments)
             running = Round(race, exchanges, client, on_retry=board.retrying)
             try:
                 board.follow(running)
@@ -266,6 +284,21 @@ def _run(
     if interrupted:
         return EXIT_INTERRUPTED
     return exit_code(race.exchanges)
+
+
+def _fitted(
+    race: Race, prompt: str, attachments: tuple[Attachment, ...], downscale: bool
+) -> tuple[Attachment, ...]:
+    """The files once every pane's protocol and model accept them (images downscaled, each
+    named on stderr, only with --downscale); raises PaneRefused naming pane, file and limit
+    (also for a prompt past a pane's context window, files or not)."""
+    from tikhub_tui.cli.ask_attach import say_shrunk
+    from tikhub_tui.core.race.attach import fit_round
+
+    files, shrunk = fit_round(race, prompt, attachments, downscale=downscale)
+    for done in shrunk:
+        say_shrunk(done.before, done.after)
+    return files
 
 
 def exit_code(exchanges: list[Exchange]) -> int:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import httpx  # without its command-line tool: see tikhub_tui/core/__init__.py
 
-from tikhub_tui.core.client_settings import ClientSettings, check_base_url
+from tikhub_tui.core.client_settings import ClientSettings, check_base_url, tls_for
 from tikhub_tui.core.deadlines import Clock, Watchdog
 from tikhub_tui.core.delivery import Delivery
 from tikhub_tui.core.errors import (
@@ -77,7 +77,12 @@ class ChatClient:
             connect=settings.connect_timeout,
             pool=settings.connect_timeout,
         )
-        self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False)
+        self._http = httpx.Client(
+            timeout=timeout,
+            transport=transport,
+            follow_redirects=False,
+            verify=tls_for(settings.base_url),
+        )
 
     def stream(
         self,
@@ -233,9 +238,9 @@ class ChatStream:
         base = self._client.settings.base_url
         http = self._client._http
         try:
-            request = http.build_request(
-                spec.method, spec.url, headers=spec.headers, content=spec.content()
-            )
+            body = spec.content()  # the files' base64 is made as the body is written
+            headers = {**spec.headers, "content-length": str(body.length)}
+            request = http.build_request(spec.method, spec.url, headers=headers, content=body)
             response = http.send(request, stream=True)
         except httpx.ConnectTimeout:
             raise ApiError(

@@ -6,6 +6,7 @@ same function the client does.
 
 from __future__ import annotations
 
+import ssl
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -83,3 +84,20 @@ def check_base_url(base_url: str) -> str:
             hint="use a URL like https://ai.tikhub.io or http://127.0.0.1:8765",
         )
     return base_url
+
+
+PROXIES = ("http_proxy", "https_proxy", "all_proxy")
+"""The variables httpx takes a proxy from (a proxy may be reached over TLS)."""
+
+
+def tls_for(base_url: str) -> ssl.SSLContext | bool:
+    """What the client verifies TLS with: httpx's default (the system's certificates) for an
+    https:// gateway or when a proxy is configured; for a plain http:// gateway, a context that
+    trusts no certificate at all. Loading the certificates costs 30-110 ms of every start, and
+    plain HTTP with redirects never followed makes no TLS connection; one tried anyway fails."""
+    import os
+
+    proxied = any(name.lower() in PROXIES and value for name, value in os.environ.items())
+    if base_url.strip().lower().startswith("https:") or proxied:
+        return True
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, and trusts nothing

@@ -6,9 +6,11 @@ transcript, the race panes, the store and `ask` all consume one vocabulary.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from tikhub_tui.core.body import Body
 
 Role = Literal["user", "assistant"]
 AttachmentKind = Literal["text", "image", "pdf"]
@@ -151,23 +153,6 @@ class RequestOptions:
         return "setting" if self.max_tokens is not None else "default"
 
 
-class Base64Text(str):
-    """Base64 text inside a request body: JSON needs no escaping for it, so `RequestSpec.content`
-    copies its bytes into the body as they are instead of having `json` scan megabytes of it."""
-
-    raw: bytes
-    """The same text as ASCII bytes (kept, so the body is built without encoding it again)."""
-
-    @classmethod
-    def of(cls, raw: bytes) -> Base64Text:
-        text = cls(raw, "ascii")
-        text.raw = raw
-        return text
-
-
-_PLACEHOLDER = re.compile(r'"\\u0000(\d+)\\u0000"')
-
-
 @dataclass(frozen=True, slots=True)
 class RequestSpec:
     """An HTTP request ready to send; its repr never shows header values (they hold the key)."""
@@ -175,39 +160,28 @@ class RequestSpec:
     method: str
     url: str
     headers: dict[str, str]
-    json: dict[str, Any]
+    payload: dict[str, Any]
+    """The JSON body, each attachment in it a `core.body.Inline` (encoded as it is sent)."""
 
     def __repr__(self) -> str:
         names = ", ".join(sorted(self.headers))
         return f"RequestSpec({self.method} {self.url}, headers=[{names}])"
 
-    def content(self) -> bytes:
-        """The JSON body as bytes; attachments' base64 is spliced in whole (a 10 MB PDF costs
-        a copy, not a 13 MB escape scan)."""
-        import json
+    @property
+    def json(self) -> dict[str, Any]:
+        """The JSON body as plain data, the attachments' base64 text included (for reading:
+        the request itself is sent from `content`)."""
+        from tikhub_tui.core.body import plain
 
-        kept: list[Base64Text] = []
+        result: dict[str, Any] = plain(self.payload)
+        return result
 
-        def swap(value: Any) -> Any:
-            if isinstance(value, dict):
-                return {key: swap(item) for key, item in value.items()}
-            if isinstance(value, list):
-                return [swap(item) for item in value]
-            if type(value) is Base64Text and hasattr(value, "raw"):
-                kept.append(value)
-                return f"\0{len(kept) - 1}\0"
-            return value
+    def content(self) -> Body:
+        """The JSON body as pieces to write, each attachment's base64 made as it is written
+        (a 10 MB PDF is never copied whole), with its length."""
+        from tikhub_tui.core.body import body
 
-        text = json.dumps(swap(self.json), ensure_ascii=False, separators=(",", ":"))
-        if not kept:
-            return text.encode()
-        pieces = _PLACEHOLDER.split(text)
-        if pieces[1::2] != [str(n) for n in range(len(kept))]:  # a prompt mimics a placeholder
-            return json.dumps(self.json, ensure_ascii=False, separators=(",", ":")).encode()
-        out: list[bytes] = [pieces[0].encode()]
-        for number, text in zip(pieces[1::2], pieces[2::2], strict=True):
-            out += [b'"', kept[int(number)].raw, b'"', text.encode()]
-        return b"".join(out)  # the one copy of the base64
+        return body(self.payload)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from tikhub_tui.core.catalogue import Catalogue, ModelInfo
 from tikhub_tui.core.cost import cost, money
 from tikhub_tui.core.model import Usage
-from tikhub_tui.core.store.records import UsageRecord
+
+if TYPE_CHECKING:  # the store loads only where it is used, not with `ask`'s words
+    from tikhub_tui.core.store.records import UsageRecord
 
 
 def _n(value: int | None) -> str:

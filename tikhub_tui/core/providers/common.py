@@ -7,10 +7,10 @@ number is dropped or cleaned here instead of reaching the answer, the store or a
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
-from tikhub_tui.core.model import Attachment, Base64Text, Conversation, ErrorEvent, Message
+from tikhub_tui.core.body import Inline
+from tikhub_tui.core.model import Attachment, Conversation, ErrorEvent, Message
 from tikhub_tui.core.untrusted import JSONRefused, parse_json, valid_utf8
 
 JSON_HEADERS = {"content-type": "application/json", "accept": "text/event-stream"}
@@ -47,15 +47,15 @@ def sendable(conversation: Conversation) -> list[Message]:
     return [m for m in conversation.messages if m.text.strip() or m.attachments]
 
 
-def encoded(attachment: Attachment) -> Base64Text:
-    """The attachment's bytes in base64, as every protocol carries binary data in JSON."""
-    return Base64Text.of(base64.b64encode(attachment.data))
+def encoded(attachment: Attachment) -> Inline:
+    """The attachment's bytes in base64, as every protocol carries binary data in JSON (made
+    while the request is written: `core.body`)."""
+    return Inline(attachment.data)
 
 
-def data_url(attachment: Attachment) -> Base64Text:
+def data_url(attachment: Attachment) -> Inline:
     """A `data:` URL of the attachment (OpenAI's image and file parts take these)."""
-    head = f"data:{attachment.media_type};base64,".encode("ascii", "replace")
-    return Base64Text.of(head + base64.b64encode(attachment.data))
+    return Inline(attachment.data, f"data:{attachment.media_type};base64,")
 
 
 def as_int(value: Any) -> int | None:

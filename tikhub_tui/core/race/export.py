@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tikhub_tui.core.attachments.text import describe
 from tikhub_tui.core.cost import cost
 from tikhub_tui.core.race.board import (
     COLUMNS,
@@ -117,6 +118,8 @@ def race_lines(store: Store, race: StoredRace, catalogue: Catalogue | None) -> l
         prompt, answers = _round_messages(store, race, round_)
         lines += ["---", "", f"### Round {round_} · You", ""]
         lines += [(prompt.text.rstrip() if prompt else "") or "*(no text)*", ""]
+        if prompt is not None and prompt.attachments:  # as a plain session's export lists them
+            lines += [*(f"- attached: {describe(item)}" for item in prompt.attachments), ""]
         figures = []
         for pane, message, times in answers:
             head = f"### {pane.label} · {message.model or pane.model} ({pane.provider})"

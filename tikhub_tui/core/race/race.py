@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tikhub_tui.core.exchange import Exchange, Prompt
-from tikhub_tui.core.model import Message
+from tikhub_tui.core.model import Attachment, Conversation, Message
 from tikhub_tui.core.race.board import numbers
 from tikhub_tui.core.race.panes import LABELS, PaneSpec, check_count
 from tikhub_tui.core.store.races import RacePaneRecord, RaceTimes, Rule
@@ -73,6 +73,8 @@ class Race:
         self.round = 0
         self.prompt = ""
         """This round's prompt."""
+        self.attachments: tuple[Attachment, ...] = ()
+        """This round's files, sent to every pane in its own protocol's shape."""
         self.rule: Rule = "threads"
         self.winner: int | None = None
         self.problem = ""
@@ -110,26 +112,45 @@ class Race:
             clock=self._clock,
         )
 
-    def start_round(self, text: str) -> list[Exchange]:
-        """The exchanges of the next round, one per pane: the prompt after the pane's own
-        thread (its earlier prompts and its own answers, never another pane's). Call
-        `record` with them (on a worker thread) while they stream."""
+    def _thread(self, lane: Lane) -> list[Message]:
+        """What the pane's model is sent before the next prompt: its turns and this round's."""
+        if lane.exchange is None:
+            return lane.turns
+        asked = Message("user", self.prompt, self.attachments)
+        return [*lane.turns, asked, Message("assistant", lane.exchange.text)]
+
+    def next_conversations(
+        self, text: str, attachments: tuple[Attachment, ...] = ()
+    ) -> list[Conversation]:
+        """What each pane would be sent for the next round (to check it before it starts)."""
+        return [
+            Conversation.from_history(
+                [*self._thread(lane), Message("user", text, attachments)],
+                self.system_of(lane) or None,
+            )
+            for lane in self.lanes
+        ]
+
+    def start_round(self, text: str, attachments: tuple[Attachment, ...] = ()) -> list[Exchange]:
+        """The exchanges of the next round, one per pane: the prompt (and its files) after the
+        pane's own thread (its earlier prompts and its own answers, never another pane's).
+        Check the files first (`core.race.attach.fit_round`); call `record` with the
+        exchanges (on a worker thread) while they stream."""
         for lane in self.lanes:
-            if lane.exchange is not None:
-                lane.turns = [*lane.turns, Message("user", self.prompt)]
-                lane.turns.append(Message("assistant", lane.exchange.text))
+            lane.turns = self._thread(lane)
         self.round += 1
-        self.prompt = text
+        self.prompt, self.attachments = text, attachments
         self.first_prompt = self.first_prompt or text
         for lane in self.lanes:
-            lane.exchange = self._exchange(lane, Prompt(text))
+            lane.exchange = self._exchange(lane, Prompt(text, attachments=attachments))
         return self.exchanges
 
     def retry(self, index: int) -> Exchange:
         """A new answer of one pane to this round's prompt, with the same history; the old
         answer stays in the session as a branch. Call `record_retry` with it."""
         lane = self.lanes[index]
-        lane.exchange = self._exchange(lane, Prompt(self.prompt, saved_id=lane.prompt_id))
+        prompt = Prompt(self.prompt, saved_id=lane.prompt_id, attachments=self.attachments)
+        lane.exchange = self._exchange(lane, prompt)
         return lane.exchange
 
     # -- the store (blocking: call from a worker thread) -------------------------------------
@@ -198,15 +219,16 @@ class Race:
 
     def _store_prompts(self, store: Store, lanes: list[Lane]) -> None:
         assert self.session_id is not None
+        files = self.attachments  # stored once each, however many prompts name them
         if self.round == 1:
-            prompt_id = store.add_message(self.session_id, "user", self.prompt)
+            prompt_id = store.add_message(self.session_id, "user", self.prompt, attachments=files)
             for lane in lanes:
                 lane.prompt_id = prompt_id
             return
         for lane in lanes:
             parent = lane.parent_id if lane.parent_id is not None else lane.prompt_id
             lane.prompt_id = store.add_message(
-                self.session_id, "user", self.prompt, parent_id=parent
+                self.session_id, "user", self.prompt, parent_id=parent, attachments=files
             )
 
     def _record_answer(self, store: Store, lane: Lane) -> None:

@@ -9,6 +9,7 @@ pane: a class there would restyle every Markdown block of its answers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -18,6 +19,7 @@ from textual.events import Click
 from textual.message import Message
 from textual.widgets import Static
 
+from tikhub_tui.core.model import Attachment
 from tikhub_tui.core.race.board import PaneNumbers, Status, cost_text, rate
 from tikhub_tui.core.race.safe import shown
 from tikhub_tui.ui.widgets.answer import AnswerView
@@ -179,11 +181,13 @@ class RacePane(Vertical):
     def thread(self) -> PaneTranscript:
         return self.query_one(PaneTranscript)
 
-    async def new_answer(self, prompt: str | None) -> AnswerView:
-        """Mount the round's prompt (when given) and an empty answer to stream into."""
+    async def new_answer(
+        self, prompt: str | None, files: Sequence[Attachment] = ()
+    ) -> AnswerView:
+        """Mount the round's prompt (when given, with its files) and an empty answer."""
         thread = self.thread
         if prompt is not None:
-            await thread.mount(UserMessage(shown(prompt)))
+            await thread.mount(UserMessage(shown(prompt), attachments=files, images=False))
         self.answer = AnswerView(self.model, self.provider)
         await thread.mount(self.answer)
         thread.follow()

@@ -2,13 +2,17 @@
 
 A pasted log of thousands of lines would otherwise fill the transcript and cost a layout of
 all of it; folded, it shows its start and how much more there is, and unfolds on Enter (in the
-message selection) or a click. Copying and editing always take the whole text.
+message selection) or a click. Copying and editing always take the whole text. Its images are
+decoded (a reopened session's read back from the store) in the prompt's own thread worker and
+drawn under its lines where there is room (`image_preview`), never holding up the UI thread.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.console import Group
+from rich.text import Text
 from textual.content import Content
 from textual.widgets import Static
 
@@ -16,6 +20,7 @@ from tikhub_tui.core.model import Attachment
 from tikhub_tui.core.store.records import StoredAttachment
 from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.widgets.attachments import attached_lines
+from tikhub_tui.ui.widgets.image_preview import ImagePreview, previews, wanted
 
 FOLD_LINES = 15
 """A prompt of more lines than this is shown folded."""
@@ -54,12 +59,17 @@ class UserMessage(Static):
         text: str,
         message_id: int | None = None,
         attachments: Sequence[Attachment | StoredAttachment] = (),
+        *,
+        images: bool = True,
     ) -> None:
         text = for_terminal(text)  # an imported session's prompt can hold anything
         self.text = text
         self.message_id = message_id
         self.attachments = tuple(attachments)
         """The files sent with the prompt (their bytes are read back when sent again)."""
+        self.images = images
+        """Draw the images under the lines (where there is room: not in a race's pane)."""
+        self._drawn: list[ImagePreview] = []
         self._files = attached_lines(attachments) if attachments else ""
         self._fold = folded(text)
         self.position = (1, 1)
@@ -71,7 +81,33 @@ class UserMessage(Static):
     def foldable(self) -> bool:
         return self._fold is not None
 
-    def _shown(self) -> str | Content:
+    @property
+    def caption(self) -> str | Content:
+        """The words shown: the prompt (folded or not) and a line per file, images aside."""
+        return self._words()
+
+    def _shown(self) -> str | Content | Group:
+        if not self._drawn:
+            return self._words()
+        return Group(self._rich_words(), *self._drawn)
+
+    def _rich_words(self) -> Text:
+        """`_words` as Rich text, to stand above Rich renderables (the images)."""
+        number, versions = self.position
+        out = Text()
+        if versions > 1:
+            out.append(f"‹ {number}/{versions} › ", "bold")
+        if self._fold is None or not self.is_folded:
+            out.append(self.text)
+        else:
+            head, more = self._fold
+            out.append(head + "\n")
+            out.append(more, "italic dim")
+        if self._files:
+            out.append(("\n" if self.text else "") + self._files, "dim")
+        return out
+
+    def _words(self) -> str | Content:
         number, versions = self.position
         mark = (f"‹ {number}/{versions} › ", "bold $text-accent") if versions > 1 else ""
         files = (("\n" if self.text else "") + self._files, "dim") if self._files else ""
@@ -95,3 +131,21 @@ class UserMessage(Static):
 
     def on_click(self) -> None:
         self.toggle_fold()
+
+    def on_mount(self) -> None:
+        if self.images and wanted(self.attachments, headless=self.app.is_headless):
+            self.run_worker(self._draw_images, thread=True, exit_on_error=False, group="images")
+
+    def _draw_images(self) -> None:
+        """Decode the images (reading a saved prompt's back from the store) off the UI thread,
+        then show them under the words."""
+        store = getattr(self.app, "store", None)  # the App's SharedStore
+        load = (lambda item: store.get().load_attachment(item)) if store is not None else None
+        drawn = previews(self.attachments, headless=self.app.is_headless, load=load)
+        if drawn:
+            self.app.call_from_thread(self._show_images, drawn)
+
+    def _show_images(self, drawn: list[ImagePreview]) -> None:
+        if self.is_attached:
+            self._drawn = drawn
+            self.update(self._shown())

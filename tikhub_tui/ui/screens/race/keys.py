@@ -43,6 +43,7 @@ BINDINGS: list[BindingType] = [
         priority=True,
     ),
     Binding("ctrl+n", "new_race", "New race", id="race-new", show=False, priority=True),
+    Binding("f4", "attach", "Attach", id="race-attach", show=False, priority=True),
     Binding(
         "ctrl+y", "copy_answer", "Copy answer", id="race-copy-answer", show=False, priority=True
     ),

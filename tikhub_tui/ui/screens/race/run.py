@@ -27,6 +27,7 @@ from tikhub_tui.ui.widgets.race_pane import RacePane
 if TYPE_CHECKING:
     from tikhub_tui.core.client import RetryNotice
     from tikhub_tui.core.exchange import Exchange
+    from tikhub_tui.core.model import Attachment
     from tikhub_tui.ui.screens.judging.race_judging import RaceJudging
 
 FIGURES_INTERVAL = 0.25
@@ -81,12 +82,15 @@ class RaceRun:
 
     # -- starting ----------------------------------------------------------------------------
 
-    async def start_round(self, race: Race, text: str) -> None:
-        """Send `text` to every pane at once (each with its own thread)."""
+    async def start_round(
+        self, race: Race, text: str, files: tuple[Attachment, ...] = ()
+    ) -> None:
+        """Send `text` (and its files, checked for every pane) to every pane at once (each
+        with its own thread)."""
         self.race = race
-        exchanges = race.start_round(text)
+        exchanges = race.start_round(text, files)
         for pane, exchange in zip(self.panes, exchanges, strict=True):
-            answer = await pane.new_answer(text)
+            answer = await pane.new_answer(text, files)
             self._start(pane, exchange, answer)
         self._work(functools.partial(race.record, exchanges), "race-record")
         self._tick()

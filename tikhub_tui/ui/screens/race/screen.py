@@ -26,9 +26,11 @@ from tikhub_tui.ui.screens.judging.keys import JudgedRace
 from tikhub_tui.ui.screens.judging.race_judging import RaceJudging
 from tikhub_tui.ui.screens.judging.vote import VoteBar
 from tikhub_tui.ui.screens.race.choices import RaceChoices
+from tikhub_tui.ui.screens.race.files import RaceFiles
 from tikhub_tui.ui.screens.race.keys import BINDINGS, WINNER
 from tikhub_tui.ui.screens.race.run import RaceRun
 from tikhub_tui.ui.streaming import StreamController
+from tikhub_tui.ui.widgets.attachments import AttachmentChips
 from tikhub_tui.ui.widgets.prompt import PromptArea
 from tikhub_tui.ui.widgets.race_board import PaneBoard, layout_for
 from tikhub_tui.ui.widgets.race_pane import PaneTranscript, RacePane
@@ -64,6 +66,7 @@ class RaceScreen(JudgedRace, RaceChoices):
         super().__init__()
         self.specs: list[PaneSpec] = list(panes or [])
         self.controller = StreamController(self, self._client, drain_budget=DRAIN_BUDGET)
+        self.files = RaceFiles(self)
         self.streams = RaceRun(self, self.controller, self._timings, self._changed, self._show_tabs)
         self.judging = RaceJudging(self, blind=blind)
         """Blind mode, the vote, the judge and the differences (ui/screens/judging)."""
@@ -107,6 +110,7 @@ class RaceScreen(JudgedRace, RaceChoices):
         yield PaneTabs([], id="tabs")
         yield PaneBoard(id="board")
         yield VoteBar(id="vote")
+        yield AttachmentChips(id="attachments")
         yield PromptArea(
             id="prompt", placeholder="One prompt for every model — Enter sends it to all at once"
         )
@@ -237,7 +241,6 @@ class RaceScreen(JudgedRace, RaceChoices):
             self.notify("The models are still answering: Esc stops them.", severity="warning")
             return
         await self.tikhub.access_ready.wait()
-        event.prompt.clear()
         race = self.race
         if race is None:
             settings = self.tikhub.settings
@@ -248,11 +251,20 @@ class RaceScreen(JudgedRace, RaceChoices):
                 max_tokens=settings.max_tokens,
                 catalogue=for_settings(settings),
             )
+        files = await self.files.ready(event.text, race)
+        if files is None:  # a pane cannot take them: said why, the prompt stays
+            return
+        event.prompt.clear()
+        self.files.chips.clear()
+        if self.race is None:
             race.masked_title = self.judging.title(event.text) if self.judging.hiding else None
             self.title = "Race: " + shown(self.judging.title(event.text), lines=False)[:60]
         self.query_one(VoteBar).shut()
-        await self.streams.start_round(race, event.text)
+        await self.streams.start_round(race, event.text, files)
         self._changed()
+
+    def action_attach(self) -> None:
+        self.files.pick()
 
     def on_stream_controller_started(self, event: StreamController.Started) -> None:
         self.streams.refresh()
