@@ -8,18 +8,20 @@ path naming one) attaches it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text, TextType
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DirectoryTree, Footer, Input, Label
 
 from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.screens.dialogs import blinks
+from tikhub_tui.ui.widgets.attachments import AttachmentChips
 
 
 class FilteredTree(DirectoryTree):
@@ -154,3 +156,37 @@ class AttachScreen(ModalScreen[Path | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ScreenFiles:
+    """The files part of a screen that takes them (the chat, the race): its chips, the picker
+    above, and a refusal said; the screen's own part decides what `attach` checks."""
+
+    screen: Screen[Any]
+    """The screen it belongs to (a subclass names its own screen's type)."""
+
+    def __init__(self, screen: Screen[Any]) -> None:
+        self.screen = screen
+
+    @property
+    def chips(self) -> AttachmentChips:
+        return self.screen.query_one(AttachmentChips)
+
+    def _refuse(self, words: str, title: str = "Not attached") -> None:
+        """Say why (a file's name can hold escapes: shown, never obeyed)."""
+        self.screen.notify(
+            for_terminal(words), title=title, severity="error", timeout=20, markup=False
+        )
+
+    def pick(self) -> None:
+        """The file picker; the chosen file joins the chips."""
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.screen.run_worker(self.attach([path]), group="attach")
+
+        self.screen.app.push_screen(AttachScreen(), chosen)
+
+    async def attach(self, paths: Sequence[Path]) -> bool:
+        """Read the files and add them to the chips if the screen's models take them."""
+        raise NotImplementedError

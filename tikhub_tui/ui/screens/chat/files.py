@@ -20,9 +20,8 @@ from tikhub_tui.core.providers import LimitExceeded, check_limits
 from tikhub_tui.core.store.records import StoredAttachment, StoreError
 from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.attach_paths import at_paths
-from tikhub_tui.ui.screens.attach import AttachScreen
+from tikhub_tui.ui.screens.attach import ScreenFiles
 from tikhub_tui.ui.screens.dialogs import ConfirmScreen
-from tikhub_tui.ui.widgets.attachments import AttachmentChips
 
 if TYPE_CHECKING:
     from tikhub_tui.core.store.shared import SharedStore
@@ -92,31 +91,11 @@ async def load_saved(chat: ChatConversation, store: SharedStore) -> str:
     return ""
 
 
-class ChatFiles:
+class ChatFiles(ScreenFiles):
     """What the chat screen does with files: the picker, the chips, and a prompt's files made
     ready to send (read, read back, checked against the protocol's limits)."""
 
-    def __init__(self, screen: ChatScreen) -> None:
-        self.screen = screen
-
-    @property
-    def chips(self) -> AttachmentChips:
-        return self.screen.query_one(AttachmentChips)
-
-    def _refuse(self, words: str, title: str = "Not attached") -> None:
-        """Say why (a file's name can hold escapes: shown, never obeyed)."""
-        self.screen.notify(
-            for_terminal(words), title=title, severity="error", timeout=20, markup=False
-        )
-
-    def pick(self) -> None:
-        """The file picker; the chosen file joins the chips."""
-
-        def chosen(path: Path | None) -> None:
-            if path is not None:
-                self.screen.run_worker(self.attach([path]), group="attach")
-
-        self.screen.app.push_screen(AttachScreen(), chosen)
+    screen: ChatScreen
 
     async def attach(self, paths: Sequence[Path]) -> bool:
         """Read the files (in a thread) and add them to the chips, each checked against the

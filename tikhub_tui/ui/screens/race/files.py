@@ -15,11 +15,9 @@ from typing import TYPE_CHECKING
 from tikhub_tui.core.model import Attachment
 from tikhub_tui.core.race.attach import PaneRefused, check_round
 from tikhub_tui.core.race.race import Race
-from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.attach_paths import at_paths
-from tikhub_tui.ui.screens.attach import AttachScreen
+from tikhub_tui.ui.screens.attach import ScreenFiles
 from tikhub_tui.ui.screens.chat.files import read_files
-from tikhub_tui.ui.widgets.attachments import AttachmentChips
 
 if TYPE_CHECKING:
     from tikhub_tui.ui.screens.race.screen import RaceScreen
@@ -30,29 +28,10 @@ def refusal(error: PaneRefused) -> str:
     return f"Not sent: {error.message}. {error.fix[:1].upper()}{error.fix[1:]}."
 
 
-class RaceFiles:
+class RaceFiles(ScreenFiles):
     """What the race screen does with files (see the module docstring)."""
 
-    def __init__(self, screen: RaceScreen) -> None:
-        self.screen = screen
-
-    @property
-    def chips(self) -> AttachmentChips:
-        return self.screen.query_one(AttachmentChips)
-
-    def _refuse(self, words: str, title: str = "Not attached") -> None:
-        self.screen.notify(
-            for_terminal(words), title=title, severity="error", timeout=20, markup=False
-        )
-
-    def pick(self) -> None:
-        """The chat's file picker; the chosen file joins the chips."""
-
-        def chosen(path: Path | None) -> None:
-            if path is not None:
-                self.screen.run_worker(self.attach([path]), group="attach")
-
-        self.screen.app.push_screen(AttachScreen(), chosen)
+    screen: RaceScreen
 
     def _probe(self) -> Race:
         """The race as it stands (or a new one of the picked panes) to check files against."""
