@@ -17,7 +17,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from tests.ui.conftest import SIZE, wait_until
+from tests.ui.conftest import SIZE, Notices, wait_until
 from tests.ui.test_race_screen import race_app, race_screen, send
 from tikhub_tui.core.judging.votes import Vote
 from tikhub_tui.core.race.panes import PaneSpec
@@ -62,6 +62,17 @@ async def voting(pilot: Pilot[None], screen: RaceScreen) -> None:
     await wait_until(pilot, lambda: screen.query_one(VoteBar).asking, "the vote")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def test_a_blind_panes_own_settings_wait_for_the_vote() -> None:
+    notices = Notices()
+    app = blind_app()
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
+        screen = await race_screen(pilot)
+        await pilot.press("ctrl+o")  # the dialog would name the model
+        await wait_until(pilot, lambda: bool(notices.about("until your vote")), "the refusal")
+        assert app.screen is screen
+        assert named(screen_text(app)) == [], screen_text(app)
 
 
 async def test_blind_race_shows_no_model_name_anywhere_before_the_vote() -> None:

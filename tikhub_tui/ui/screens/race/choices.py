@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from tikhub_tui.core.race.panes import Resolver
     from tikhub_tui.core.race.race import Race
     from tikhub_tui.ui.app import TikhubApp
+    from tikhub_tui.ui.screens.judging.race_judging import RaceJudging
     from tikhub_tui.ui.screens.race.picker import Picked
 
 
@@ -55,6 +56,7 @@ class RaceChoices(Screen[None]):
     specs: list[PaneSpec]
     sets: ModelSets
     current: int
+    judging: RaceJudging
     _sets_ready: bool
     _picking: bool
 
@@ -142,6 +144,14 @@ class RaceChoices(Screen[None]):
         from tikhub_tui.ui.screens.race.dialogs import PaneOptionsScreen
 
         if self._busy() or not self.specs:
+            return
+        if self.judging.hiding:  # its settings name the model
+            self.notify(
+                "A blind race keeps each pane's model hidden until your vote (F5): its own "
+                "settings open after it, or press F8 before the race for names shown.",
+                severity="warning",
+                timeout=6,
+            )
             return
         index = self.current
         self.app.push_screen(
