@@ -92,3 +92,25 @@ async def test_the_picker_adds_a_chip_that_the_round_sends_then_clears(folder: P
         race = screen.race
         assert race is not None
         assert all(files_in(lane.exchange.text) for lane in race.lanes if lane.exchange)
+
+
+async def test_tab_completes_an_at_path_and_shift_tab_reaches_the_files(folder: Path) -> None:
+    async with race_app(THREE).run_test(size=(160, 45)) as pilot:
+        screen = await race_screen(pilot)
+        prompt = screen.query_one(PromptArea)
+        prompt.focus()
+        prompt.load_text("look at @sh")
+        prompt.move_cursor(prompt.document.end)
+        await pilot.press("tab")  # the path, as in the chat, not the next pane
+        await wait_until(pilot, lambda: prompt.text == "look at @shot.png", "the completed path")
+        assert screen.current == 0
+        await pilot.press("tab")  # nothing left to complete: the next pane
+        await wait_until(pilot, lambda: screen.current == 1, "pane B")
+        chips = screen.query_one(AttachmentChips)
+        assert await screen.files.attach([folder / "shot.png"])
+        await pilot.press("shift+tab")  # what the chip's hint says: to the files
+        await wait_until(pilot, lambda: chips.has_focus, "the chips")
+        assert screen.current == 1
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: prompt.has_focus, "back in the prompt")
+        assert chips.items  # the file is still there

@@ -94,7 +94,7 @@ class PromptArea(TextArea):
             event.prevent_default()
             self.post_message(self.PathsPasted(self, paths))
 
-    def _complete_path(self) -> bool:
+    def complete_path(self) -> bool:
         """Tab after `@` and the start of a path: the path completed as far as it goes."""
         row, column = self.cursor_location
         before = self.document.get_line(row)[:column]
@@ -108,7 +108,7 @@ class PromptArea(TextArea):
         return True
 
     async def _on_key(self, event: events.Key) -> None:
-        if event.key == "tab" and self._complete_path():
+        if event.key == "tab" and self.complete_path():
             event.stop()
             event.prevent_default()
             return

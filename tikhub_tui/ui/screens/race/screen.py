@@ -288,10 +288,23 @@ class RaceScreen(JudgedRace, RaceChoices):
             self._show_status()
 
     def action_next_pane(self) -> None:
+        """Tab: the next pane, unless it completes an `@path` in the prompt (as in the chat)."""
+        prompt = self.query_one(PromptArea)
+        if prompt.has_focus and prompt.complete_path():
+            return
         self._select(self.current + 1)
 
     def action_previous_pane(self) -> None:
+        """Shift+Tab: from the prompt to its files when it has some (as the chips say), else
+        the previous pane."""
+        chips = self.query_one(AttachmentChips)
+        if chips.items and self.query_one(PromptArea).has_focus:
+            chips.focus()
+            return
         self._select(self.current - 1)
+
+    def on_attachment_chips_left(self) -> None:
+        self.query_one(PromptArea).focus()
 
     def on_race_pane_chosen(self, event: RacePane.Chosen) -> None:
         self._select(event.pane.index)
