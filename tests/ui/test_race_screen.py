@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Label, Static
 
+from tests.conftest import FAKE_KEY
 from tests.ui.conftest import Notices, chat, quiet, wait_until
+from tikhub_tui.core import secrets
 from tikhub_tui.core.race.panes import PaneSpec
 from tikhub_tui.core.race.sets import sets_file
+from tikhub_tui.core.secrets import ResolvedKey
 from tikhub_tui.core.settings import Settings
 from tikhub_tui.core.store import Store
 from tikhub_tui.ui.app import TikhubApp
@@ -333,3 +336,22 @@ async def test_a_saved_set_is_picked_edited_and_saved_again(isolated_env: Path) 
     assert problems == []
     assert [p.model for p in saved.sets["fast"]] == ["gpt-5-mini", "claude-haiku-4-5", "gpt-5"]
     assert [p.model for p in saved.last] == ["gpt-5-mini", "claude-haiku-4-5", "gpt-5"]
+
+
+async def test_the_status_line_says_the_key_once_it_is_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TIKHUB_API_KEY", FAKE_KEY)
+    found = secrets.resolve_key
+
+    def slow() -> ResolvedKey | None:  # found after the race screen shows
+        time.sleep(1.0)
+        return found()
+
+    monkeypatch.setattr(secrets, "resolve_key", slow)
+    app = TikhubApp(Settings(cursor_blink=False), race=PANES)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await race_screen(pilot)
+        status = screen.query_one("#status", Label)
+        await wait_until(pilot, lambda: "key from" in str(status.render()), "the key")
+        assert "looking for" not in str(status.render())

@@ -124,6 +124,7 @@ class RaceScreen(JudgedRace, RaceChoices):
         self.title = "Race"
         self.judging.blind = self.judging.blind or self.tikhub.settings.race_blind
         self._load_sets()
+        self.watch(self.tikhub, "access", self._show_status, init=False)  # the key found
         await self._build_board()
 
     async def _build_board(self) -> None:
