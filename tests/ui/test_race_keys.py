@@ -46,6 +46,8 @@ async def test_the_winner_key_is_in_the_footer_the_help_and_the_rule_line() -> N
         race = app.screen.query_one("#race", DataTable)
         rows = [race.get_row_at(i) for i in range(race.row_count)]
         assert ["Ctrl+F", "Winner", "race-winner"] in rows
+        tables = list(app.screen.query(DataTable))
+        assert tables[0] is race  # help opened from the race starts at the race's keys
 
 
 async def test_a_remapped_winner_key_is_the_one_the_rule_line_names() -> None:

@@ -240,7 +240,7 @@ class TikhubApp(AppAccess):
         from tikhub_tui.ui.screens.help import HelpScreen
 
         if not any(isinstance(screen, HelpScreen) for screen in self.screen_stack):
-            self.push_screen(HelpScreen(help_tables(self)))
+            self.push_screen(HelpScreen(help_tables(self, self.screen)))
 
     def _previewing_theme(self) -> bool:
         """The settings screen is open: its theme choice is a preview until it saves."""

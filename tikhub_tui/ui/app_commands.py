@@ -7,7 +7,7 @@ Part of the App's layer (it knows every screen); app.py calls it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import SystemCommand
 from textual.binding import Binding
@@ -24,14 +24,20 @@ if TYPE_CHECKING:
     from tikhub_tui.ui.app import TikhubApp
 
 
-def help_tables(app: TikhubApp) -> list[KeyTable]:
-    """Every screen's keys, the App's own and the palette's, as the help screen shows them."""
+def help_tables(app: TikhubApp, screen: Screen[Any] | None = None) -> list[KeyTable]:
+    """Every screen's keys, the App's own and the palette's, as the help screen shows them:
+    the keys of `screen` (the one help was opened from) first."""
     what = "Command palette: every action, models, themes"
     palette = Binding(app.COMMAND_PALETTE_BINDING, "command_palette", what)
     own = KeyTable("App", "app", [*app.BINDINGS, palette])
-    race = KeyTable("Race (F3)", "race", RaceScreen.BINDINGS)
-    board = KeyTable("Leaderboard (F9)", "leaderboard", StatsScreen.BINDINGS)
-    return [*ChatScreen.key_tables(), race, *judging_tables(), own, board]
+    race = [KeyTable("Race (F3)", "race", RaceScreen.BINDINGS), *judging_tables()]
+    board = [KeyTable("Leaderboard (F9)", "leaderboard", StatsScreen.BINDINGS)]
+    chat = ChatScreen.key_tables()
+    if isinstance(screen, RaceScreen):
+        return [*race, *chat, own, *board]
+    if isinstance(screen, StatsScreen):
+        return [*board, *chat, *race, own]
+    return [*chat, *race, own, *board]
 
 
 def system_commands(app: TikhubApp, screen: Screen[object]) -> Iterable[SystemCommand]:
