@@ -116,6 +116,24 @@ def say(message: str, hint: str = "", stream: TextIO | None = None) -> None:
     out.flush()
 
 
+def api_key() -> str | None:
+    """The API key `ask` and `race` send with, or None after saying why there is none."""
+    from tikhub_tui.core.secrets import KeyStoreError, resolve_key
+
+    try:
+        found = resolve_key()
+    except KeyStoreError as error:
+        say(f"no API key: {error}")
+        return None
+    if found is None:
+        say(
+            "no API key configured, so nothing was sent",
+            "set TIKHUB_API_KEY or run `tikhub-tui keys set`",
+        )
+        return None
+    return found.value
+
+
 class PromptError(Exception):
     """The prompt cannot be read as text."""
 
@@ -191,7 +209,6 @@ def _ask(args: argparse.Namespace) -> int:
     from tikhub_tui.core.client import ChatClient, RetryNotice
     from tikhub_tui.core.errors import ApiError
     from tikhub_tui.core.providers import infer_provider
-    from tikhub_tui.core.secrets import KeyStoreError, resolve_key
     from tikhub_tui.core.settings import load_settings
 
     settings, warnings = load_settings()
@@ -214,16 +231,8 @@ def _ask(args: argparse.Namespace) -> int:
     if not prompt.strip():
         say("the prompt is empty", "pass it as an argument or on stdin")
         return EXIT_USAGE
-    try:
-        key = resolve_key()
-    except KeyStoreError as error:
-        say(f"no API key: {error}")
-        return EXIT_AUTH
+    key = api_key()
     if key is None:
-        say(
-            "no API key configured, so nothing was sent",
-            "set TIKHUB_API_KEY or run `tikhub-tui keys set`",
-        )
         return EXIT_AUTH
 
     def on_retry(notice: RetryNotice) -> None:
@@ -264,7 +273,7 @@ def _ask(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     output = Output(show_reasoning=args.show_reasoning)
     try:
-        with ChatClient(client_settings, key.value) as client:
+        with ChatClient(client_settings, key) as client:
             exchange.open(client, on_retry)
             exchange.record_in_background()  # records the session while the request goes out
             try:

@@ -163,7 +163,7 @@ def choose_panes(args: argparse.Namespace, resolve: Resolver) -> list[PaneSpec]:
 
 
 def _race(args: argparse.Namespace) -> int:
-    from tikhub_tui.cli.ask import PromptError, read_prompt, say
+    from tikhub_tui.cli.ask import PromptError, api_key, read_prompt, say
     from tikhub_tui.cli.ask_attach import STDIN, argument, read_all
     from tikhub_tui.core.catalogue import for_settings
     from tikhub_tui.core.settings import load_settings
@@ -198,29 +198,11 @@ def _race(args: argparse.Namespace) -> int:
     if not prompt.strip():
         say("the prompt is empty", "pass it as an argument or on stdin")
         return EXIT_USAGE
-    key = _key()
+    key = api_key()
     if key is None:
         return EXIT_AUTH
     catalogue = for_settings(settings)
     return _run(args, settings, catalogue, panes, (prompt, tuple(attachments)), base_url, key)
-
-
-def _key() -> str | None:
-    from tikhub_tui.cli.ask import say
-    from tikhub_tui.core.secrets import KeyStoreError, resolve_key
-
-    try:
-        found = resolve_key()
-    except KeyStoreError as error:
-        say(f"no API key: {error}")
-        return None
-    if found is None:
-        say(
-            "no API key configured, so nothing was sent",
-            "set TIKHUB_API_KEY or run `tikhub-tui keys set`",
-        )
-        return None
-    return found.value
 
 
 def _run(
