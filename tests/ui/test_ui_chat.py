@@ -210,6 +210,11 @@ async def test_scrolling_up_stops_following_and_shows_the_hint() -> None:
         await send(pilot, "tps: 0 lorem: 3000")
         screen = chat(app)
         assert screen.transcript.following
+        # PgUp scrolls from where the view is: wait until the long answer is laid out and the
+        # view sits at its bottom (on a loaded machine that can lag the end of the stream)
+        await wait_until(
+            pilot, lambda: screen.transcript.scroll_y > screen.transcript.size.height, "the bottom"
+        )
         await pilot.press("pageup")
         hint = screen.query_one("#follow-hint", Label)
         await wait_until(
