@@ -40,6 +40,9 @@ two thirds of the time. Always 2.0 would make a 300 tokens/s answer move in 6 st
 instead of 11."""
 TYPING = 1.0
 """Seconds after a key during which the user counts as typing."""
+KEY_FIRST = 0.05
+"""A drain due this soon after a key waits until then: the key's echo is drawn in a frame of
+its own, not in one that also lays out new text (with six streams that takes ~50 ms)."""
 
 
 class AnswerSink(Protocol):
@@ -187,6 +190,10 @@ class StreamController:
         typing and scrolling always find the loop free.
         """
         self._timer = None
+        since_key = COLLECTOR.since_input()
+        if since_key < KEY_FIRST:
+            self._schedule(KEY_FIRST - since_key)
+            return
         COLLECTOR.step()  # a very long stream still gets a full collection now and then
         cpu = time.thread_time()
         self._cycle_work, self._cpu_mark = cpu - self._cpu_mark, cpu
