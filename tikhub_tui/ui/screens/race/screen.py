@@ -40,10 +40,11 @@ if TYPE_CHECKING:
     from tikhub_tui.core.client import ChatClient
     from tikhub_tui.core.race.panes import Resolver
 
-DRAIN_BUDGET = 0.015
+DRAIN_BUDGET = 0.002
 """CPU seconds one drain of the streams may spend bringing panes up to date before the rest
-wait for the next (the longest waiting first): six at once made one update, and the layout
-after it, a long wait for a key."""
+wait for the next (the longest waiting first). In practice one pane a drain: each pane's update
+is laid out and drawn in a frame of its own, about a sixth of the screen, so a key never waits
+for a frame that redraws all six (at 200x50 one of those took 50-150 ms)."""
 CHROME = 8
 """Rows the screen itself takes (header, rule, prompt, status, footer): the rest is the board."""
 
@@ -197,7 +198,8 @@ class RaceScreen(JudgedRace, RaceChoices):
             )
         extras = [word for word, on in ((self.judging.words(), True), ("zoomed", self.zoomed),
                   ("scrolling together", self.together)) if on and word]  # fmt: skip
-        self.query_one("#rule", Label).update(" · ".join([rule, *extras]))
+        # one line high whatever it says: no layout of the screen
+        self.query_one("#rule", Label).update(" · ".join([rule, *extras]), layout=False)
         self._show_status()
         self.refresh_bindings()
         self.judging.round_over()
@@ -223,7 +225,7 @@ class RaceScreen(JudgedRace, RaceChoices):
             pane = LABELS[self.current]
             parts.append(f"keys act on {pane} (Tab moves)")
         parts.append(app.access_label())
-        self.query_one("#status", Label).update(" · ".join(parts))
+        self.query_one("#status", Label).update(" · ".join(parts), layout=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop_all":  # Esc stops the streams; else it goes back to the prompt
