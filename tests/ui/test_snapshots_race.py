@@ -30,18 +30,9 @@ SIX = [
 
 
 def drawn(pane: RacePane) -> bool:
-    """Every segment of the pane's answer shows all its text as Markdown."""
+    """Every segment of the pane's answer shows all its text."""
     answer = pane.answer
-    return answer is None or all(
-        not segment.source
-        or (
-            segment._markdown is not None
-            and segment._filled
-            and not segment._unshown
-            and not segment._markdown.lock.is_locked
-        )
-        for segment in answer.segments()
-    )
+    return answer is None or all(segment.drawn for segment in answer.segments())
 
 
 def at_end(thread: PaneTranscript) -> bool:

@@ -25,6 +25,11 @@ from tikhub_tui.core.model import Usage
 from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.format import error_hint, meta_line, retry_words
 from tikhub_tui.ui.splitter import SegmentSplitter
+from tikhub_tui.ui.widgets.compact_segment import (
+    COMPACT_CHARS,
+    COMPACT_FENCE_LINES,
+    CompactSegment,
+)
 from tikhub_tui.ui.widgets.segment import Segment
 
 if TYPE_CHECKING:
@@ -69,7 +74,9 @@ class AnswerView(Vertical):
         *,
         message_id: int | None = None,
         reasoning: str = "",
+        compact: bool = False,
     ) -> None:
+        """`compact`: each segment is one widget (a race pane's answer; see compact_segment)."""
         super().__init__()
         self.model = model
         self.provider = provider
@@ -78,8 +85,14 @@ class AnswerView(Vertical):
         self.state: State = "complete"
         self._parts: list[str] = []
         self._reasoning: list[str] = []
-        self._splitter = SegmentSplitter()
-        self._segments = [Segment()]
+        self.compact = compact
+        self._segment_type: type[Segment] = CompactSegment if compact else Segment
+        self._splitter = (
+            SegmentSplitter(COMPACT_CHARS, COMPACT_FENCE_LINES, 2 * COMPACT_CHARS)
+            if compact
+            else SegmentSplitter()
+        )
+        self._segments = [self._segment_type()]
         self._initial = text
         self._initial_reasoning = reasoning
         self.stored_meta = ""
@@ -154,7 +167,7 @@ class AnswerView(Vertical):
                     fence_cut_after=cut == "fence", line_cut_after=cut == "line"
                 )
                 touched.append(self._segments[-1])
-                segment = Segment(fence_cut_before=cut == "fence")
+                segment = self._segment_type(fence_cut_before=cut == "fence")
                 self._segments.append(segment)
                 fresh.append(segment)
             self.query_one("#body", Vertical).mount_all(fresh)

@@ -156,6 +156,7 @@ class RacePane(Vertical):
         self._chips: list[str] = []
         """The figures last shown, packed again when the width changes."""
         self._packed = "ready"
+        self._badges = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="figures", markup=False)
@@ -188,7 +189,7 @@ class RacePane(Vertical):
         thread = self.thread
         if prompt is not None:
             await thread.mount(UserMessage(shown(prompt), attachments=files, images=False))
-        self.answer = AnswerView(self.model, self.provider)
+        self.answer = AnswerView(self.model, self.provider, compact=True)
         await thread.mount(self.answer)
         thread.follow()
         self.answer.set_state("streaming")
@@ -207,7 +208,9 @@ class RacePane(Vertical):
         if self.hidden:  # times, tokens and cost would tell the models apart
             self._chips, badges = self._chips[:1], ""
         self._pack()
-        self.border_subtitle = Content(badges) if badges else None
+        if badges != self._badges:  # setting a border title repaints the whole pane, text too
+            self._badges = badges
+            self.border_subtitle = Content(badges) if badges else None
         if figures.status != self.status:
             self.status = figures.status
             self._paint()

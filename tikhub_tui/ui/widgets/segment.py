@@ -59,6 +59,17 @@ class Segment(Widget):
     def is_rendered(self) -> bool:
         return self._markdown is not None
 
+    @property
+    def drawn(self) -> bool:
+        """All of the text is shown (as Markdown): nothing is still parsing or waiting."""
+        markdown = self._markdown
+        return not self.source or (
+            markdown is not None
+            and self._filled
+            and not self._unshown
+            and not markdown.lock.is_locked
+        )
+
     def render(self) -> RenderResult:
         """Nothing of its own: a widget without children would show its name."""
         return ""
@@ -179,6 +190,11 @@ class Segment(Widget):
         self.styles.height = height
 
     def on_resize(self) -> None:
+        self._resized()
+
+    def _resized(self) -> None:
+        """The width changed (or the first layout came): measure or estimate the height again
+        (Textual calls every class's `on_resize`: a subclass overrides this instead)."""
         if self._markdown is None:
             if self._measured is None or self._measured[0] != self.size.width:
                 self._estimate()

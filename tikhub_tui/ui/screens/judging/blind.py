@@ -107,7 +107,11 @@ class Blindfold:
                 continue
             exchange = shown.exchange
             new = AnswerView(
-                exchange.model, exchange.provider, exchange.text, reasoning=exchange.reasoning
+                exchange.model,
+                exchange.provider,
+                exchange.text,
+                reasoning=exchange.reasoning,
+                compact=old.compact,
             )
             parent = old.parent
             if not isinstance(parent, Widget):
