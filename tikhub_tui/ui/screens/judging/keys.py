@@ -96,6 +96,6 @@ class JudgedRace(_Race):
 
     def action_pick_winner(self) -> None:
         if self.judging.hiding:
-            self.notify("Vote first (F5): the models are named after your vote.", timeout=4)
+            self.notify(self.judging.winner_waits(), timeout=5)
             return
         super().action_pick_winner()
