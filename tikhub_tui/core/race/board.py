@@ -77,6 +77,10 @@ class PaneNumbers:
     cost_estimated: bool
     finish_reason: str
     error: str
+    answer_rate_estimated: bool = False
+    """The answer's tokens behind its rate are an estimate (no count from the provider yet, or
+    ever: a stopped or dropped answer): shown with `~`."""
+    reasoning_rate_estimated: bool = False
 
     @property
     def first_token(self) -> float | None:
@@ -138,6 +142,8 @@ def numbers(label: str, exchange: Exchange, now: float, *, queued: bool = False)
         cost_estimated=inputs.estimated or output.estimated,
         finish_reason=tally.finish_reason,
         error=tally.error_message,
+        answer_rate_estimated=tally.answer_tokens.estimated,
+        reasoning_rate_estimated=tally.reasoning_tokens.estimated,
     )
 
 
@@ -167,8 +173,9 @@ def seconds(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f} s"
 
 
-def rate(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f}"
+def rate(value: float | None, estimated: bool = False) -> str:
+    """Tokens per second in words (`~` when its token count is an estimate)."""
+    return "—" if value is None else f"{'~' if estimated else ''}{value:,.0f}"
 
 
 def cost_text(pane: PaneNumbers) -> str:
@@ -205,8 +212,8 @@ def table_rows(panes: Sequence[PaneNumbers], won: Sequence[Sequence[str]]) -> li
             seconds(p.first_byte),
             seconds(p.to_reasoning),
             seconds(p.to_answer),
-            rate(p.answer_rate),
-            rate(p.reasoning_rate),
+            rate(p.answer_rate, p.answer_rate_estimated),
+            rate(p.reasoning_rate, p.reasoning_rate_estimated),
             f"{p.elapsed:.1f} s",
             str(p.input_tokens) if p.input_tokens is not None else "—",
             str(p.output),

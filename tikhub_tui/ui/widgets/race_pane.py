@@ -63,9 +63,10 @@ def figure_chips(figures: PaneNumbers, *, timings: bool = True, notice: str = ""
         if figures.to_reasoning is not None or figures.ending is None:  # none came: no chip
             chips.append(f"think {_s(figures.to_reasoning)}")
         chips.append(f"text {_s(figures.to_answer)}")
-        chips.append(f"{rate(figures.answer_rate)} tok/s")
+        chips.append(f"{rate(figures.answer_rate, figures.answer_rate_estimated)} tok/s")
         if figures.reasoning_rate is not None:
-            chips.append(f"thinking {rate(figures.reasoning_rate)} tok/s")
+            thinking = rate(figures.reasoning_rate, figures.reasoning_rate_estimated)
+            chips.append(f"thinking {thinking} tok/s")
     if figures.output.value or figures.ending is None:
         chips.append(f"{figures.output} out")
     if figures.reasoning.value:
