@@ -25,7 +25,7 @@ else:
     _Race = object
 
 BINDINGS: list[BindingType] = [
-    # the prompt's TextArea selects with F6 and F7: these win while it has the focus
+    # the prompt leaves the F keys to the screens (ui/widgets/prompt.py: SHADOWED)
     Binding("f5", "vote", "Vote", id="race-vote", priority=True),
     Binding("f6", "judge", "Judge", id="race-judge", priority=True),
     Binding("f7", "diff", "Diff", id="race-diff", priority=True),
