@@ -4,6 +4,7 @@ winner's key shown where a user looks (the footer, the help, the rule line), rem
 from __future__ import annotations
 
 import pytest
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.widgets._footer import FooterKey
@@ -105,3 +106,37 @@ async def test_the_prompt_s_keys_work_in_the_race_as_in_the_chat() -> None:
         table = app.screen.query_one("#prompt", DataTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         assert ["Alt+A", "Select all the prompt", "prompt-select-all"] in rows
+
+
+async def test_the_footer_at_80x24_shows_help_files_and_the_judging_keys() -> None:
+    app = race_app([PaneSpec(m, p, system="tps: 5 lorem: 200")
+                    for m, p in (("gpt-5", "openai"), ("claude-x", "anthropic"))])  # fmt: skip
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await race_screen(pilot)
+        await pilot.pause()
+        keys = {k.key: k for k in screen.query(FooterKey)}
+        palette = next(k for k in screen.query(FooterKey) if k.has_class("-command-palette"))
+        whole = {key for key, k in keys.items() if k.region.width and
+                 k.region.right <= palette.region.x}  # fmt: skip
+        assert {"f1", "f4", "f8", "f5", "f6", "f7", "ctrl+f"} <= whole, sorted(whole)
+        await send(pilot, screen, "Go slowly.", wait=False)
+        await wait_until(pilot, lambda: screen.streaming, "the stream")
+        await pilot.pause()
+        keys = {k.key: k for k in screen.query(FooterKey)}
+        palette = next(k for k in screen.query(FooterKey) if k.has_class("-command-palette"))
+        order = [k.key for k in sorted(keys.values(), key=lambda k: k.region.x) if k is not palette]
+        assert order[:3] == ["escape", "ctrl+t", "f1"], order  # what stops it, then help
+        await pilot.press("escape")
+
+
+async def test_help_lists_every_race_key() -> None:
+    app = race_app(PANES)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await race_screen(pilot)
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+        race = app.screen.query_one("#race", DataTable)
+        listed = {race.get_row_at(i)[2] for i in range(race.row_count)}
+        ids = {b.id for b in RaceScreen.BINDINGS if isinstance(b, Binding) and b.description}
+        assert ids and ids <= listed, ids - listed
+        assert {"race-attach", "race-blind", "race-diff", "race-vote", "race-judge"} <= listed

@@ -29,7 +29,7 @@ BINDINGS: list[BindingType] = [
     Binding("f5", "vote", "Vote", id="race-vote", priority=True),
     Binding("f6", "judge", "Judge", id="race-judge", priority=True),
     Binding("f7", "diff", "Diff", id="race-diff", priority=True),
-    Binding("f8", "toggle_blind", "Blind on/off", id="race-blind", show=False, priority=True),
+    Binding("f8", "toggle_blind", "Blind", id="race-blind", priority=True),
 ]
 
 VOTE_KEYS: list[BindingType] = [
