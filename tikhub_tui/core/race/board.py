@@ -77,6 +77,8 @@ class PaneNumbers:
     cost_estimated: bool
     finish_reason: str
     error: str
+    retried: bool = False
+    """The answer is a retry of its pane: its times run from the retry (a warm connection)."""
     answer_rate_estimated: bool = False
     """The answer's tokens behind its rate are an estimate (no count from the provider yet, or
     ever: a stopped or dropped answer): shown with `~`."""
@@ -106,8 +108,11 @@ def status_of(exchange: Exchange, *, queued: bool = False) -> Status:
     return "queued" if queued else _LIVE[tally.phase]
 
 
-def numbers(label: str, exchange: Exchange, now: float, *, queued: bool = False) -> PaneNumbers:
-    """The figures of a pane's exchange at `now` (the exchange's clock)."""
+def numbers(
+    label: str, exchange: Exchange, now: float, *, queued: bool = False, retried: bool = False
+) -> PaneNumbers:
+    """The figures of a pane's exchange at `now` (the exchange's clock); `retried`: the answer
+    is a retry of the pane."""
     tally = exchange.tally
     usage = tally.usage
     output = tally.output_tokens
@@ -142,6 +147,7 @@ def numbers(label: str, exchange: Exchange, now: float, *, queued: bool = False)
         cost_estimated=inputs.estimated or output.estimated,
         finish_reason=tally.finish_reason,
         error=tally.error_message,
+        retried=retried,
         answer_rate_estimated=tally.answer_tokens.estimated,
         reasoning_rate_estimated=tally.reasoning_tokens.estimated,
     )
@@ -149,10 +155,18 @@ def numbers(label: str, exchange: Exchange, now: float, *, queued: bool = False)
 
 def badges(panes: Sequence[PaneNumbers]) -> list[list[Badge]]:
     """The badges of each pane once all have ended: first token, fastest answer (tokens per
-    second of a whole answer), first done, cheapest whole answer. None for a race of one."""
+    second of a whole answer), first done, cheapest whole answer. None for a race of one.
+
+    Speed compares like with like: a retried pane's times run from its retry, on a connection
+    already warm, so the speed badges (first token, fastest, first done) go to the panes that
+    raced from the start; the retried ones compete for them only among themselves, when every
+    pane was retried. Cheapest does not depend on when an answer started: all compete.
+    """
     won: list[list[Badge]] = [[] for _ in panes]
     if len(panes) < 2:
         return won
+    fresh = [i for i, p in enumerate(panes) if not p.retried]
+    racing = set(fresh) if fresh else set(range(len(panes)))
     whole = {i for i, p in enumerate(panes) if p.ending in ("done", "token_limit")}
     done = {i for i, p in enumerate(panes) if p.ending == "done"}
 
@@ -161,10 +175,11 @@ def badges(panes: Sequence[PaneNumbers]) -> list[list[Badge]]:
             sign = -1 if high else 1
             won[min(values, key=lambda i: (sign * values[i], i))].append(badge)
 
-    best("first token", {i: t for i, p in enumerate(panes) if (t := p.first_token) is not None})
-    rates = {i: r for i in whole if (r := panes[i].answer_rate) is not None}
+    firsts = {i: t for i in racing if (t := panes[i].first_token) is not None}
+    best("first token", firsts)
+    rates = {i: r for i in whole & racing if (r := panes[i].answer_rate) is not None}
     best("fastest", rates, high=True)
-    best("first done", {i: panes[i].elapsed for i in done})
+    best("first done", {i: panes[i].elapsed for i in done & racing})
     best("cheapest", {i: c for i in done if (c := panes[i].cost) is not None})
     return won
 

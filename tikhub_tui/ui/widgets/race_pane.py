@@ -52,6 +52,8 @@ def figure_chips(figures: PaneNumbers, *, timings: bool = True, notice: str = ""
     words = figures.ending_words if figures.ending not in (None, "done") else figures.status
     retrying = bool(notice) and figures.status in ("queued", "waiting")
     chips = [f"{RETRYING} retrying" if retrying else f"{GLYPHS[figures.status]} {words}"]
+    if figures.retried:  # its times run from the retry: it takes no speed badge
+        chips.append("retried")
     if timings and figures.status != "queued":
         chips.append(f"{figures.elapsed:.1f} s")
     if figures.cost is not None:
