@@ -26,7 +26,7 @@ from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.screens.dialogs import blinks
 from tikhub_tui.ui.widgets.attachments import AttachmentChips
 
-SEARCHED = 5000
+SEARCHED = 2000
 """Entries read below a folder to learn whether it leads to a match; a folder too large to
 search that far is shown (it may)."""
 
@@ -70,6 +70,22 @@ class FilteredTree(DirectoryTree):
 
     needle = ""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._misses: dict[Path, str] = {}
+        """Folders found to hold no match, and for which needle: nor do they for a longer one
+        holding it (typing narrows the filter, and each key reloads the tree)."""
+
+    def _leads_to(self, folder: Path, needle: str) -> bool:
+        missed = self._misses.get(folder)
+        hidden = needle.startswith(".")
+        if missed is not None and missed in needle and missed.startswith(".") == hidden:
+            return False
+        if leads_to(folder, needle):
+            return True
+        self._misses[folder] = needle
+        return False
+
     def process_label(self, label: TextType) -> Text:
         """A name as text, its control characters shown (a file name can hold escapes); the
         root as its folder's name."""
@@ -89,7 +105,7 @@ class FilteredTree(DirectoryTree):
                 folder = path.is_dir()
             except OSError:  # a link to nowhere, a folder we may not read
                 continue
-            if not needle or (leads_to(path, needle) if folder else needle in name):
+            if not needle or (self._leads_to(path, needle) if folder else needle in name):
                 shown.append(path)
         return shown
 
