@@ -4,11 +4,11 @@ Tokenizers first cut text into words, numbers, punctuation and runs of white spa
 such pieces of English and code are one token; so the estimate counts pieces: a word of up to
 12 letters is one token, a longer one about a token per four letters less two, digits go in
 groups of three, a run of punctuation (up to four, with the newlines after it) is one, so is a
-run of newlines or of indentation, and
-other scripts count by their UTF-8 bytes (a CJK character is about a token). Counting pieces,
-not characters over four, keeps the estimate close for streams that send a token or a word per
-event (OpenAI's, Anthropic's, the embedded gateway's); the count is the same however the text
-was split into network reads, since a piece cut at the end of one read waits for the next.
+run of newlines or of indentation, and other scripts count by their UTF-8 bytes (a CJK
+character is about a token). Counted as pieces rather than characters over four, a word of six
+letters is one token, as tokenizers make it; and the count is the same however the text was
+split into deltas and network reads (a piece cut at the end of one waits for the next):
+rounding each small delta up would make a stream of a word per event read twice its tokens.
 """
 
 from __future__ import annotations
