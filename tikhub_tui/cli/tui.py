@@ -94,7 +94,9 @@ def open_app(
         )
         return 2
     _upgrade_store()
+    from tikhub_tui.ui.graphics import ask_terminal
 
+    ask_terminal(os.environ, sys.stdin.fileno(), sys.__stderr__.fileno())  # Sixel? (images)
     from tikhub_tui.ui.app import TikhubApp
 
     app = TikhubApp(
