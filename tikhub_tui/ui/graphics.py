@@ -23,8 +23,10 @@ SETTING = "TIKHUB_TUI_IMAGES"
 """Environment variable that overrides the choice: kitty, sixel, halfblock or off."""
 QUERY = b"\x1b[c"
 """Primary device attributes: every VT100-compatible terminal answers at once."""
-TIMEOUT = 0.3
-"""Seconds to wait for the answer (a terminal that never answers gets half blocks)."""
+TIMEOUT = 1.0
+"""Seconds to wait for the answer. Terminals answer at once (one round trip, over SSH too);
+an answer later than this would reach the app as typed keys, so the wait is generous: it is
+spent only where nothing answers (a bare pseudo-terminal), which then gets half blocks."""
 _REPLY = re.compile(r"\x1b\[\?([0-9;]*)c")
 _answer: str | None = None
 """The terminal's answer, once it was asked (`ask_terminal`)."""
