@@ -93,6 +93,23 @@ def test_a_terminal_that_never_answers_gets_half_blocks() -> None:
     assert asked == [b"\x1b[c"]
 
 
+def test_the_answer_asked_before_the_app_starts_decides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(graphics, "_answer", None)
+    environ = {"TERM": "xterm-256color"}
+    assert choose_protocol(environ, headless=False) == "halfblock"  # not asked yet
+    far, near, asked = terminal_answering(FOOT.encode())
+    try:
+        graphics.ask_terminal(environ, near, near)
+        graphics.ask_terminal(environ, near, near)  # once is enough
+        os.set_blocking(far, False)
+        with pytest.raises(BlockingIOError):
+            os.read(far, 64)  # the second call wrote nothing
+    finally:
+        os.close(near)
+        os.close(far)
+    assert asked == [b"\x1b[c"] and choose_protocol(environ, headless=False) == "sixel"
+
+
 def test_kitty_and_a_setting_are_never_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(graphics, "_answer", None)
     far, near = os.openpty()
