@@ -54,60 +54,69 @@ def test_a_reply_is_read_among_other_bytes() -> None:
     assert has_sixel("x\x1b[?62;4c") and not has_sixel("\x1b[62;4c") and not has_sixel("4")
 
 
-def terminal_answering(reply: bytes | None) -> tuple[int, int, list[bytes]]:
-    """A pseudo-terminal whose far side answers the question with `reply` (None: silence)."""
-    far, near = os.openpty()
-    asked: list[bytes] = []
+class Terminal:
+    """A pseudo-terminal whose far side reads the question and answers `reply` (None:
+    stays silent), in a thread of its own; `asked()` is what it read, once it has."""
 
-    def answer() -> None:
-        asked.append(os.read(far, 64))
-        if reply is not None:
-            os.write(far, reply)
+    def __init__(self, reply: bytes | None) -> None:
+        self.far, self.near = os.openpty()
+        self._asked: list[bytes] = []
+        self._reply = reply
+        self._thread = threading.Thread(target=self._answer, daemon=True)
+        self._thread.start()
 
-    threading.Thread(target=answer, daemon=True).start()
-    return far, near, asked
+    def _answer(self) -> None:
+        self._asked.append(os.read(self.far, 64))
+        if self._reply is not None:
+            os.write(self.far, self._reply)
+
+    def asked(self) -> list[bytes]:
+        self._thread.join(10)
+        return self._asked
+
+    def close(self) -> None:
+        os.close(self.near)
+        os.close(self.far)
 
 
 @pytest.mark.parametrize(("reply", "sixel"), [(FOOT.encode(), True), (GNOME.encode(), False)])
 def test_the_terminal_is_asked_once_without_echo_and_left_as_it_was(
     reply: bytes, sixel: bool
 ) -> None:
-    far, near, asked = terminal_answering(reply)
+    terminal = Terminal(reply)
     try:
-        before = termios.tcgetattr(near)
-        answer = query(near, near)
-        assert termios.tcgetattr(near) == before
+        before = termios.tcgetattr(terminal.near)
+        answer = query(terminal.near, terminal.near)
+        assert termios.tcgetattr(terminal.near) == before
+        assert terminal.asked() == [b"\x1b[c"] and has_sixel(answer) is sixel
     finally:
-        os.close(near)
-        os.close(far)
-    assert asked == [b"\x1b[c"] and has_sixel(answer) is sixel
+        terminal.close()
 
 
 def test_a_terminal_that_never_answers_gets_half_blocks() -> None:
-    far, near, asked = terminal_answering(None)
+    terminal = Terminal(None)
     try:
-        assert query(near, near, timeout=0.05) == ""
+        assert query(terminal.near, terminal.near, timeout=0.05) == ""
+        assert terminal.asked() == [b"\x1b[c"]
     finally:
-        os.close(near)
-        os.close(far)
-    assert asked == [b"\x1b[c"]
+        terminal.close()
 
 
 def test_the_answer_asked_before_the_app_starts_decides(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(graphics, "_answer", None)
     environ = {"TERM": "xterm-256color"}
     assert choose_protocol(environ, headless=False) == "halfblock"  # not asked yet
-    far, near, asked = terminal_answering(FOOT.encode())
+    terminal = Terminal(FOOT.encode())
     try:
-        graphics.ask_terminal(environ, near, near)
-        graphics.ask_terminal(environ, near, near)  # once is enough
-        os.set_blocking(far, False)
+        graphics.ask_terminal(environ, terminal.near, terminal.near)
+        graphics.ask_terminal(environ, terminal.near, terminal.near)  # once is enough
+        assert terminal.asked() == [b"\x1b[c"]
+        os.set_blocking(terminal.far, False)
         with pytest.raises(BlockingIOError):
-            os.read(far, 64)  # the second call wrote nothing
+            os.read(terminal.far, 64)  # the second call wrote nothing
     finally:
-        os.close(near)
-        os.close(far)
-    assert asked == [b"\x1b[c"] and choose_protocol(environ, headless=False) == "sixel"
+        terminal.close()
+    assert choose_protocol(environ, headless=False) == "sixel"
 
 
 def test_kitty_and_a_setting_are_never_asked(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -152,8 +161,8 @@ async def test_a_sixel_preview_is_written_over_its_place_visible_rows_only(
         await wait_until(pilot, lambda: bool(user._drawn), "the preview")
         sixel = ImagePreview(from_bytes(png(64, 32), "shot.png"), "sixel", headless=True)
         user._show_images([sixel])
+        await wait_until(pilot, lambda: bool(sixel_lines(user, user.size.region)), "the image")
         whole = user.size.region
-        await wait_until(pilot, lambda: bool(sixel_lines(user, whole)), "the sixel image")
         blank = [line.text for line in user.render_lines(whole)]
         assert not any("▀" in line for line in blank)  # its place is blank cells
         [(last, controls)] = sixel_lines(user, whole)
