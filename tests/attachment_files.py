@@ -80,3 +80,30 @@ def compressed_pdf(pages: int) -> bytes:
         + b"\nendstream"
     )
     return _objects_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", stream])
+
+
+def broken_images(side: int = 9000) -> dict[str, bytes]:
+    """Images whose first bytes say what they are and how large (`side` pixels wide, over every
+    provider's limit, so they go to the downscaling) but whose image data Pillow cannot decode:
+    a GIF without its descriptor, one cut short, PNGs with junk or short data, a bare JPEG."""
+    import struct
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    def png_with(data: bytes) -> bytes:
+        header = struct.pack(">IIBBBBB", side, 40, 8, 2, 0, 0, 0)
+        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data)
+                + chunk(b"IEND", b""))  # fmt: skip
+
+    gif = b"GIF89a" + struct.pack("<HH", side, 40)
+    frame = b"\x2c\x00\x00\x00\x00" + struct.pack("<HH", side, 40) + b"\x00\x02garbage"
+    sof = b"\xff\xc0\x00\x11\x08" + struct.pack(">HH", 40, side) + bytes.fromhex("03012200021101031101")
+    return {
+        "broken.gif": gif + b"\x00\x00\x00",
+        "short.gif": gif + b"\x80\x00\x00" + b"\x00" * 6 + frame,
+        "junk.png": png_with(b"junk"),
+        "short.png": png_with(zlib.compress(b"\x00" * 100)),
+        "bare.jpg": b"\xff\xd8" + sof + b"\xff\xd9",
+    }

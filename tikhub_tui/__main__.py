@@ -1,5 +1,5 @@
 """Allow `python -m tikhub_tui`."""
 
-from tikhub_tui.cli import main
+from tikhub_tui.cli import entry
 
-raise SystemExit(main())
+raise SystemExit(entry())

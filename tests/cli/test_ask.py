@@ -308,6 +308,27 @@ def test_ask_starts_without_loading_textual(gateway_url: str) -> None:
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize(("prompt", "code"), [("echo: whole answer", 0), ("error: 503", 5)])
+def test_the_program_ends_without_teardown_once_the_answer_is_out(
+    gateway_url: str, prompt: str, code: int
+) -> None:
+    program = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('teardown ran', file=sys.stderr))\n"
+        "from tikhub_tui.cli import entry\n"
+        "sys.exit(entry())\n"
+    )
+    config_file().write_text("max_retries = 0\n")
+    result = subprocess.run(
+        [sys.executable, "-c", program, "ask", "-m", "gpt-4o", "--base-url", gateway_url, prompt],
+        capture_output=True, text=True, env={**os.environ, "TIKHUB_API_KEY": FAKE_KEY},
+        stdin=subprocess.DEVNULL, timeout=30,
+    )
+    assert result.returncode == code and "teardown ran" not in result.stderr
+    assert result.stdout == ("whole answer\n" if code == 0 else "")
+    assert code == 0 or "503" in result.stderr  # what was said before the end is all there
+
+
 def test_help_explains_exit_codes() -> None:
     result = subprocess.run([sys.executable, "-m", "tikhub_tui", "ask", "--help"],
                             capture_output=True, text=True, timeout=30)

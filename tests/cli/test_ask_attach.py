@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.attachment_files import pdf, png
+from tests.attachment_files import broken_images, pdf, png
 from tests.cli.conftest import ask
 from tests.conftest import FAKE_KEY
 from tests.scripted_server import ScriptedServer, anthropic_answer
@@ -199,3 +199,13 @@ def test_stdin_from_a_terminal_is_not_read_as_a_file() -> None:
         os.close(terminal)
     assert result.returncode == 2
     assert "stdin is the terminal; pipe the file in" in result.stderr
+
+
+def test_downscale_of_an_image_pillow_cannot_decode_says_so_in_one_line(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.gif"
+    broken.write_bytes(broken_images()["broken.gif"])
+    result = ask("-m", "claude-sonnet-4-5", "--downscale", "-a", str(broken), "hi")
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "broken.gif cannot be downscaled: its image data cannot be decoded" in line
+    assert "save it again" in line and "BytesIO" not in line and "0x" not in line

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.attachment_files import image, pdf, png
+from tests.attachment_files import broken_images, image, pdf, png
 from tests.cli.test_race_cli import as_json, race
 from tests.conftest import FAKE_KEY
 from tests.scripted_server import ScriptedServer, anthropic_answer
@@ -111,3 +111,15 @@ def test_an_unreadable_file_is_a_usage_error() -> None:
     result = race("--base-url", "http://127.0.0.1:9", *THREE, "-a", "/nonexistent/x.png", "hi")
     assert result.returncode == 2
     assert "cannot read /nonexistent/x.png: No such file" in result.stderr
+
+
+def test_downscale_of_an_image_pillow_cannot_decode_says_so_in_one_line(tmp_path: Path) -> None:
+    for name, data in broken_images().items():
+        broken = tmp_path / name
+        broken.write_bytes(data)
+        result = race("-m", "gpt-5", "-m", "claude-sonnet-4-5", "--downscale", "-a", str(broken),
+                      "--no-save", "hi")  # fmt: skip
+        assert result.returncode == 2, result.stderr
+        [line] = result.stderr.strip().splitlines()
+        assert f"{name} cannot be downscaled: its image data cannot be decoded" in line, line
+        assert "BytesIO" not in line and "0x" not in line and "Error" not in line

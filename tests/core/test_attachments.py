@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.attachment_files import compressed_pdf, image, jpeg, pdf, png
+from tests.attachment_files import broken_images, compressed_pdf, image, jpeg, pdf, png
 from tikhub_tui.core.attachments import AttachmentError
 from tikhub_tui.core.attachments.load import MAX_BYTES, read_path, read_stream
 from tikhub_tui.core.attachments.shrink import downscale
@@ -209,3 +209,16 @@ def test_attachments_count_toward_the_context() -> None:
     bare = estimate_conversation(Conversation([Message("user", "hi")]))
     full = estimate_conversation(Conversation([Message("user", "hi", (notes, photo, report))]))
     assert full == bare + estimate_attachment(notes) + 100 + 4500
+
+
+@pytest.mark.parametrize("name", sorted(broken_images()))
+def test_an_image_pillow_cannot_decode_is_one_classified_error(name: str) -> None:
+    attachment = from_bytes(broken_images()[name], name)
+    assert attachment.kind == "image" and (attachment.width or 0) > 8000
+    with pytest.raises(AttachmentError) as raised:
+        downscale(attachment, 8000, 5_000_000)
+    said = str(raised.value)
+    assert said.startswith(f"{name} cannot be downscaled: its image data cannot be decoded")
+    assert "save it again" in said and "\n" not in said
+    for leak in ("<", "0x", "BytesIO", "Error", "bytes not processed", "identify"):
+        assert leak not in said, said

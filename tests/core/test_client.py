@@ -64,6 +64,23 @@ def test_streams_an_answer_and_sends_the_protocol_headers() -> None:
     assert seen.body["stream"] is True
 
 
+def test_on_sent_tells_each_attempt_once_its_whole_body_is_written() -> None:
+    limited = json_reply(429, {"error": {"message": "slow down"}}, **{"retry-after": "0"})
+    told: list[str] = []
+    with (
+        ScriptedServer(limited, anthropic_answer("ok")) as server,
+        ChatClient(ClientSettings(base_url=server.base_url), FAKE_KEY) as client,
+    ):
+        stream = client.stream(
+            Conversation.single("x" * 300_000), "claude-x", "anthropic",
+            on_sent=lambda: told.append("sent"),
+            on_response=lambda: told.append("response"),
+        )
+        assert text_of(list(stream)) == "ok"
+    assert told == ["sent", "sent", "response"]
+    assert [len(seen.body["messages"][0]["content"]) for seen in server.seen] == [300_000] * 2
+
+
 def test_429_is_retried_honouring_retry_after_then_succeeds() -> None:
     limited = json_reply(429, {"error": {"message": "slow down"}}, **{"retry-after": "0"})
     with ScriptedServer(limited, limited, anthropic_answer("ok")) as server:

@@ -232,3 +232,25 @@ def test_a_store_that_fails_never_stops_the_race(gateway_url: str, tmp_path: Pat
     assert [e.text for e in exchanges] == ["still here", "still here"]
     assert race.problem and all(e.problem for e in exchanges)
     broken.close()
+
+
+def test_a_retry_is_saved_as_one_and_its_export_awards_no_speed_badge(
+    gateway_url: str, store: SharedStore
+) -> None:
+    race = Race([PaneSpec("gpt-5", "openai", system="tps: 0"),
+                 PaneSpec("claude-sonnet-4-5", "anthropic", system="tps: 0")],
+                store=store, catalogue=built_in())  # fmt: skip
+    run(race, LOREM, gateway_url)
+    with client(gateway_url) as http:
+        assert Round(race, [race.retry(1)], http, retried=True).wait(60)
+    assert [lane.retried for lane in race.lanes] == [False, True]
+    [stored] = store.get().races(race.session_id or "")
+    assert [a.times.retried for a in stored.answers] == [False, True]
+    table = export_markdown(store.get(), race.session_id or "", built_in()).split(
+        "**Round 1 metrics**", 1)[1]  # fmt: skip
+    rows = {line.split("|")[1].strip(): line.split("|")[-2] for line in table.splitlines()
+            if line.startswith("| A ") or line.startswith("| B ")}  # fmt: skip
+    assert "first token" in rows["A"] and "first done" in rows["A"] and "fastest" in rows["A"]
+    assert not {"first token", "first done", "fastest"} & {b.strip() for b in rows["B"].split(",")}
+    race.start_round("again")  # a new round: nobody has retried in it
+    assert [lane.retried for lane in race.lanes] == [False, False]

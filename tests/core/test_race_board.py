@@ -119,6 +119,19 @@ def test_a_cut_answer_can_be_fastest_but_not_first_done_or_cheapest() -> None:
     assert badges(panes) == [["fastest"], ["first token", "first done", "cheapest"]]
 
 
+def test_a_retried_pane_takes_no_speed_badge_from_panes_that_raced_from_the_start() -> None:
+    panes = [
+        pane("A", to_answer=0.9, answer_rate=40.0, elapsed=5.0, cost=0.03),
+        # retried: a warm connection, its clock from the retry: quickest on every count
+        pane("B", retried=True, to_answer=0.05, answer_rate=90.0, elapsed=1.0, cost=0.01),
+        pane("C", to_answer=0.5, answer_rate=60.0, elapsed=6.0, cost=0.02),
+    ]
+    assert badges(panes) == [["first done"], ["cheapest"], ["first token", "fastest"]]
+    # when every pane was retried, they compare among themselves
+    again = [replace(p, retried=True) for p in panes]
+    assert badges(again) == [[], ["first token", "fastest", "first done", "cheapest"], []]
+
+
 def test_ties_go_to_the_first_pane_and_a_lone_pane_wins_nothing() -> None:
     assert badges([pane("A"), pane("B")])[0] == ["first token", "fastest", "first done",
                                                   "cheapest"]

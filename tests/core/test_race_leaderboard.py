@@ -1,5 +1,6 @@
 """A finished race reaches the leaderboard: the store's race tables give `race_stats` the
-answers and votes its contract names, each round of a race counted as one race."""
+answers and votes its contract names; a race is one race however many rounds and retries it
+had (its votes are per round)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def store() -> Iterator[SharedStore]:
     shared.close()
 
 
-def race_twice(store: SharedStore, base_url: str) -> Race:
+def race_twice(store: SharedStore, base_url: str, *, retry: bool = False) -> Race:
+    """A race of two rounds (and, `retry`, the failing pane retried in the second)."""
     race = Race(
         [PaneSpec("gpt-5", "openai", system="tps: 0"),
          PaneSpec("claude-sonnet-4-5", "anthropic", system="error: 500")],
@@ -34,6 +36,8 @@ def race_twice(store: SharedStore, base_url: str) -> Race:
     with ChatClient(ClientSettings(base_url=base_url, max_retries=0), FAKE_KEY) as http:
         for prompt in ("lorem: 30", "lorem: 20"):
             assert Round(race, race.start_round(prompt), http).wait(60)
+        if retry:
+            assert Round(race, [race.retry(1)], http, retried=True).wait(60)
     return race
 
 
@@ -55,10 +59,10 @@ def test_a_finished_race_is_on_the_leaderboard(gateway_url: str, store: SharedSt
     saved = store.get()
     board = saved.race_leaderboard(built_in(), StatsFilter(votes="sighted"))
     rows = {row.model: row for row in board.rows}
-    assert board.races == 2  # each round compared the panes again
+    assert board.races == 1  # two rounds of one race
     gpt, claude = rows["gpt-5"], rows["claude-sonnet-4-5"]
-    assert (gpt.provider, gpt.races, gpt.answers, gpt.errors) == ("openai", 2, 2, 0)
-    assert (claude.races, claude.answers, claude.errors) == (2, 2, 2)
+    assert (gpt.provider, gpt.races, gpt.answers, gpt.errors) == ("openai", 1, 2, 0)
+    assert (claude.races, claude.answers, claude.errors) == (1, 2, 2)
     assert gpt.ttft.median is not None and gpt.ttft.median > 0
     assert gpt.tokens_per_s.median is not None and gpt.tokens_per_s.median > 0
     assert gpt.cost is not None and gpt.cost > 0 and gpt.priced_answers == 2
@@ -77,3 +81,24 @@ def test_a_deleted_race_leaves_the_leaderboard(gateway_url: str, store: SharedSt
     saved.delete_session(race.session_id or "")
     board = saved.race_leaderboard(built_in())
     assert board.races == 0 and board.rows == ()
+
+
+def test_a_race_counts_once_whatever_its_rounds_and_retries(
+    gateway_url: str, store: SharedStore
+) -> None:
+    race_twice(store, gateway_url, retry=True)  # two rounds, a retry in the second
+    race_twice(store, gateway_url)  # another race of the same models
+    solo = Race([PaneSpec("gpt-5", "openai", system="tps: 0"),
+                 PaneSpec("o3", "openai", system="tps: 0")], store=store)  # fmt: skip
+    with ChatClient(ClientSettings(base_url=gateway_url, max_retries=0), FAKE_KEY) as http:
+        assert Round(solo, solo.start_round("lorem: 5"), http).wait(60)
+    board = store.get().race_leaderboard(built_in(), StatsFilter(votes="all"))
+    rows = {row.model: row for row in board.rows}
+    assert board.races == 3
+    assert {model: row.races for model, row in rows.items()} == {
+        "gpt-5": 3, "claude-sonnet-4-5": 2, "o3": 1,
+    }  # fmt: skip
+    # answers are per round; the retry replaced its round's answer
+    assert (rows["gpt-5"].answers, rows["claude-sonnet-4-5"].answers) == (5, 4)
+    only = store.get().race_leaderboard(built_in(), StatsFilter(models=frozenset({"o3"})))
+    assert only.races == 1 and only.rows[0].races == 1

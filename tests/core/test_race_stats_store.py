@@ -171,3 +171,28 @@ def test_a_race_of_more_panes_than_a_race_has_loses_its_votes() -> None:
     board = store_leaderboard(store(answers, [("r", 1, "pick:0")]), built_in())
     assert board.races == 1 and len(board.rows) == 12
     assert all(row.rating is None for row in board.rows)
+
+
+def test_the_rounds_of_a_race_are_one_race_in_the_store_and_in_memory() -> None:
+    row = ("gpt-5", "openai", 0.5, 1.5, 10, 10, None, None, None, 0, "complete")
+    other = ("o3", "openai", 0.5, 1.5, 10, 10, None, None, None, 0, "complete")
+    answers = [
+        ("7.1", JAN.format(1), 0, *row), ("7.1", JAN.format(1), 1, *other),
+        ("7.2", JAN.format(1), 0, *row), ("7.2", JAN.format(1), 1, *other),
+        ("8.1", JAN.format(2), 0, *row), ("8.1", JAN.format(2), 1, "gpt-5", *row[1:]),
+    ]  # fmt: skip
+    votes = [("7.1", 1, "pick:0"), ("7.2", 1, "pick:1")]
+    from_store = store_leaderboard(store(answers, votes), built_in())
+    gpt = AnswerResult("gpt-5", "openai", 0.5, 10.0, None)
+    o3 = AnswerResult("o3", "openai", 0.5, 10.0, None)
+    day = datetime(2026, 1, 1, 10, tzinfo=UTC)
+    from_memory = leaderboard([
+        RaceResult("7.1", day, (gpt, o3), (Vote.pick(0),)),
+        RaceResult("7.2", day, (gpt, o3), (Vote.pick(1),)),
+        RaceResult("8.1", day, (gpt, gpt)),
+    ])  # fmt: skip
+    rows = {row.model: (row.races, row.answers) for row in from_store.rows}
+    assert from_store.races == 2 and rows == {"gpt-5": (2, 4), "o3": (1, 2)}
+    assert from_memory.races == 2
+    assert {row.model: (row.races, row.answers) for row in from_memory.rows} == rows
+    assert from_store.votes == from_memory.votes == 2

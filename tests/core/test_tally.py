@@ -35,9 +35,9 @@ def fold(*timed: tuple[float, ExchangeEvent], end: float | None = None) -> Tally
 def test_a_reasoning_answer_has_every_time_and_its_own_rates() -> None:
     tally = fold(
         (10.5, Responded()),
-        (11.0, ReasoningDelta("x" * 400)),  # about 100 tokens of reasoning
-        (13.0, TextDelta("y" * 800)),  # about 200 tokens of answer
-        (14.0, TextDelta("y" * 800)),
+        (11.0, ReasoningDelta("think " * 100)),  # about 100 tokens of reasoning
+        (13.0, TextDelta("word " * 200)),  # about 200 tokens of answer
+        (14.0, TextDelta("word " * 200)),
         (17.0, Finished("stop", "end_turn")),
         end=17.0,
     )
@@ -52,7 +52,7 @@ def test_a_reasoning_answer_has_every_time_and_its_own_rates() -> None:
 
 
 def test_the_providers_counts_replace_the_estimates_as_they_arrive() -> None:
-    tally = fold((11.0, ReasoningDelta("x" * 40)), (12.0, TextDelta("y" * 40)))
+    tally = fold((11.0, ReasoningDelta("x " * 10)), (12.0, TextDelta("y " * 10)))
     assert tally.output_tokens == Count(20, estimated=True)
     tally.step(UsageUpdate(Usage(7, None, 30)), 12.5)
     assert tally.reasoning_tokens == Count(30, estimated=False)
@@ -70,7 +70,7 @@ def test_without_reasoning_the_answer_count_is_the_providers_output() -> None:
 
 
 def test_while_it_streams_the_rates_and_duration_run_to_now() -> None:
-    tally = fold((10.2, Responded()), (11.0, TextDelta("y" * 400)))
+    tally = fold((10.2, Responded()), (11.0, TextDelta("word " * 100)))
     assert tally.phase == "answering" and tally.ending is None
     assert tally.duration(15.0) == 5.0
     assert tally.answer_rate(15.0) == pytest.approx(100 / 4.0)

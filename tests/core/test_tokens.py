@@ -31,9 +31,9 @@ def test_reported_usage_is_left_alone() -> None:
 
 def test_a_dropped_stream_gets_estimates_marked_as_such() -> None:
     # OpenAI reports usage only at the end: a dropped stream has none
-    assert completed_usage(Usage(), 50, "a" * 80, "b" * 8) == Usage(50, 22, estimated=True)
+    assert completed_usage(Usage(), 50, "word " * 20, "ok " * 2) == Usage(50, 22, estimated=True)
     # Anthropic said the input in message_start; the output never came
-    assert completed_usage(Usage(7), 50, "a" * 8, "") == Usage(7, 2, estimated=True)
+    assert completed_usage(Usage(7), 50, "two words", "") == Usage(7, 2, estimated=True)
 
 
 def test_nothing_arrived_nothing_to_count() -> None:

@@ -8,8 +8,9 @@ import re
 
 import pytest
 from textual.widgets import Label, Static
+from textual.widgets._footer import FooterKey
 
-from tests.ui.conftest import SIZE, wait_until
+from tests.ui.conftest import SIZE, Notices, wait_until
 from tests.ui.test_race_judging import PANES, SAYS, blind_app, named
 from tests.ui.test_race_screen import race_app, race_screen, send
 from tikhub_tui.core.judging.votes import Vote
@@ -119,3 +120,38 @@ async def test_a_score_verdict_is_adopted_as_the_vote() -> None:
         with Store.open() as store:
             assert store.race_votes(race.race_id, 1) == [Vote.pick(verdict.best, blind=False)]
             assert store.judgements(race.race_id)[0].adopted
+
+
+async def test_adopt_is_offered_only_with_a_verdict_and_otherwise_says_why() -> None:
+    notices = Notices()
+    app = race_app(PANES)
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
+        screen = await race_screen(pilot)
+        await send(pilot, screen, "tps: 0 echo: Answer well.\nVerdict: best Answer 2, worst Answer 1")
+
+        async def judged(mode: str) -> JudgeScreen:
+            await pilot.press("f6")
+            await wait_until(pilot, lambda: isinstance(app.screen, JudgeDialog), "the dialog")
+            await pilot.press(mode, "enter")
+            await wait_until(pilot, lambda: isinstance(app.screen, JudgeScreen), "the judge")
+            judge = app.screen
+            assert isinstance(judge, JudgeScreen)
+            await wait_until(pilot, lambda: judge.ended, "the judgement")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            return judge
+
+        def offered(judge: JudgeScreen) -> list[str]:
+            return [k.description for k in judge.query(FooterKey)]
+
+        judge = await judged("f")  # a fuse: no verdict in it
+        assert judge.run.verdict() is None
+        assert "Adopt the verdict" not in offered(judge), offered(judge)
+        await pilot.press("a")
+        await wait_until(pilot, lambda: bool(notices.about("no verdict to adopt")), "why not")
+        assert app.screen is judge and screen.judging.voted_round == 0
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, "back on the race")
+        judge = await judged("s")  # a score with its verdict line: offered
+        assert judge.run.verdict() is not None
+        assert "Adopt the verdict" in offered(judge), offered(judge)

@@ -333,3 +333,38 @@ def test_each_judging_module_imports_first_in_a_fresh_process(module: str) -> No
     done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True,
                           text=True, timeout=60)  # fmt: skip
     assert done.returncode == 0, done.stderr
+
+
+async def test_the_winner_key_says_what_a_blind_race_waits_for_at_every_step() -> None:
+    slow = [PaneSpec(m, p, system="tps: 40 lorem: 2000")
+            for m, p in (("gpt-5", "openai"), ("claude-sonnet-4-5", "anthropic"),
+                         ("gemini-2.5-flash", "gemini"))]  # fmt: skip
+    notices = Notices()
+    app = blind_app(slow)
+    async with app.run_test(size=SIZE, message_hook=notices) as pilot:
+        screen = await race_screen(pilot)
+
+        async def winner(says: str) -> None:  # the real key, wherever the focus is
+            before = len(notices.messages)
+            await pilot.press("ctrl+f")
+            await wait_until(pilot, lambda: len(notices.messages) > before, "a notice")
+            assert says in notices.messages[-1], notices.messages[before:]
+            assert app.screen is screen and screen.judging.hiding
+
+        await winner("send a prompt")
+        await send(pilot, screen, SAYS, wait=False)
+        await wait_until(pilot, lambda: all(p.answer and p.answer.text
+                                            for p in screen.streams.panes), "text")  # fmt: skip
+        await winner("still answering")
+        await pilot.press("escape")  # stop all: what arrived is the answer
+        await voting(pilot, screen)
+        assert screen.query_one(VoteBar).has_focus
+        await winner("Vote first (F5)")
+        await pilot.press("b")  # B is the best; the ranking stays open
+        await wait_until(pilot, lambda: 1 in screen.judging._latest, "the pick")
+        assert screen.query_one(VoteBar).has_focus
+        await winner("Enter ends the ranking")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not screen.judging.hiding, "the names")
+        await pilot.press("ctrl+f")  # now it picks the winner
+        await wait_until(pilot, lambda: app.screen is not screen, "the chat with the winner")

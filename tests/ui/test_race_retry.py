@@ -14,6 +14,7 @@ from tests.scripted_server import ScriptedServer, anthropic_answer, json_reply
 from tests.ui.conftest import chat, last_answer, quiet, send, wait_until
 from tests.ui.test_race_screen import race_screen, until_over
 from tikhub_tui.core.race.panes import PaneSpec
+from tikhub_tui.core.settings import Settings
 from tikhub_tui.ui.app import TikhubApp
 from tikhub_tui.ui.widgets.prompt import PromptArea
 from tikhub_tui.ui.widgets.race_pane import RacePane
@@ -85,3 +86,40 @@ async def test_the_chat_says_a_retry_in_the_same_words(monkeypatch: pytest.Monke
             await wait_until(pilot, lambda: "retrying" in meta(), "the retry notice")
             assert meta() == f"HTTP 429: {SAID} — retrying in {WAIT} s (attempt 2)"
             await wait_until(pilot, lambda: last_answer(app).text == "fine", "the answer")
+
+
+async def test_a_retried_pane_takes_no_speed_badge_and_says_it_was_retried(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TIKHUB_API_KEY", FAKE_KEY)
+    panes = [PaneSpec("claude-x", "anthropic"), PaneSpec("claude-y", "anthropic")]
+    failing = {"type": "error", "error": {"type": "api_error", "message": "Internal error"}}
+    with ScriptedServer(json_reply(500, failing), anthropic_answer("fine")) as server:
+        settings = Settings(
+            cursor_blink=False, base_url=server.base_url, max_retries=0, show_timings=True
+        )
+        app = TikhubApp(settings, race=panes)
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await race_screen(pilot)
+            screen.query_one(PromptArea).load_text("hi")
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: screen.race is not None and bool(screen.race.exchanges),
+                             "the round")  # fmt: skip
+            await until_over(pilot, screen)
+            failed = next(p for p in screen.streams.panes if p.status == "error")
+            while screen.current != failed.index:
+                await pilot.press("tab")
+            await pilot.press("ctrl+r")  # the retry is answered, on a warm connection
+            await wait_until(pilot, lambda: failed.status == "done", "the retried answer")
+            await until_over(pilot, screen)
+            other = next(p for p in screen.streams.panes if p is not failed)
+
+            def badges(pane: RacePane) -> str:
+                return str(pane.border_subtitle or "")
+
+            await wait_until(pilot, lambda: "first token" in badges(other), "the badges")
+            assert "first done" in badges(other)
+            assert not {"first token", "fastest", "first done"} & set(
+                badges(failed).removeprefix("★ ").split(" · ")
+            ), badges(failed)
+            assert "retried" in figures(failed) and "retried" not in figures(other)

@@ -66,11 +66,14 @@ def test_the_file_picker(snap_compare: Any, project: Path, size: tuple[int, int]
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, AttachScreen), "the picker")
         tree = pilot.app.screen.query_one("#files")
         await pilot.press("r")  # chart.png and report.pdf hold an r; notes.md does not
-        await wait_until(
-            pilot,
-            lambda: [str(n.label) for n in tree.root.children] == ["docs", "chart.png"],
-            "the filter",
-        )
+
+        def filtered() -> bool:  # docs/ leads to report.pdf: opened on it
+            children = tree.root.children
+            if [str(n.label) for n in children] != ["docs", "chart.png"]:
+                return False
+            return [str(n.label) for n in children[0].children] == ["report.pdf"]
+
+        await wait_until(pilot, filtered, "the filter")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

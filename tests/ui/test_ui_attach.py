@@ -176,10 +176,10 @@ async def test_the_picker_filters_as_you_type_and_attaches_the_chosen_file(
         await wait_until(pilot, lambda: isinstance(app.screen, AttachScreen), "the picker")
         picker = app.screen
         tree = picker.query_one("#files")
-        await pilot.press(*"shot")
+        await pilot.press(*"shot")  # docs/ holds no "shot": it is not listed
         await wait_until(
             pilot,
-            lambda: [str(n.label) for n in tree.root.children] == ["docs", "shot.png"],  # type: ignore[attr-defined]
+            lambda: [str(n.label) for n in tree.root.children] == ["shot.png"],  # type: ignore[attr-defined]
             "the filtered files",
         )
         await pilot.press("escape")
@@ -196,6 +196,41 @@ async def test_the_picker_filters_as_you_type_and_attaches_the_chosen_file(
         await pilot.press(*"port.pdf", "enter")
         await wait_until(pilot, lambda: len(chips(app).items) == 1, "the chip")
         assert chips(app).items[0].sha256 == PDF.sha256
+
+
+async def test_the_filter_shows_matching_files_and_the_folders_leading_to_them(
+    files: Path,
+) -> None:
+    (files / "docs" / "old" / "deep").mkdir(parents=True)
+    (files / "docs" / "old" / "deep" / "report-2019.txt").write_text("old\n")
+    (files / "reports").mkdir()  # a folder named like the filter, with no file that is
+    (files / "reports" / "notes.md").write_text("n\n")
+    (files / "empty").mkdir()
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await focused_prompt(pilot)
+        await pilot.press("f4")
+        await wait_until(pilot, lambda: isinstance(app.screen, AttachScreen), "the picker")
+        tree = app.screen.query_one("#files")
+
+        def shown() -> list[str]:  # every line of the tree, indented by depth
+            lines, nodes = [], [(n, 0) for n in reversed(tree.root.children)]  # type: ignore[attr-defined]
+            while nodes:
+                node, depth = nodes.pop()
+                lines.append("  " * depth + str(node.label))
+                if node.is_expanded:
+                    nodes += [(c, depth + 1) for c in reversed(node.children)]
+            return lines
+
+        await pilot.press(*"report")
+        want = ["docs", "  old", "    deep", "      report-2019.txt", "  report.pdf"]
+        await wait_until(pilot, lambda: shown() == want, f"the matches and their folders: {want}")
+        await pilot.press(*"-2019")  # a needle only the deep file holds
+        want = ["docs", "  old", "    deep", "      report-2019.txt"]
+        await wait_until(pilot, lambda: shown() == want, "the one deep match")
+        await pilot.press("down", "down", "down", "down", "enter")
+        await wait_until(pilot, lambda: len(chips(app).items) == 1, "the chip")
+        assert chips(app).items[0].name == "report-2019.txt"
 
 
 async def test_an_image_over_a_limit_is_downscaled_only_when_the_user_agrees(

@@ -275,7 +275,7 @@ def _ask(args: argparse.Namespace) -> int:
     try:
         with ChatClient(client_settings, key) as client:
             exchange.open(client, on_retry)
-            exchange.record_in_background()  # records the session while the request goes out
+            exchange.record_once_sent()  # records the session while the answer is awaited
             try:
                 exchange.run(output.deliver)
             finally:

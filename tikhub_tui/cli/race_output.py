@@ -47,9 +47,11 @@ def live_line(figures: PaneNumbers, notice: str = "") -> str:
         parts.append(notice)
     if figures.first_token is not None:
         parts.append(f"first token {seconds(figures.first_token)}")
-    speed = figures.answer_rate if figures.to_answer is not None else figures.reasoning_rate
+    answering = figures.to_answer is not None
+    speed = figures.answer_rate if answering else figures.reasoning_rate
+    estimated = figures.answer_rate_estimated if answering else figures.reasoning_rate_estimated
     if speed is not None:
-        parts.append(f"{rate(speed)} tok/s" + (" thinking" if figures.to_answer is None else ""))
+        parts.append(f"{rate(speed, estimated)} tok/s" + ("" if answering else " thinking"))
     if figures.output.value:
         parts.append(f"{figures.output} out")
     if figures.ending not in (None, "done", "error", "stopped"):
@@ -141,7 +143,7 @@ class Board:
                 shown(f.model, lines=False),
                 f.ending_words or f.status,
                 seconds(f.first_token),
-                rate(f.answer_rate),
+                rate(f.answer_rate, f.answer_rate_estimated),
                 f"{f.elapsed:.1f} s",
                 str(f.output),
                 cost_text(f),

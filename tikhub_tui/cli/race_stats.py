@@ -35,7 +35,9 @@ came in does not matter. Votes cast blind (before the names were shown) and vote
 the names in sight are kept apart: blind ones rate the models unless you ask otherwise. With
 a model set, only its models are counted and compared with each other.
 
-Costs are the median cost of one answer, computed from its token counts and today's price
+RACES is the races a model took part in: a race is one race session, however many follow-up
+rounds and retries it had (each round's answers are counted as answers, each round can have
+its vote). Costs are the median cost of one answer, computed from its token counts and today's price
 list (see `tikhub-tui usage --help`); — when no answer of the model has a price.
 
 --json prints {"filter", "races", "votes", "other_votes", "rating", "models": [{"model",

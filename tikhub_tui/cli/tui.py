@@ -85,8 +85,9 @@ def open_app(
     import sys
 
     # the app reads keys from stdin and draws on stderr: both must be a terminal
-    terminal = sys.stdin.isatty() and sys.__stderr__ is not None and sys.__stderr__.isatty()
-    if not terminal:
+    screen = sys.__stderr__
+    terminal = sys.stdin.isatty() and screen is not None and screen.isatty()
+    if not terminal or screen is None:
         print(
             "tikhub-tui: the chat app needs a terminal (stdin and stderr are not one)\n"
             '  fix: run it in a terminal, or use `tikhub-tui ask "..."` from scripts',
@@ -94,7 +95,9 @@ def open_app(
         )
         return 2
     _upgrade_store()
+    from tikhub_tui.ui.graphics import ask_terminal
 
+    ask_terminal(os.environ, sys.stdin.fileno(), screen.fileno())  # does it draw Sixel?
     from tikhub_tui.ui.app import TikhubApp
 
     app = TikhubApp(

@@ -14,7 +14,7 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import httpx  # without its command-line tool: see tikhub_tui/core/__init__.py
@@ -93,13 +93,15 @@ class ChatClient:
         on_retry: Callable[[RetryNotice], None] | None = None,
         before_wait: Callable[[], None] | None = None,
         on_response: Callable[[], None] | None = None,
+        on_sent: Callable[[], None] | None = None,
     ) -> ChatStream:
         """A stream to iterate (in a worker thread) for the answer to the conversation.
 
         `before_wait` is called whenever every event received so far has been yielded and the
         stream is about to wait for the network: the moment to flush output buffers.
         `on_response` is called when the answer's response arrives (its status and headers,
-        before any event): the time to first byte.
+        before any event): the time to first byte. `on_sent` is called when a request's body
+        has been written whole (once per attempt), the moment the client is only waiting.
         """
         return ChatStream(
             self,
@@ -110,6 +112,7 @@ class ChatClient:
             on_retry,
             before_wait,
             on_response,
+            on_sent,
         )
 
     def close(self) -> None:
@@ -135,8 +138,10 @@ class ChatStream:
         on_retry: Callable[[RetryNotice], None] | None,
         before_wait: Callable[[], None] | None = None,
         on_response: Callable[[], None] | None = None,
+        on_sent: Callable[[], None] | None = None,
     ) -> None:
         self._client = client
+        self._on_sent = on_sent
         self._before_wait = before_wait
         self._on_response = on_response
         self._adapter = adapter(provider)
@@ -240,7 +245,8 @@ class ChatStream:
         try:
             body = spec.content()  # the files' base64 is made as the body is written
             headers = {**spec.headers, "content-length": str(body.length)}
-            request = http.build_request(spec.method, spec.url, headers=headers, content=body)
+            content = body if self._on_sent is None else _Told(body, self._on_sent)
+            request = http.build_request(spec.method, spec.url, headers=headers, content=content)
             response = http.send(request, stream=True)
         except httpx.ConnectTimeout:
             raise ApiError(
@@ -363,6 +369,20 @@ class ChatStream:
 
     def _redact(self, text: str) -> str:
         return redact(text, self._client._key)
+
+
+class _Told:
+    """A body that calls `then` once it has been written whole (iterable again per attempt)."""
+
+    __slots__ = ("_body", "_then")
+
+    def __init__(self, body: Iterable[bytes], then: Callable[[], None]) -> None:
+        self._body = body
+        self._then = then
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._body
+        self._then()
 
 
 def _shutdown(response: httpx.Response) -> None:

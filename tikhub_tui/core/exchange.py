@@ -117,6 +117,7 @@ class Exchange:
         """`record` is yet to start (it runs once)."""
         if store is None:
             self._recorded.set()
+        self._record_when_sent = False
         self._lock = threading.Lock()
         self._writer: AnswerWriter | None = None
         self._pending: list[tuple[str, str]] = []
@@ -234,6 +235,16 @@ class Exchange:
         if self._take_recording():
             threading.Thread(target=work, name="record-exchange", daemon=True).start()
 
+    def record_once_sent(self) -> None:
+        """`record_in_background` once the request's body has been written whole (or by `finish`
+        when it never is): a process that sends a large file then records while it only
+        waits for the server, instead of slowing the upload down."""
+        self._record_when_sent = True
+
+    def _sent(self) -> None:
+        if self._record_when_sent:
+            self.record_in_background()
+
     def _save(self, text: str, reasoning: str) -> None:
         with self._lock:
             writer = self._writer
@@ -263,6 +274,7 @@ class Exchange:
             on_retry,
             before_wait=self._hand_over,
             on_response=self._responded,
+            on_sent=self._sent,
         )
         if self._cancelled:  # stopped before it was opened: it ends at once
             self._stream.cancel()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from tikhub_tui.core.answer_tokens import AnswerTokens
 from tikhub_tui.core.errors import ApiError
 from tikhub_tui.core.model import (
     ErrorEvent,
@@ -22,7 +23,6 @@ from tikhub_tui.core.model import (
     Usage,
     UsageUpdate,
 )
-from tikhub_tui.core.tokens import estimate_tokens
 
 Ending = Literal["done", "token_limit", "filtered", "refused", "cut_off", "stopped", "error"]
 """How an answer ended, the same words whatever the protocol: whole; cut at the token limit;
@@ -36,9 +36,6 @@ answer text arrives; over."""
 
 Status = Literal["complete", "stopped", "incomplete", "error"]
 """How the session store records an answer (see `core.store.records.STATUSES`)."""
-
-CHARS_PER_TOKEN = 4
-"""The metrics line's tokens per second, before the provider's count: four characters each."""
 
 REFUSALS = frozenset({"blocked", "refusal"})
 """What the adapters say for a refusal: the code of a blocked prompt's error, or the raw stop
@@ -91,9 +88,8 @@ class Tally:
         self.ended: float | None = None
         self.text_chars = 0
         self.reasoning_chars = 0
-        self.text_estimate = 0
-        """Tokens of the answer so far, estimated from its text (core.tokens)."""
-        self.reasoning_estimate = 0
+        self._text_tokens = AnswerTokens()
+        self._reasoning_tokens = AnswerTokens()
         self.usage = Usage()
         self.finish: Finished | None = None
         self.error: ApiError | None = None
@@ -129,8 +125,8 @@ class Tally:
         """
         tally = cls.saved(usage, ttft, duration if duration is not None else 0.0)
         tally.text_chars, tally.reasoning_chars = len(text), len(reasoning)
-        tally.text_estimate = estimate_tokens(text)
-        tally.reasoning_estimate = estimate_tokens(reasoning)
+        tally._text_tokens = AnswerTokens(text)
+        tally._reasoning_tokens = AnswerTokens(reasoning)
         if status == "error":
             tally.error = ApiError("upstream", error or "the answer failed")
         elif status == "incomplete" and error:
@@ -148,13 +144,13 @@ class Tally:
                 self.first_text = at
                 self._responded(at)
             self.text_chars += len(event.text)
-            self.text_estimate += estimate_tokens(event.text)
+            self._text_tokens.add(event.text)
         elif isinstance(event, ReasoningDelta):
             if self.first_reasoning is None:
                 self.first_reasoning = at
                 self._responded(at)
             self.reasoning_chars += len(event.text)
-            self.reasoning_estimate += estimate_tokens(event.text)
+            self._reasoning_tokens.add(event.text)
         elif isinstance(event, UsageUpdate):
             self.usage = self.usage.merged(event.usage)
         elif isinstance(event, Finished):
@@ -277,6 +273,16 @@ class Tally:
     # -- tokens ------------------------------------------------------------------------------
 
     @property
+    def text_estimate(self) -> int:
+        """Tokens of the answer so far, estimated from its text (core.answer_tokens): the
+        same however the text was split into deltas and network reads."""
+        return self._text_tokens.value
+
+    @property
+    def reasoning_estimate(self) -> int:
+        return self._reasoning_tokens.value
+
+    @property
     def output_tokens(self) -> Count:
         """Tokens generated, the answer and its reasoning together: the provider's count, or
         an estimate from the text until it comes."""
@@ -315,7 +321,7 @@ class Tally:
         """Output tokens over the time since the first token (the metrics line's figure); the
         estimate counts only the answer's text, as the line always has."""
         end = self.ended if self.ended is not None else now
-        tokens = self.usage.output_tokens or max(1, self.text_chars // CHARS_PER_TOKEN)
+        tokens = self.usage.output_tokens or max(1, self.text_estimate)
         return self._rate(tokens, self.first_token, end)
 
     def answer_rate(self, now: float) -> float | None:

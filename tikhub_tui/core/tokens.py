@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from tikhub_tui.core.answer_tokens import estimate_answer
 from tikhub_tui.core.attachments.text import text_block
 from tikhub_tui.core.catalogue import Catalogue, ModelInfo
 from tikhub_tui.core.model import Attachment, Conversation, RequestOptions, Usage
@@ -65,8 +66,8 @@ def completed_usage(usage: Usage, prompt_tokens: int | None, text: str, reasonin
     if not usage.reported and not text and not reasoning:
         return usage
     output = usage.output_tokens
-    if output is None:
-        output = estimate_tokens(text) + estimate_tokens(reasoning)
+    if output is None:  # as the answer's figures estimated it while it streamed
+        output = estimate_answer(text) + estimate_answer(reasoning)
     prompt = usage.input_tokens if usage.input_tokens is not None else prompt_tokens
     return replace(usage, input_tokens=prompt, output_tokens=output, estimated=True)
 

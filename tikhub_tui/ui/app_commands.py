@@ -33,8 +33,10 @@ def help_tables(app: TikhubApp, screen: Screen[Any] | None = None) -> list[KeyTa
     race = [KeyTable("Race (F3)", "race", RaceScreen.BINDINGS), *judging_tables()]
     board = [KeyTable("Leaderboard (F9)", "leaderboard", StatsScreen.BINDINGS)]
     chat = ChatScreen.key_tables()
-    if isinstance(screen, RaceScreen):
-        return [*race, *chat, own, *board]
+    if isinstance(screen, RaceScreen):  # the race's prompt is the chat's: its keys next
+        prompt = [table for table in chat if table.name == "prompt"]
+        rest = [table for table in chat if table.name != "prompt"]
+        return [*race[:1], *prompt, *race[1:], *rest, own, *board]
     if isinstance(screen, StatsScreen):
         return [*board, *chat, *race, own]
     return [*chat, *race, own, *board]

@@ -115,8 +115,9 @@ def meta_text(
     parts = [model or "?", provider or "?"]
     if timings and ttft is not None:
         parts.append(f"first token {ttft:.2f} s")
-    if timings and rate is not None:
-        parts.append(f"{rate:,.0f} tok/s")
+    if timings and rate is not None:  # `~`: over an estimate of the tokens, as their count
+        estimated = usage.estimated or usage.output_tokens is None
+        parts.append(f"{'~' if estimated else ''}{rate:,.0f} tok/s")
     if tokens := tokens_words(usage):
         parts.append(tokens)
     if cost:

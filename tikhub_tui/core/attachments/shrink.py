@@ -18,11 +18,19 @@ MAX_PIXELS = 200_000_000
 """Images with more pixels are refused before decoding (a decompression bomb)."""
 
 
+def undecodable(name: str) -> AttachmentError:
+    """The error for an image Pillow cannot decode, whatever it raised: its words (a buffer's
+    repr, offsets) say nothing to the user, so they are never shown."""
+    return AttachmentError(
+        f"{name} cannot be downscaled: its image data cannot be decoded (the file is damaged, "
+        "cut short or not the image its first bytes say); open it in an image editor and save "
+        "it again, or attach an image within the limits"
+    )
+
+
 def downscale(attachment: Attachment, max_side: int, max_bytes: int) -> Attachment:
     """The image at most `max_side` pixels a side and `max_bytes` big, aspect kept; a GIF
     becomes a PNG of its first frame. Raises AttachmentError when it cannot be done."""
-    from PIL import Image, UnidentifiedImageError
-
     width, height = attachment.width or 0, attachment.height or 0
     if width * height > MAX_PIXELS:
         raise AttachmentError(
@@ -31,13 +39,20 @@ def downscale(attachment: Attachment, max_side: int, max_bytes: int) -> Attachme
         )
     image_format = _FORMATS[attachment.media_type]
     try:
-        with Image.open(io.BytesIO(attachment.data)) as opened:
-            opened.load()
-            image = opened.convert("RGB") if image_format == "JPEG" else opened.copy()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
-        raise AttachmentError(
-            f"{attachment.name} cannot be decoded to downscale: {error}"
-        ) from None
+        return _shrink(attachment, image_format, max_side, max_bytes)
+    except AttachmentError:
+        raise
+    except Exception:  # anything Pillow raises for a file it cannot decode (UnidentifiedImage,
+        raise undecodable(attachment.name) from None  # OSError, SyntaxError, EOFError, bombs…)
+
+
+def _shrink(attachment: Attachment, image_format: str, max_side: int, max_bytes: int) -> Attachment:
+    """`downscale`'s work; Pillow's exceptions pass through."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(attachment.data)) as opened:
+        opened.load()
+        image = opened.convert("RGB") if image_format == "JPEG" else opened.copy()
     side = min(max_side, max(image.size))
     name = attachment.name
     if attachment.media_type == "image/gif":

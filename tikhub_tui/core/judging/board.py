@@ -34,12 +34,23 @@ class AnswerResult:
 
 @dataclass(frozen=True, slots=True)
 class RaceResult:
-    """One race: when, its answers in pane order, and the votes cast on it."""
+    """One round of a race: when, its answers in pane order, and the votes cast on it."""
 
     race_id: str
+    """`<race>.<round>` (votes are per round), or a race of one round by its own id."""
     at: datetime
     answers: tuple[AnswerResult, ...]
     votes: tuple[Vote, ...] = ()
+
+    @property
+    def race(self) -> str:
+        """The race this round belongs to: rounds and retries of one race are one race."""
+        return race_of(self.race_id)
+
+
+def race_of(race_id: str) -> str:
+    """The race of a round's id (`7.2` -> `7`), as race_stats' SQL reads it too."""
+    return race_id.partition(".")[0]
 
 
 @dataclass(frozen=True, slots=True)

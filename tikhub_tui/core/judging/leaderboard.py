@@ -28,6 +28,9 @@ AnswerRow = tuple[str, str, float | None, float | None, float | None, bool]
 class _Model:
     provider: str = ""
     races: int = 0
+    """Races it took part in: distinct races, however many rounds or retries each had."""
+    seen: set[str] = field(default_factory=set)
+    """The races of `races`, when added a round at a time."""
     answers: int = 0
     errors: int = 0
     ttft: list[float] = field(default_factory=list)
@@ -60,7 +63,8 @@ class Standings:
         self._met: dict[tuple[str, str], list[int]] = {}
         """Per (first, second) as the votes named them: first's wins, ties, ties both bad."""
         self.races = 0
-        """Races with an answer of a chosen model."""
+        """Races with an answer of a chosen model (a race of many rounds is one race)."""
+        self._races: set[str] = set()
         self.votes = self.other_votes = 0
 
     @property
@@ -82,15 +86,16 @@ class Standings:
             tally = self._models[model] = _Model()
         return tally
 
-    def add(self, answers: Sequence[AnswerRow], votes: Sequence[Vote] = ()) -> None:
-        """One race: its answers in pane order, and its votes."""
-        counted: set[str] = set()
+    def add(self, race: str, answers: Sequence[AnswerRow], votes: Sequence[Vote] = ()) -> None:
+        """One round of the race `race`: its answers in pane order, and its votes."""
+        counted = False
         for model, provider, ttft, rate, cost, failed in answers:
             if not self.kept(model):
                 continue
             tally = self._model(model)
-            if model not in counted:
-                counted.add(model)
+            counted = True
+            if race not in tally.seen:
+                tally.seen.add(race)
                 tally.races += 1
             tally.provider = provider or tally.provider
             tally.answers += 1
@@ -102,7 +107,9 @@ class Standings:
             if cost is not None:
                 tally.costs.append(cost)
         if counted:
-            self.races += 1
+            if race not in self._races:
+                self._races.add(race)
+                self.races += 1
             self.add_votes(votes, [answer[0] for answer in answers])
 
     def add_model(
@@ -168,5 +175,5 @@ def leaderboard(races: Iterable[RaceResult], wanted: StatsFilter | None = None) 
                 (a.model, a.provider, a.ttft, a.tokens_per_s, a.cost, a.failed)
                 for a in race.answers
             ]
-            standings.add(rows, race.votes)
+            standings.add(race.race, rows, race.votes)
     return standings.result()

@@ -57,7 +57,9 @@ def notes(board: Leaderboard, hint: str | None = None) -> list[str]:
         f"Ratings: Bradley–Terry over {counted}"
         f"{' (blind and sighted together)' if not kind else ''}, on the Elo scale "
         f"({BASE:g} = the average, {SCALE:g} points = 10-to-1 odds); "
-        f"{NONE} = no {kind}vote yet. W-L-T: wins, losses, ties (both bad is a tie)."
+        f"{NONE} = no {kind}vote yet. W-L-T: wins, losses, ties (both bad is a tie).",
+        "RACES: the races a model took part in (a race's follow-up rounds and retries count "
+        "once); ERRORS: of its answers.",
     ]
     if board.other_votes:
         other = "sighted" if board.filter.votes == "blind" else "blind"

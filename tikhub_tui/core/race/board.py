@@ -77,6 +77,12 @@ class PaneNumbers:
     cost_estimated: bool
     finish_reason: str
     error: str
+    retried: bool = False
+    """The answer is a retry of its pane: its times run from the retry (a warm connection)."""
+    answer_rate_estimated: bool = False
+    """The answer's tokens behind its rate are an estimate (no count from the provider yet, or
+    ever: a stopped or dropped answer): shown with `~`."""
+    reasoning_rate_estimated: bool = False
 
     @property
     def first_token(self) -> float | None:
@@ -102,8 +108,11 @@ def status_of(exchange: Exchange, *, queued: bool = False) -> Status:
     return "queued" if queued else _LIVE[tally.phase]
 
 
-def numbers(label: str, exchange: Exchange, now: float, *, queued: bool = False) -> PaneNumbers:
-    """The figures of a pane's exchange at `now` (the exchange's clock)."""
+def numbers(
+    label: str, exchange: Exchange, now: float, *, queued: bool = False, retried: bool = False
+) -> PaneNumbers:
+    """The figures of a pane's exchange at `now` (the exchange's clock); `retried`: the answer
+    is a retry of the pane."""
     tally = exchange.tally
     usage = tally.usage
     output = tally.output_tokens
@@ -138,15 +147,26 @@ def numbers(label: str, exchange: Exchange, now: float, *, queued: bool = False)
         cost_estimated=inputs.estimated or output.estimated,
         finish_reason=tally.finish_reason,
         error=tally.error_message,
+        retried=retried,
+        answer_rate_estimated=tally.answer_tokens.estimated,
+        reasoning_rate_estimated=tally.reasoning_tokens.estimated,
     )
 
 
 def badges(panes: Sequence[PaneNumbers]) -> list[list[Badge]]:
     """The badges of each pane once all have ended: first token, fastest answer (tokens per
-    second of a whole answer), first done, cheapest whole answer. None for a race of one."""
+    second of a whole answer), first done, cheapest whole answer. None for a race of one.
+
+    Speed compares like with like: a retried pane's times run from its retry, on a connection
+    already warm, so the speed badges (first token, fastest, first done) go to the panes that
+    raced from the start; the retried ones compete for them only among themselves, when every
+    pane was retried. Cheapest does not depend on when an answer started: all compete.
+    """
     won: list[list[Badge]] = [[] for _ in panes]
     if len(panes) < 2:
         return won
+    fresh = [i for i, p in enumerate(panes) if not p.retried]
+    racing = set(fresh) if fresh else set(range(len(panes)))
     whole = {i for i, p in enumerate(panes) if p.ending in ("done", "token_limit")}
     done = {i for i, p in enumerate(panes) if p.ending == "done"}
 
@@ -155,10 +175,11 @@ def badges(panes: Sequence[PaneNumbers]) -> list[list[Badge]]:
             sign = -1 if high else 1
             won[min(values, key=lambda i: (sign * values[i], i))].append(badge)
 
-    best("first token", {i: t for i, p in enumerate(panes) if (t := p.first_token) is not None})
-    rates = {i: r for i in whole if (r := panes[i].answer_rate) is not None}
+    firsts = {i: t for i in racing if (t := panes[i].first_token) is not None}
+    best("first token", firsts)
+    rates = {i: r for i in whole & racing if (r := panes[i].answer_rate) is not None}
     best("fastest", rates, high=True)
-    best("first done", {i: panes[i].elapsed for i in done})
+    best("first done", {i: panes[i].elapsed for i in done & racing})
     best("cheapest", {i: c for i in done if (c := panes[i].cost) is not None})
     return won
 
@@ -167,8 +188,9 @@ def seconds(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f} s"
 
 
-def rate(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f}"
+def rate(value: float | None, estimated: bool = False) -> str:
+    """Tokens per second in words (`~` when its token count is an estimate)."""
+    return "—" if value is None else f"{'~' if estimated else ''}{value:,.0f}"
 
 
 def cost_text(pane: PaneNumbers) -> str:
@@ -205,8 +227,8 @@ def table_rows(panes: Sequence[PaneNumbers], won: Sequence[Sequence[str]]) -> li
             seconds(p.first_byte),
             seconds(p.to_reasoning),
             seconds(p.to_answer),
-            rate(p.answer_rate),
-            rate(p.reasoning_rate),
+            rate(p.answer_rate, p.answer_rate_estimated),
+            rate(p.reasoning_rate, p.reasoning_rate_estimated),
             f"{p.elapsed:.1f} s",
             str(p.input_tokens) if p.input_tokens is not None else "—",
             str(p.output),

@@ -62,6 +62,7 @@ def saved_numbers(
         cost_estimated=usage.estimated,
         finish_reason=message.finish_reason,
         error=message.error,
+        retried=times.retried,
     )
 
 

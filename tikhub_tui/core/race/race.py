@@ -42,6 +42,9 @@ class Lane:
     """What this pane's model was told and answered in the rounds before this one."""
     exchange: Exchange | None = None
     """This round's answer (the latest try, after a retry)."""
+    retried: bool = False
+    """This round's answer is a retry: its figures run from the retry, on a warm connection,
+    so it takes no badge for speed (core.race.board.badges)."""
     prompt_id: int | None = None
     """This round's prompt as stored (the same row for every lane in the first round)."""
     answer_id: int | None = None
@@ -143,6 +146,7 @@ class Race:
         self.first_prompt = self.first_prompt or text
         for lane in self.lanes:
             lane.exchange = self._exchange(lane, Prompt(text, attachments=attachments))
+            lane.retried = False
         return self.exchanges
 
     def retry(self, index: int) -> Exchange:
@@ -151,6 +155,7 @@ class Race:
         lane = self.lanes[index]
         prompt = Prompt(self.prompt, saved_id=lane.prompt_id, attachments=self.attachments)
         lane.exchange = self._exchange(lane, prompt)
+        lane.retried = True
         return lane.exchange
 
     # -- the store (blocking: call from a worker thread) -------------------------------------

@@ -12,18 +12,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from tikhub_tui.core.catalogue import Catalogue
-from tikhub_tui.core.judging.board import Leaderboard, StatsFilter
-from tikhub_tui.core.judging.judge import MODES, JudgeMode
-from tikhub_tui.core.judging.leaderboard import Standings
 from tikhub_tui.core.judging.votes import MAX_PANES, Vote
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.store.base import StoreBase, guarded
-from tikhub_tui.core.store.race_stats import store_leaderboard
 from tikhub_tui.core.store.records import STATUSES, from_iso
 from tikhub_tui.core.store.text import writable
+
+if TYPE_CHECKING:  # loaded by the methods that use them: `ask` saving an answer needs none
+    from tikhub_tui.core.catalogue import Catalogue
+    from tikhub_tui.core.judging.board import Leaderboard, StatsFilter
+    from tikhub_tui.core.judging.judge import JudgeMode
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +83,8 @@ def _seconds(value: object) -> float | None:
 
 
 def _judgement(row: Sequence[object]) -> Judgement:
+    from tikhub_tui.core.judging.judge import MODES
+
     mode: JudgeMode = "score"
     for known in MODES:
         mode = known if row[3] == known else mode
@@ -196,6 +198,9 @@ class JudgingLedger(StoreBase):
     def leaderboard(self, catalogue: Catalogue, wanted: StatsFilter | None = None) -> Leaderboard:
         """The personal leaderboard of the races stored (see race_stats); a store that holds
         no race tables yet has none."""
+        from tikhub_tui.core.judging.leaderboard import Standings
+        from tikhub_tui.core.store.race_stats import store_leaderboard
+
         found = self._conn.execute(
             "SELECT count(*) FROM sqlite_master WHERE name IN ('race_answers', 'race_votes')"
         ).fetchone()[0]

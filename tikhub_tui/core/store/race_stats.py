@@ -22,7 +22,7 @@ from tikhub_tui.core.store.records import to_iso
 
 CONTRACT = """
 CREATE TABLE race_answers (       -- one row per answer of a race that was not deleted
-    race_id            TEXT NOT NULL,
+    race_id            TEXT NOT NULL,  -- a round of a race, `<race>.<round>` (or just `<race>`)
     created_at         TEXT NOT NULL,  -- when the race started (ISO 8601 UTC, as the store writes)
     pane               INTEGER NOT NULL,  -- 0-based place of the answer in the race
     model              TEXT NOT NULL,
@@ -38,7 +38,7 @@ CREATE TABLE race_answers (       -- one row per answer of a race that was not d
     status             TEXT NOT NULL   -- complete, stopped, incomplete or error
 );
 CREATE TABLE race_votes (         -- one row per vote
-    race_id TEXT NOT NULL,
+    race_id TEXT NOT NULL,             -- the round voted on, as race_answers names it
     blind   INTEGER NOT NULL,          -- 1: cast before the names were shown
     vote    TEXT NOT NULL              -- Vote.encode(): pick:2,0 / tie / bad
 );
@@ -66,8 +66,12 @@ _WRITTEN = f"""(CASE WHEN cache_write_tokens BETWEEN 0 AND input_tokens - {_READ
                      WHEN cache_write_tokens BETWEEN input_tokens - {_READ} AND 1e12
                      THEN input_tokens - {_READ}
                      ELSE 0 END)"""
+_RACE = """(CASE WHEN instr(race_id, '.') THEN substr(race_id, 1, instr(race_id, '.') - 1)
+               ELSE race_id END)"""
+"""The race of a round (`7.2` -> `7`, as board.race_of): its rounds (and the retries in them)
+are one race on the leaderboard, the votes are per round."""
 _PER_MODEL = f"""
-SELECT model, max(provider), count(DISTINCT race_id), count(*), sum(status = 'error'),
+SELECT model, max(provider), count(DISTINCT {_RACE}), count(*), sum(status = 'error'),
        group_concat(CASE WHEN {_NUMBER.format("ttft")} THEN CAST(ttft * 1e6 AS INTEGER) END),
        group_concat(CASE WHEN {_NUMBER.format("ttft")} AND {_NUMBER.format("duration")}
                           AND output_tokens BETWEEN 1 AND 1e12 AND duration > ttft
@@ -98,8 +102,8 @@ FROM race_votes v JOIN (
 ) n ON n.race_id = v.race_id
 """
 """Every vote, with its race's models as `pane US model RS pane US model` (in no set order)."""
-_RACE_COUNT = """
-SELECT count(DISTINCT race_id) FROM race_answers
+_RACE_COUNT = f"""
+SELECT count(DISTINCT {_RACE}) FROM race_answers
 WHERE created_at >= ? AND created_at < ? AND (? OR model IN (SELECT value FROM json_each(?)))
 """
 _END_OF_TIME = "9999"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tikhub_tui.core.store.base import StoreBase, guarded
 from tikhub_tui.core.store.records import NoSuchMessage, from_iso
@@ -52,6 +52,8 @@ class RaceTimes:
     reasoning_rate: float | None = None
     elapsed: float | None = None
     ending: str = ""
+    retried: bool = False
+    """The answer replaced the pane's first of the round (a retry): its times run from it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +93,17 @@ class StoredRace:
         return ids  # type: ignore[return-value]
 
 
-_TIMES = "first_byte, to_reasoning, to_answer, answer_rate, reasoning_rate, elapsed, ending"
+_TIMES = (
+    "first_byte, to_reasoning, to_answer, answer_rate, reasoning_rate, elapsed, ending, retried"
+)
+
+
+def _times(row: Sequence[Any]) -> RaceTimes:
+    """A row's `_TIMES` columns as the timings they are."""
+    byte, reasoning, answer, answer_rate, reasoning_rate, elapsed, ending, retried = row
+    return RaceTimes(
+        byte, reasoning, answer, answer_rate, reasoning_rate, elapsed, ending, bool(retried)
+    )
 
 
 class RaceLedger(StoreBase):
@@ -122,14 +134,14 @@ class RaceLedger(StoreBase):
         self, race_id: int, pane: int, round_: int, prompt_id: int | None, answer_id: int | None
     ) -> None:
         """The answer of a pane in a round (a retry replaces it: the old answer stays in the
-        session as a branch, and the timings start over)."""
+        session as a branch, the timings start over, and the row says it was retried)."""
         with self._write() as conn:
             conn.execute(
                 "INSERT INTO race_rounds (race_id, pane, round, prompt_id, answer_id) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (race_id, pane, round) DO UPDATE SET "
                 "prompt_id = excluded.prompt_id, answer_id = excluded.answer_id, "
                 "first_byte = NULL, to_reasoning = NULL, to_answer = NULL, answer_rate = NULL, "
-                "reasoning_rate = NULL, elapsed = NULL, ending = ''",
+                "reasoning_rate = NULL, elapsed = NULL, ending = '', retried = 1",
                 (race_id, pane, round_, prompt_id, answer_id),
             )
 
@@ -192,7 +204,7 @@ class RaceLedger(StoreBase):
                 )
             )
             answers = tuple(
-                RaceAnswerRecord(row[0], row[1], row[2], row[3], RaceTimes(*row[4:]))
+                RaceAnswerRecord(row[0], row[1], row[2], row[3], _times(row[4:]))
                 for row in self._conn.execute(
                     f"SELECT pane, round, prompt_id, answer_id, {_TIMES} FROM race_rounds "
                     "WHERE race_id = ? ORDER BY round, pane",

@@ -141,6 +141,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     RACE_TABLES,
     # 7: judging races (judging_tables.py)
     JUDGING_TABLES,
+    # 8: a pane's answer that replaced another (a retry): its times run from the retry, so it
+    # takes no speed badge from the panes that raced from the start (core.race.board.badges)
+    ("ALTER TABLE race_rounds ADD COLUMN retried INTEGER NOT NULL DEFAULT 0",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

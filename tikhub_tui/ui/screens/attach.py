@@ -1,13 +1,14 @@
 """The file picker: a directory tree rooted at the current directory, filtered as you type.
 
 Over SSH a file is a path on the machine the app runs on, so the picker shows that machine's
-files; typing narrows each folder's files to the names holding what was typed (case does not
-matter), a typed path to a folder roots the tree there, and Enter on a file (or on a typed
-path naming one) attaches it.
+files; typing narrows the tree to the files whose names hold what was typed (case does not
+matter) and the folders leading to them, opened; a typed path to a folder roots the tree
+there, and Enter on a file (or on a typed path naming one) attaches it.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,21 +19,72 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DirectoryTree, Footer, Input, Label
+from textual.widgets._directory_tree import DirEntry
+from textual.widgets._tree import TreeNode
 
 from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.screens.dialogs import blinks
 from tikhub_tui.ui.widgets.attachments import AttachmentChips
 
+SEARCHED = 2000
+"""Entries read below a folder to learn whether it leads to a match; a folder too large to
+search that far is shown (it may)."""
+
+
+def leads_to(folder: Path, needle: str) -> bool:
+    """A file whose name holds `needle` lies somewhere below `folder` (hidden entries only for
+    a needle starting with a dot; links to folders are not followed)."""
+    hidden, folders, read = needle.startswith("."), [folder], 0
+    while folders:
+        try:
+            entries = os.scandir(folders.pop())
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                read += 1
+                if read > SEARCHED:
+                    return True
+                name = entry.name.lower()
+                if name.startswith(".") and not hidden:
+                    continue
+                try:
+                    inside = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    continue
+                if inside:
+                    folders.append(Path(entry.path))
+                elif needle in name:
+                    return True
+    return False
+
 
 class FilteredTree(DirectoryTree):
-    """A DirectoryTree showing folders and the files whose name holds `needle`; hidden entries
-    only when the needle starts with a dot."""
+    """A DirectoryTree of the files whose name holds `needle` and the folders leading to them
+    (opened as they load); every entry when there is no needle; hidden entries only when the
+    needle starts with a dot."""
 
     ICON_NODE_EXPANDED = "▾ "
     ICON_NODE = "▸ "
     ICON_FILE = "  "
 
     needle = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._misses: dict[Path, str] = {}
+        """Folders found to hold no match, and for which needle: nor do they for a longer one
+        holding it (typing narrows the filter, and each key reloads the tree)."""
+
+    def _leads_to(self, folder: Path, needle: str) -> bool:
+        missed = self._misses.get(folder)
+        hidden = needle.startswith(".")
+        if missed is not None and missed in needle and missed.startswith(".") == hidden:
+            return False
+        if leads_to(folder, needle):
+            return True
+        self._misses[folder] = needle
+        return False
 
     def process_label(self, label: TextType) -> Text:
         """A name as text, its control characters shown (a file name can hold escapes); the
@@ -53,9 +105,17 @@ class FilteredTree(DirectoryTree):
                 folder = path.is_dir()
             except OSError:  # a link to nowhere, a folder we may not read
                 continue
-            if folder or needle in name:
+            if not needle or (self._leads_to(path, needle) if folder else needle in name):
                 shown.append(path)
         return shown
+
+    def _populate_node(self, node: TreeNode[DirEntry], content: Iterable[Path]) -> None:
+        """Filtered, the folders shown lead to matches: open them (each loads, filtered)."""
+        super()._populate_node(node, content)
+        if self.needle:
+            for child in node.children:
+                if child.allow_expand and not child.is_expanded:
+                    child.expand()
 
 
 class AttachScreen(ModalScreen[Path | None]):

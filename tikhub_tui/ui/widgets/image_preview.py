@@ -1,12 +1,14 @@
 """A small preview of an attached image under its prompt, where the transcript is wide enough.
 
-`textual-image` draws it: with the Kitty graphics protocol where the terminal has it, else in
-colored half blocks (every terminal with colors, over SSH and in tmux). The library asks the
-terminal what it supports when it is imported, reading the answer from stdin; once Textual
+`textual-image` draws it: with the Kitty graphics protocol or Sixel where the terminal has
+them (`ui.graphics` chooses, asking the terminal before the app starts), else in colored half
+blocks (every terminal with colors, over SSH and in tmux). The library asks the terminal what
+it supports when its renderables are imported, reading the answer from stdin; once Textual
 runs, stdin is Textual's and the question would go unanswered (and could eat a key), so the
-protocol is chosen here from the environment, and the library is imported (lazily, with the
-first image) without asking. Headless (tests, snapshots) it is always half blocks on cells of
-a fixed size, so a preview is the same on every machine.
+library is imported (lazily, with the first image) without asking. Sixel cannot be a Rich
+renderable inside Textual: a preview leaves marked blank cells that the prompt's widget draws
+the image over (`widgets.sixel`). Headless (tests, snapshots) it is always half blocks on
+cells of a fixed size, so a preview is the same on every machine.
 """
 
 from __future__ import annotations
@@ -14,39 +16,25 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
+
+from tikhub_tui.ui.graphics import SETTING, Protocol, choose_protocol
+from tikhub_tui.ui.widgets.sixel import placeholder
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
     from tikhub_tui.core.model import Attachment
 
-Protocol = Literal["kitty", "halfblock", "off"]
+__all__ = ["SETTING", "ImagePreview", "Protocol", "choose_protocol", "previews", "wanted"]
 MIN_WIDTH = 40
 """Columns the prompt needs for a preview; narrower, the `attached …` line says it all."""
 MAX_COLUMNS = 32
 MAX_ROWS = 8
-SETTING = "TIKHUB_TUI_IMAGES"
-"""Environment variable that overrides the choice: kitty, halfblock or off."""
 _DEFAULT_CELL = (10, 20)
 """A cell's pixels when the terminal does not say (and always headless)."""
-
-
-def choose_protocol(environ: Mapping[str, str], *, headless: bool) -> Protocol:
-    """How previews are drawn: the setting, else Kitty's protocol in kitty outside a
-    multiplexer (tmux and screen do not pass it through), else half blocks."""
-    asked = environ.get(SETTING, "").strip().lower()
-    if asked in ("off", "none", "0"):
-        return "off"
-    if headless:
-        return "halfblock"
-    if asked in ("kitty", "halfblock"):
-        return asked  # type: ignore[return-value]
-    multiplexed = bool(environ.get("TMUX") or environ.get("STY"))
-    kitty = environ.get("TERM") == "xterm-kitty" or bool(environ.get("KITTY_WINDOW_ID"))
-    return "kitty" if kitty and not multiplexed else "halfblock"
 
 
 class _NoTerminal(io.StringIO):
@@ -109,8 +97,10 @@ class ImagePreview:
         picture = Image.open(io.BytesIO(attachment.data))
         picture.thumbnail((MAX_COLUMNS * 20, MAX_ROWS * 40))  # decoded once, small
         self._picture = picture.convert("RGB")
-        self._renderer = _renderer(protocol, headless)
+        self.protocol = protocol
+        self._renderer = None if protocol == "sixel" else _renderer(protocol, headless)
         self._cell = _cell_pixels(headless)
+        self._sixels: tuple[tuple[int, int, int, int], str] | None = None
 
     def size(self, width: int) -> tuple[int, int]:
         """Columns and rows of the preview within `width` columns."""
@@ -127,7 +117,23 @@ class ImagePreview:
         if options.max_width < MIN_WIDTH:
             return
         columns, rows = self.size(options.max_width - 2)
-        yield self._renderer(self._picture, columns, rows)
+        if self._renderer is None:
+            yield from placeholder(id(self), columns, rows)  # drawn over by `widgets.sixel`
+        else:
+            yield self._renderer(self._picture, columns, rows)
+
+    def sixels(self, columns: int, rows: int, first: int, stop: int) -> str:
+        """The Sixel data of rows `first` to `stop` of the preview drawn in `columns` x `rows`
+        cells (the last one made is kept: a redraw of the same rows costs nothing)."""
+        wanted = (columns, rows, first, stop)
+        if self._sixels is None or self._sixels[0] != wanted:
+            from textual_image._sixel import image_to_sixels
+
+            cell_w, cell_h = self._cell
+            scaled = self._picture.resize((columns * cell_w, rows * cell_h))
+            shown = scaled.crop((0, first * cell_h, columns * cell_w, stop * cell_h))
+            self._sixels = (wanted, image_to_sixels(shown))
+        return self._sixels[1]
 
 
 def wanted(attachments: Sequence[object], *, headless: bool) -> bool:

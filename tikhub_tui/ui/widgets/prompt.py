@@ -36,20 +36,24 @@ KEYS = (
 check (they are not bindings: TextArea would take Enter first)."""
 
 
-class PromptArea(TextArea):
+SHADOWED = frozenset({"f6", "f7"})
+"""TextArea's select-line and select-all keys: the race judges with F5-F8, so the prompt leaves
+the F keys to the screens (the same prompt keys in the chat and the race, none shadowed)."""
+OWN_BINDINGS = [
+    Binding("alt+a", "select_all", "Select all the prompt", id="prompt-select-all", show=False),
+    Binding(
+        "alt+x", "clear_prompt", "Clear the prompt (Ctrl+Z undoes)", id="prompt-clear", show=False
+    ),
+]
+"""The prompt's keys beyond TextArea's editing keys (help lists them under Prompt)."""
+
+
+class PromptArea(TextArea, inherit_bindings=False):
     """Where the user writes; posts `Submitted` on Enter."""
 
     BINDINGS = [
-        Binding(
-            "f7,alt+a", "select_all", "Select all the prompt", id="prompt-select-all", show=False
-        ),
-        Binding(
-            "f8,alt+x",
-            "clear_prompt",
-            "Clear the prompt (Ctrl+Z undoes)",
-            id="prompt-clear",
-            show=False,
-        ),
+        *(b for b in TextArea.BINDINGS if not (isinstance(b, Binding) and b.key in SHADOWED)),
+        *OWN_BINDINGS,
     ]
 
     DEFAULT_CSS = """

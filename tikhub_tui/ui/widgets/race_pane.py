@@ -52,6 +52,8 @@ def figure_chips(figures: PaneNumbers, *, timings: bool = True, notice: str = ""
     words = figures.ending_words if figures.ending not in (None, "done") else figures.status
     retrying = bool(notice) and figures.status in ("queued", "waiting")
     chips = [f"{RETRYING} retrying" if retrying else f"{GLYPHS[figures.status]} {words}"]
+    if figures.retried:  # its times run from the retry: it takes no speed badge
+        chips.append("retried")
     if timings and figures.status != "queued":
         chips.append(f"{figures.elapsed:.1f} s")
     if figures.cost is not None:
@@ -63,9 +65,10 @@ def figure_chips(figures: PaneNumbers, *, timings: bool = True, notice: str = ""
         if figures.to_reasoning is not None or figures.ending is None:  # none came: no chip
             chips.append(f"think {_s(figures.to_reasoning)}")
         chips.append(f"text {_s(figures.to_answer)}")
-        chips.append(f"{rate(figures.answer_rate)} tok/s")
+        chips.append(f"{rate(figures.answer_rate, figures.answer_rate_estimated)} tok/s")
         if figures.reasoning_rate is not None:
-            chips.append(f"thinking {rate(figures.reasoning_rate)} tok/s")
+            thinking = rate(figures.reasoning_rate, figures.reasoning_rate_estimated)
+            chips.append(f"thinking {thinking} tok/s")
     if figures.output.value or figures.ending is None:
         chips.append(f"{figures.output} out")
     if figures.reasoning.value:

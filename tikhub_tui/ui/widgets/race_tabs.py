@@ -40,7 +40,7 @@ def tab_text(
     if timings and figures.live:
         text += f" {figures.elapsed:.0f}s"
     elif timings and figures.answer_rate is not None:
-        text += f" {rate(figures.answer_rate)}t/s"
+        text += f" {rate(figures.answer_rate, figures.answer_rate_estimated)}t/s"
     return text
 
 

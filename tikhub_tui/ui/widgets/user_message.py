@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from rich.console import Group
 from rich.text import Text
 from textual.content import Content
+from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import Static
 
 from tikhub_tui.core.model import Attachment
@@ -21,6 +23,7 @@ from tikhub_tui.core.store.records import StoredAttachment
 from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.ui.widgets.attachments import attached_lines
 from tikhub_tui.ui.widgets.image_preview import ImagePreview, previews, wanted
+from tikhub_tui.ui.widgets.sixel import with_sixels
 
 FOLD_LINES = 15
 """A prompt of more lines than this is shown folded."""
@@ -149,3 +152,12 @@ class UserMessage(Static):
         if self.is_attached:
             self._drawn = drawn
             self.update(self._shown())
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines, with Sixel images written over their places (`widgets.sixel`) while
+        this screen is the one shown."""
+        lines = super().render_lines(crop)
+        sixels = {id(p): p for p in self._drawn if p.protocol == "sixel"}
+        if sixels and self.screen.is_active:
+            return with_sixels(lines, crop, self.region.offset, sixels)
+        return lines

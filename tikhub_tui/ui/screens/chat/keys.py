@@ -8,7 +8,7 @@ from textual.binding import Binding, BindingType
 from tikhub_tui.ui.screens.help import KeyTable
 from tikhub_tui.ui.widgets.attachments import AttachmentChips
 from tikhub_tui.ui.widgets.prompt import KEYS as PROMPT_KEYS
-from tikhub_tui.ui.widgets.prompt import PromptArea
+from tikhub_tui.ui.widgets.prompt import OWN_BINDINGS as PROMPT_BINDINGS
 from tikhub_tui.ui.widgets.sessions import SessionList
 from tikhub_tui.ui.widgets.transcript import Transcript
 
@@ -51,7 +51,7 @@ def key_tables() -> list[KeyTable]:
     own = [b for b in SessionList.BINDINGS if isinstance(b, Binding) and b.id]
     return [
         KeyTable("Chat", "chat", BINDINGS),
-        KeyTable("Prompt", "prompt", [*PROMPT_KEYS, *PromptArea.BINDINGS]),
+        KeyTable("Prompt", "prompt", [*PROMPT_KEYS, *PROMPT_BINDINGS]),
         KeyTable(
             "Messages (Ctrl+Up from the prompt, then Up and Down)", "messages", Transcript.BINDINGS
         ),

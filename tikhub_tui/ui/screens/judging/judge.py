@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -117,14 +118,15 @@ class JudgeThread(Transcript, can_focus=False, inherit_bindings=False):
     newest text), its keys left to the judge screen."""
 
 
+ADOPT = Binding("a,enter", "adopt", "Adopt the verdict", id="judge-adopt", priority=True)
+"""Offered (in the footer) only once the reply has a verdict; without one its keys say why."""
+
+
 class JudgeScreen(ModalScreen[None]):
     """The judge's reply streaming in its own pane; Esc stops it (or closes once it ended),
     a (or Enter) adopts a score's verdict as the vote (`adopt` decides what that means)."""
 
-    BINDINGS = [
-        Binding("escape", "close", "Stop / close", id="judge-close"),
-        Binding("a,enter", "adopt", "Adopt the verdict", id="judge-adopt", priority=True),
-    ]
+    BINDINGS = [Binding("escape", "close", "Stop / close", id="judge-close"), ADOPT]
     DEFAULT_CSS = """
     JudgeScreen { align: center middle; }
     JudgeScreen > Vertical { width: 96%; height: 90%; background: $surface;
@@ -192,8 +194,33 @@ class JudgeScreen(ModalScreen[None]):
             self.answer.show_failure(tally.error)
         self.answer.set_meta(meta_line(self.run.exchange, time.monotonic(), timings=self._timings))
         self._on_end(self.run)
-        if self.run.verdict() is not None and self._adopt is not None:
+        self.refresh_bindings()
+        if self._can_adopt():
             self.notify("a (or Enter) adopts the judge's verdict as your vote.", timeout=6)
+
+    def _can_adopt(self) -> bool:
+        return self.ended and self._adopt is not None and self.run.verdict() is not None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "adopt":  # offered only with a verdict; else its keys say why (on_key)
+            return self._can_adopt()
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        from tikhub_tui.ui.keymap import effective_keys
+
+        if event.key in effective_keys(self.app, ADOPT).split(","):
+            event.stop()
+            self._no_verdict()
+
+    def _no_verdict(self) -> None:
+        if not self.ended:
+            why = "The judge is still writing: its verdict can be adopted once it ends."
+        elif self._adopt is None or self.run.mode != "score":
+            why = "There is no verdict to adopt: only a score (s in the dialog) ends with one."
+        else:
+            why = "The judge's reply ends without a verdict line: there is nothing to adopt."
+        self.notify(why, timeout=4)
 
     def action_close(self) -> None:
         if not self.ended:
@@ -202,8 +229,8 @@ class JudgeScreen(ModalScreen[None]):
         self.dismiss()
 
     def action_adopt(self) -> None:
-        if self.run.verdict() is None or self._adopt is None:
-            self.notify("There is no verdict to adopt (only a score ends with one).", timeout=4)
+        if not self._can_adopt() or self._adopt is None:
+            self._no_verdict()
             return
         self._adopt(self.run)
         self.dismiss()

@@ -25,11 +25,11 @@ else:
     _Race = object
 
 BINDINGS: list[BindingType] = [
-    # the prompt's TextArea selects with F6 and F7: these win while it has the focus
+    # the prompt leaves the F keys to the screens (ui/widgets/prompt.py: SHADOWED)
     Binding("f5", "vote", "Vote", id="race-vote", priority=True),
     Binding("f6", "judge", "Judge", id="race-judge", priority=True),
     Binding("f7", "diff", "Diff", id="race-diff", priority=True),
-    Binding("f8", "toggle_blind", "Blind on/off", id="race-blind", show=False, priority=True),
+    Binding("f8", "toggle_blind", "Blind", id="race-blind", priority=True),
 ]
 
 VOTE_KEYS: list[BindingType] = [
@@ -96,6 +96,6 @@ class JudgedRace(_Race):
 
     def action_pick_winner(self) -> None:
         if self.judging.hiding:
-            self.notify("Vote first (F5): the models are named after your vote.", timeout=4)
+            self.notify(self.judging.winner_waits(), timeout=5)
             return
         super().action_pick_winner()

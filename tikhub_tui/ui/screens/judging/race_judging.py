@@ -132,6 +132,17 @@ class RaceJudging:
         if self.hiding:
             self.bar.take()
 
+    def winner_waits(self) -> str:
+        """Why the winner cannot be picked yet in a blind race: the step the user is at."""
+        race, screen = self.screen.race, self.screen
+        if race is None or race.round == 0:
+            return "A blind race: send a prompt, vote (F5), then pick the answer to go on with."
+        if screen.streaming:
+            return "The models are still answering: vote once they have (F5), then pick one."
+        if race.round in self._latest:  # a pick cast, its ranking still open
+            return "Your vote is saved: Enter ends the ranking and names the models; then pick."
+        return "Vote first (F5): the models are named after your vote, then you pick one."
+
     def action_vote(self) -> None:
         race = self.screen.race
         if race is None or race.round == 0 or self.screen.streaming:

@@ -43,7 +43,7 @@ BINDINGS: list[BindingType] = [
         priority=True,
     ),
     Binding("ctrl+n", "new_race", "New race", id="race-new", show=False, priority=True),
-    Binding("f4", "attach", "Attach", id="race-attach", show=False, priority=True),
+    Binding("f4", "attach", "Files", id="race-attach", priority=True),
     Binding(
         "ctrl+y", "copy_answer", "Copy answer", id="race-copy-answer", show=False, priority=True
     ),
@@ -51,3 +51,23 @@ BINDINGS: list[BindingType] = [
     Binding("pagedown", "page_down", "Page down", id="race-page-down", show=False, priority=True),
     Binding("ctrl+end", "follow", "Follow", id="race-follow", show=False, priority=True),
 ]
+
+FOOTER_FIRST = (
+    "stop_all",
+    "stop_pane",
+    "help",
+    "pick_winner",
+    "vote",
+    "judge",
+    "diff",
+    "toggle_blind",
+    "attach",
+    "race",
+    "retry_pane",
+    "zoom",
+    "pick_models",
+    "settings",
+)
+"""The order of the race's keys in its footer: what stops a stream, help, the keys of a finished
+round and the judging keys, files, back to the chat; on 80 columns the rest fall off the end
+(help lists them all)."""

@@ -209,7 +209,9 @@ class RaceRun:
         return [
             None
             if lane.exchange is None
-            else numbers(lane.label, lane.exchange, now, queued=not lane.exchange.sent)
+            else numbers(
+                lane.label, lane.exchange, now, queued=not lane.exchange.sent, retried=lane.retried
+            )
             for lane in race.lanes
         ]
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Header, Label
 
 from tikhub_tui.core.catalogue import for_settings
 from tikhub_tui.core.race.board import PaneNumbers
@@ -27,10 +27,11 @@ from tikhub_tui.ui.screens.judging.race_judging import RaceJudging
 from tikhub_tui.ui.screens.judging.vote import VoteBar
 from tikhub_tui.ui.screens.race.choices import RaceChoices
 from tikhub_tui.ui.screens.race.files import RaceFiles
-from tikhub_tui.ui.screens.race.keys import BINDINGS, WINNER
+from tikhub_tui.ui.screens.race.keys import BINDINGS, FOOTER_FIRST, WINNER
 from tikhub_tui.ui.screens.race.run import RaceRun
 from tikhub_tui.ui.streaming import StreamController
 from tikhub_tui.ui.widgets.attachments import AttachmentChips
+from tikhub_tui.ui.widgets.footer import KeyFooter
 from tikhub_tui.ui.widgets.prompt import PromptArea
 from tikhub_tui.ui.widgets.race_board import PaneBoard, layout_for
 from tikhub_tui.ui.widgets.race_pane import PaneTranscript, RacePane
@@ -116,7 +117,7 @@ class RaceScreen(JudgedRace, RaceChoices):
             id="prompt", placeholder="One prompt for every model — Enter sends it to all at once"
         )
         yield Label("", id="status", markup=False)
-        yield Footer()
+        yield KeyFooter(FOOTER_FIRST)
 
     async def on_mount(self) -> None:
         prompt = self.query_one(PromptArea)
