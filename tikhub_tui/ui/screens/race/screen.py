@@ -57,9 +57,9 @@ class RaceScreen(JudgedRace, RaceChoices):
 
     DEFAULT_CSS = """
     RaceScreen { background: $background; }
-    RaceScreen #rule { height: 1; padding: 0 1; color: $text-accent; text-wrap: nowrap;
+    RaceScreen #rule { height: 1; width: 1fr; padding: 0 1; color: $text-accent; text-wrap: nowrap;
         text-overflow: ellipsis; }
-    RaceScreen #status { height: 1; padding: 0 2; color: $text-muted; text-wrap: nowrap;
+    RaceScreen #status { height: 1; width: 1fr; padding: 0 2; color: $text-muted; text-wrap: nowrap;
         text-overflow: ellipsis; }
     RaceScreen PromptArea { max-height: 6; }
     """
@@ -199,7 +199,7 @@ class RaceScreen(JudgedRace, RaceChoices):
             )
         extras = [word for word, on in ((self.judging.words(), True), ("zoomed", self.zoomed),
                   ("scrolling together", self.together)) if on and word]  # fmt: skip
-        # one line high whatever it says: no layout of the screen
+        # one line, the screen's width, whatever it says: no layout of the screen
         self.query_one("#rule", Label).update(" · ".join([rule, *extras]), layout=False)
         self._show_status()
         self.refresh_bindings()
