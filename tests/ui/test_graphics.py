@@ -104,13 +104,18 @@ def test_a_terminal_that_never_answers_gets_half_blocks() -> None:
 
 def test_the_answer_asked_before_the_app_starts_decides(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(graphics, "_answer", None)
+    monkeypatch.setattr(graphics, "_pending", None)
     environ = {"TERM": "xterm-256color"}
     assert choose_protocol(environ, headless=False) == "halfblock"  # not asked yet
     terminal = Terminal(FOOT.encode())
     try:
+        before = termios.tcgetattr(terminal.near)
         graphics.ask_terminal(environ, terminal.near, terminal.near)
         graphics.ask_terminal(environ, terminal.near, terminal.near)  # once is enough
         assert terminal.asked() == [b"\x1b[c"]
+        assert choose_protocol(environ, headless=False) == "halfblock"  # asked, not heard yet
+        graphics.hear_terminal()
+        assert termios.tcgetattr(terminal.near) == before  # the terminal as it was
         os.set_blocking(terminal.far, False)
         with pytest.raises(BlockingIOError):
             os.read(terminal.far, 64)  # the second call wrote nothing
@@ -121,10 +126,12 @@ def test_the_answer_asked_before_the_app_starts_decides(monkeypatch: pytest.Monk
 
 def test_kitty_and_a_setting_are_never_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(graphics, "_answer", None)
+    monkeypatch.setattr(graphics, "_pending", None)
     far, near = os.openpty()
     try:
         for environ in ({"TERM": "xterm-kitty"}, {"TIKHUB_TUI_IMAGES": "off"}, {"TERM": "dumb"}):
             graphics.ask_terminal(environ, near, near)
+            graphics.hear_terminal()
         os.set_blocking(far, False)
         with pytest.raises(BlockingIOError):
             os.read(far, 64)  # nothing was written to the terminal
@@ -177,3 +184,15 @@ async def test_a_sixel_preview_is_written_over_its_place_visible_rows_only(
         [(_, (start, data, _))] = sixel_lines(user, lower)
         assert SIXEL_IMAGE.match(data).groups() == ("320", "60")  # type: ignore[union-attr]
         assert MOVE.fullmatch(start).groups()[0] == str(user.region.y + top + 5 + 1)  # type: ignore[union-attr]
+
+
+def test_an_answer_that_came_while_the_app_loaded_is_read_even_after_the_wait() -> None:
+    """The question goes out before the app's modules load; if loading outlasted the wait,
+    the answer already there is still read (left unread, it would reach the app as keys)."""
+    terminal = Terminal(FOOT.encode())
+    try:
+        sent = graphics._send(terminal.near, terminal.near, timeout=0.0)
+        assert sent is not None and terminal.asked() == [b"\x1b[c"]  # answered by now
+        assert has_sixel(graphics._read(*sent))
+    finally:
+        terminal.close()

@@ -95,19 +95,22 @@ def open_app(
         )
         return 2
     _upgrade_store()
-    from tikhub_tui.ui.graphics import ask_terminal
+    from tikhub_tui.ui.graphics import ask_terminal, hear_terminal
 
     ask_terminal(os.environ, sys.stdin.fileno(), screen.fileno())  # does it draw Sixel?
-    from tikhub_tui.ui.app import TikhubApp
+    try:  # the answer comes back while the app's modules load
+        from tikhub_tui.ui.app import TikhubApp
 
-    app = TikhubApp(
-        settings,
-        demo=demo,
-        base_url=base_url or os.environ.get("TIKHUB_BASE_URL") or None,
-        notices=notices or [],
-        model_given=model_given,
-        race=race,
-        blind=blind,
-    )
+        app = TikhubApp(
+            settings,
+            demo=demo,
+            base_url=base_url or os.environ.get("TIKHUB_BASE_URL") or None,
+            notices=notices or [],
+            model_given=model_given,
+            race=race,
+            blind=blind,
+        )
+    finally:
+        hear_terminal()
     app.run()
     return app.return_code or 0

@@ -16,7 +16,7 @@ import os
 import re
 import time
 from collections.abc import Mapping
-from typing import Literal
+from typing import Any, Literal
 
 Protocol = Literal["kitty", "sixel", "halfblock", "off"]
 SETTING = "TIKHUB_TUI_IMAGES"
@@ -29,7 +29,9 @@ an answer later than this would reach the app as typed keys, so the wait is gene
 spent only where nothing answers (a bare pseudo-terminal), which then gets half blocks."""
 _REPLY = re.compile(r"\x1b\[\?([0-9;]*)c")
 _answer: str | None = None
-"""The terminal's answer, once it was asked (`ask_terminal`)."""
+"""The terminal's answer, once it was asked (`ask_terminal`) and heard (`hear_terminal`)."""
+_pending: tuple[int, list[Any], float] | None = None
+"""A question sent and not yet heard: the keys' fd, its saved mode, the deadline."""
 
 
 def has_sixel(reply: str) -> bool:
@@ -78,40 +80,78 @@ def worth_asking(environ: Mapping[str, str]) -> bool:
 
 def ask_terminal(environ: Mapping[str, str], in_fd: int = 0, out_fd: int = 2) -> None:
     """Ask the terminal (keys on `in_fd`, drawing on `out_fd`, as Textual uses them) once,
-    before the app starts, when its answer decides; `choose_protocol` then uses it."""
-    global _answer
-    if _answer is None and worth_asking(environ) and os.isatty(in_fd) and os.isatty(out_fd):
-        _answer = query(in_fd, out_fd)
+    before the app starts, when its answer decides. The question goes out now and the answer
+    is read by `hear_terminal`, called just before the app runs: the imports in between hide
+    the round trip (over SSH, one network round trip less at every start)."""
+    global _pending
+    if (
+        _answer is None
+        and _pending is None
+        and worth_asking(environ)
+        and os.isatty(in_fd)
+        and os.isatty(out_fd)
+    ):
+        _pending = _send(in_fd, out_fd, TIMEOUT)
+
+
+def hear_terminal() -> None:
+    """Read the answer to the question `ask_terminal` sent (if it sent one) and give the
+    terminal back as it was; `choose_protocol` then uses the answer."""
+    global _pending, _answer
+    if _pending is not None:
+        pending, _pending = _pending, None
+        _answer = _read(*pending)
 
 
 def query(in_fd: int, out_fd: int, timeout: float = TIMEOUT) -> str:
     """The terminal's answer to QUERY ('' when none came in time), read without echo."""
+    sent = _send(in_fd, out_fd, timeout)
+    return "" if sent is None else _read(*sent)
+
+
+def _send(in_fd: int, out_fd: int, timeout: float) -> tuple[int, list[Any], float] | None:
+    """Turn echo off and ask; returns what `_read` needs (None: not a POSIX terminal)."""
     try:
-        import select
         import termios
         import tty
     except ImportError:  # not a POSIX terminal
-        return ""
-    reply = b""
+        return None
     try:
         saved = termios.tcgetattr(in_fd)
     except (OSError, termios.error):
-        return ""
+        return None
     try:
         tty.setcbreak(in_fd, termios.TCSANOW)
         os.write(out_fd, QUERY)
-        deadline = time.monotonic() + timeout
+    except (OSError, termios.error):
+        _restore(in_fd, saved)
+        return None
+    return in_fd, saved, time.monotonic() + timeout
+
+
+def _read(in_fd: int, saved: list[Any], deadline: float) -> str:
+    """The answer, read until it is whole or the deadline passes; the terminal is restored."""
+    import select
+
+    reply = b""
+    try:
         while not _REPLY.search(reply.decode("ascii", "replace")) and len(reply) < 512:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([in_fd], [], [], left)[0]:
+            left = max(0.0, deadline - time.monotonic())  # past it: what already came
+            if not select.select([in_fd], [], [], left)[0]:
                 break
             chunk = os.read(in_fd, 512)
             if not chunk:
                 break
             reply += chunk
-    except (OSError, termios.error):
+    except OSError:
         pass
     finally:
-        with contextlib.suppress(OSError, termios.error):
-            termios.tcsetattr(in_fd, termios.TCSANOW, saved)
+        _restore(in_fd, saved)
     return reply.decode("ascii", "replace")
+
+
+def _restore(in_fd: int, saved: list[Any]) -> None:
+    import termios
+
+    with contextlib.suppress(OSError, termios.error):
+        termios.tcsetattr(in_fd, termios.TCSANOW, saved)
