@@ -55,11 +55,19 @@ class Terminal:
     def type(self, text: str) -> None:
         os.write(self.master, text.encode())
 
+    def hang_up(self) -> None:
+        """The terminal goes away (an SSH connection dropped): its side closes, SIGHUP."""
+        os.close(self.master)
+        self.master = -1
+        time.sleep(1.0)  # the app goes on drawing into the void meanwhile
+        self.process.send_signal(signal.SIGHUP)
+
     def close(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=10)
-        os.close(self.master)
+        if self.master >= 0:
+            os.close(self.master)
 
 
 @contextmanager
@@ -126,6 +134,18 @@ def test_hangup_or_terminate_saves_and_exits_cleanly(gateway_url: str, signum: i
     assert status == "stopped"
     assert text and answer_text("lorem: 2000").startswith(text)
     assert ON_SCREEN in text
+
+
+def test_a_terminal_gone_mid_answer_saves_and_the_process_exits(gateway_url: str) -> None:
+    """The screen can no longer be given back; the app must not wait for it (it stayed,
+    streaming to nobody, with its writer's queue full)."""
+    with app_in_terminal(gateway_url) as terminal:
+        wait_for_text(terminal, 0.5)
+        terminal.hang_up()
+        assert terminal.process.wait(timeout=30) == 0
+    text, status = saved_answer()
+    assert status == "stopped"
+    assert text and answer_text("lorem: 2000").startswith(text)
 
 
 def test_without_a_terminal_the_app_says_so_instead_of_hanging() -> None:

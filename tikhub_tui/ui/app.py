@@ -128,7 +128,7 @@ class TikhubApp(AppAccess):
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGHUP, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(signum, self._on_hangup)
+                loop.add_signal_handler(signum, self._on_hangup, signum)
         for notice in self._notices:
             self.notify(notice, severity="error", timeout=15, markup=False)
         if self._force_demo:
@@ -340,6 +340,18 @@ class TikhubApp(AppAccess):
                 break  # what arrived is in the store already; the rest is marked incomplete
             await asyncio.sleep(0.02)
 
-    def _on_hangup(self) -> None:
+    def _on_hangup(self, signum: int) -> None:
         """SIGHUP (the SSH connection dropped) or SIGTERM: save and exit cleanly."""
-        self.call_later(self.action_quit)
+        self.call_later(self._hang_up if signum == signal.SIGHUP else self.action_quit)
+
+    async def _hang_up(self) -> None:
+        """The terminal is gone: save the answers in flight and leave at once. Giving a
+        vanished terminal its screen back would wait forever (Textual's writer thread dies on
+        the first failed write, and the queue it leaves full blocks the exit): the process
+        stayed, streaming to nobody."""
+        import os
+
+        await self._stop_streams()
+        self._clients.close()
+        self.store.close()
+        os._exit(0)
