@@ -9,7 +9,9 @@ client is timed too: the interpreter alone, the interpreter importing httpx (and
 loads with the first client), and a bare httpx client posting the same body file. Runs
 alternate; each run's CPU time (user + system, of the process alone) is kept beside its wall
 time, as CPU time is what a loaded machine stretches least. `attach_phases.py` breaks `ask -a`
-down step by step.
+down step by step. The goal's case, attaching a file in the app and sending it, is timed too
+(`attach_in_app.py`): in one running process with a warm client, from reading the file to the
+answer's end, against curl's whole run.
 
 The app runs as installed: with its modules' bytecode cached (pip compiles an installed
 package; an environment with PYTHONDONTWRITEBYTECODE set would compile every module on every
@@ -94,6 +96,19 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     return elapsed, cpu
 
 
+def in_the_app(
+    url: str, pdf: str, model: str, provider: str, runs: int, env: dict[str, str]
+) -> list[float]:
+    """Seconds of each attach-and-send in one running process (`attach_in_app.py`): what
+    attaching costs in the app, where Python has long started and the client is warm."""
+    script = str(RESULTS.parent / "attach_in_app.py")
+    result = subprocess.run(
+        [sys.executable, script, url, pdf, model, provider, str(runs)],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return [float(seconds) for seconds in json.loads(result.stdout)]
+
+
 def bytecode(env: dict[str, str], cached: bool) -> None:
     """Cache the package's bytecode as an install would, or remove it and keep it away."""
     package = RESULTS.parent.parent / "tikhub_tui"
@@ -118,7 +133,8 @@ def main() -> int:
     pdf_path = RESULTS / "ten-mb.pdf"
     pdf_path.write_bytes(make_pdf())
     attachment = from_bytes(pdf_path.read_bytes(), pdf_path.name)
-    header = ("protocol", *COLUMNS.values(), "ask -a / curl", "ask -a / httpx posts")
+    header = ("protocol", *COLUMNS.values(), "ask -a / curl", "ask -a / httpx posts",
+              "in the app: attach + send", "in the app / curl")  # fmt: skip
     rows, cpu_rows = [header], [header[:-2]]
     results: dict[str, object] = {
         "runs": runs,
@@ -167,10 +183,13 @@ def main() -> int:
                     wall, used = run(command, env)
                     samples[name].append(wall)
                     cpu[name].append(used)
+            in_app = in_the_app(url, str(pdf_path), model, provider, runs, env)
             med = {k: sorted(v)[runs // 2] for k, v in samples.items()}
             med_cpu = {k: sorted(v)[runs // 2] for k, v in cpu.items()}
+            app_median = sorted(in_app)[runs // 2]
             ratios = (med["ask"] / med["curl"], med["ask"] / med["floor"])
-            rows.append((provider, *(ms(med[k]) for k in COLUMNS), *(f"{r:.2f}x" for r in ratios)))
+            rows.append((provider, *(ms(med[k]) for k in COLUMNS), *(f"{r:.2f}x" for r in ratios),
+                         ms(app_median), f"{app_median / med['curl']:.2f}x"))  # fmt: skip
             cpu_rows.append((provider, *(ms(med_cpu[k]) for k in COLUMNS)))
             results[provider] = {
                 "samples": samples,
@@ -178,6 +197,8 @@ def main() -> int:
                 "cpu_samples": cpu,
                 "cpu_medians": med_cpu,
                 "body_bytes": body.stat().st_size,
+                "in_app_samples": in_app,
+                "in_app_median": app_median,
             }
     print("wall time, median of", runs, "runs\n" + table(rows))
     print("\nCPU time (user + system) of the process alone, median\n" + table(cpu_rows))
