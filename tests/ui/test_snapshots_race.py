@@ -39,7 +39,9 @@ def at_end(thread: PaneTranscript) -> bool:
     """The bottom of the thread's content is the bottom of its view (content shorter than
     the view sits at the bottom, as in chat)."""
     bottom = max((c.virtual_region_with_margin.bottom for c in thread.children), default=0)
-    return round(thread.scroll_y) + thread.scrollable_content_region.height == bottom
+    # exactly: a scroll still gliding (3.6 rows, say) draws the scroll bar's thumb between
+    # cells, so a snapshot taken then differs from one taken a frame later
+    return thread.scroll_y + thread.scrollable_content_region.height == bottom
 
 
 def finished_race(panes: list[PaneSpec], prompt: str = "lorem: 40") -> Any:
