@@ -135,7 +135,7 @@ def main() -> int:
     attachment = from_bytes(pdf_path.read_bytes(), pdf_path.name)
     header = ("protocol", *COLUMNS.values(), "ask -a / curl", "ask -a / httpx posts",
               "in the app: attach + send", "in the app / curl")  # fmt: skip
-    rows, cpu_rows = [header], [header[:-2]]
+    rows, cpu_rows = [header], [header[:-4]]
     results: dict[str, object] = {
         "runs": runs,
         "pdf_bytes": attachment.size,
