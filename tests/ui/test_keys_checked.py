@@ -4,6 +4,7 @@ that cannot act says why in a notice."""
 from __future__ import annotations
 
 import pytest
+from textual import events
 from textual.widgets import Collapsible, Static
 
 from tests.ui.conftest import SIZE, Notices, chat, demo_app, focused_prompt, ready, send
@@ -93,6 +94,21 @@ async def test_prompt_select_all_and_clear_with_undo() -> None:
         assert prompt.text == "first line\nsecond line"
         await pilot.press("home", "f7")  # the F keys are the screens' (the race judges with them)
         assert prompt.selected_text == ""
+
+
+async def test_alt_keys_as_a_terminal_sends_them_act_and_type_nothing() -> None:
+    """A terminal (tmux too) sends Alt+X as ESC then x, which Textual delivers as alt+x
+    carrying the printable "x": the prompt must take it as the key, not as text."""
+    app = demo_app()
+    async with app.run_test(size=SIZE) as pilot:
+        prompt = await focused_prompt(pilot)
+        prompt.load_text("hello there")
+        app.post_message(events.Key("alt+a", "a"))  # as the terminal's input arrives
+        await pilot.pause()
+        assert prompt.text == "hello there" and prompt.selected_text == "hello there"
+        app.post_message(events.Key("alt+x", "x"))
+        await pilot.pause()
+        assert prompt.text == ""
 
 
 async def test_keys_that_cannot_act_say_why() -> None:

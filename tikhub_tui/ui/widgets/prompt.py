@@ -140,6 +140,11 @@ class PromptArea(TextArea, inherit_bindings=False):
             event.prevent_default()
             self._recall_step(1)
             return
+        if event.key.startswith("alt+"):
+            # a terminal sends Alt+X as ESC then x, which arrives as alt+x carrying "x": a key
+            # for the bindings (select all, clear...), never text to insert
+            event.prevent_default()
+            return
         await super()._on_key(event)
 
     def edit(self, edit: Edit) -> EditResult:
