@@ -341,3 +341,14 @@ def test_a_failure_before_any_text_prints_nothing_to_stdout(gateway_url: str) ->
     config_file().write_text("max_retries = 0\n")
     result = ask("-m", "gpt-4o", "--base-url", gateway_url, "error: 503")
     assert result.returncode == 5 and result.stdout == ""
+
+
+def test_demo_answers_with_no_key_from_the_embedded_gateway() -> None:
+    result = ask("--demo", "echo: hello from the demo", key=None)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "hello from the demo"
+
+
+def test_no_key_points_to_the_demo() -> None:
+    result = ask("--base-url", "http://127.0.0.1:9", "hi", key=None)
+    assert result.returncode == 3 and "--demo" in result.stderr

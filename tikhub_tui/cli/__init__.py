@@ -122,9 +122,10 @@ def main(argv: Sequence[str] | None = None, *, end_process: bool = False) -> int
         except KeyboardInterrupt:
             print("tikhub-tui: interrupted", file=sys.stderr)
             return EXIT_INTERRUPTED
+    from tikhub_tui.cli.demo import demo_access
     from tikhub_tui.cli.output import guarded_output, mode_of
 
-    with guarded_output(mode_of(args)):  # every byte of every command goes through it
+    with guarded_output(mode_of(args)), demo_access(args):  # every byte goes through it
         code = _run(module, args)
     if end_process and command == "ask":
         _end_now(code)

@@ -25,6 +25,7 @@ from tikhub_tui.cli import (
     positive_int_argument,
 )
 from tikhub_tui.cli.ask_attach import REFUSED, add_arguments, argument, fitter, read_all, refused
+from tikhub_tui.cli.demo import add_demo
 from tikhub_tui.core.model import PROVIDERS
 
 if TYPE_CHECKING:
@@ -56,8 +57,8 @@ On a terminal, control characters and escape sequences in the answer are shown (
 
 The key comes from TIKHUB_API_KEY, else the OS keyring (`tikhub-tui keys set`).
 The base URL from --base-url, else TIKHUB_BASE_URL, else config.toml, else
-https://ai.tikhub.io. Try it offline: run `tikhub-tui gateway` in another terminal and pass
-its URL with --base-url."""
+https://ai.tikhub.io. Try it offline, with no key: --demo answers from the embedded local
+gateway (`tikhub-tui ask --demo "tps: 50 lorem: 200"`)."""
 
 
 def add_parser(parser: argparse.ArgumentParser) -> None:
@@ -75,6 +76,7 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", "-m", help="model name (default: the one in config.toml)")
     add_arguments(parser)  # -a FILE, --name, --downscale
     parser.add_argument("--base-url", help="gateway root URL, may carry a path prefix")
+    add_demo(parser)
     parser.add_argument("--system", "-s", help="system prompt")
     parser.add_argument(
         "--max-tokens",
@@ -123,12 +125,13 @@ def api_key() -> str | None:
     try:
         found = resolve_key()
     except KeyStoreError as error:
-        say(f"no API key: {error}")
+        say(f"no API key: {error}", "or try --demo: the embedded local gateway, no key")
         return None
     if found is None:
         say(
             "no API key configured, so nothing was sent",
-            "set TIKHUB_API_KEY or run `tikhub-tui keys set`",
+            "set TIKHUB_API_KEY or run `tikhub-tui keys set`; or try --demo (the embedded "
+            "local gateway, no key)",
         )
         return None
     return found.value

@@ -25,6 +25,7 @@ from tikhub_tui.cli import (
     positive_int_argument,
     seconds_argument,
 )
+from tikhub_tui.cli.demo import add_demo
 
 if TYPE_CHECKING:
     from tikhub_tui.core.catalogue import Catalogue
@@ -87,6 +88,7 @@ def add_parser(parser: argparse.ArgumentParser) -> None:
         "vote (the screen's F8 sets it for good)",
     )  # fmt: skip
     parser.add_argument("--base-url", help="gateway root URL, may carry a path prefix")
+    add_demo(parser)
     parser.add_argument("--system", "-s", help="system prompt of the models without their own")
     parser.add_argument(
         "--max-tokens",
