@@ -60,3 +60,14 @@ def test_an_oversize_prompt_is_refused_with_the_three_fixes() -> None:
         "window (128,000). Start a new session (Ctrl+N); or branch from an earlier message "
         "(Ctrl+Up, then b); or pick a model with a larger window (Ctrl+L: o3, gpt-4.1)."
     )
+
+
+def test_a_prompt_too_long_for_its_files_names_the_biggest_first() -> None:
+    use = ContextUse(10_002_770, 1_047_576)
+    files = [("note.txt", 20), ("big.txt", 10_000_000)]
+    words = too_long_words(use, "gpt-4.1", [], {"new-session": "Ctrl+N"}, files)
+    assert words.startswith(
+        "Not sent: the conversation is about 10,002,770 tokens, more than gpt-4.1's context "
+        "window (1,047,576). Leave out big.txt (~10,000,000 tokens: Shift+Tab to the files, "
+        "Delete removes it); or start a new session (Ctrl+N)"
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from tikhub_tui.core.catalogue import ModelInfo
@@ -12,6 +12,7 @@ from tikhub_tui.core.exchange import Exchange
 from tikhub_tui.core.model import Usage
 from tikhub_tui.core.tally import Ending, Tally
 from tikhub_tui.core.tokens import ContextUse
+from tikhub_tui.core.untrusted import for_terminal
 from tikhub_tui.core.usage import cost_words, cut_words, tokens_words
 
 if TYPE_CHECKING:  # httpx loads with the first prompt, not before the first frame
@@ -156,14 +157,26 @@ def context_words(use: ContextUse) -> str:
 
 
 def too_long_words(
-    use: ContextUse, model: str, others: list[str], keys: Mapping[str, str] | None = None
+    use: ContextUse,
+    model: str,
+    others: list[str],
+    keys: Mapping[str, str] | None = None,
+    files: Sequence[tuple[str, int]] = (),
 ) -> str:
     """Why a prompt was not sent, and the fixes with the keys that do them (`keys` by binding
-    id: new-session, select-messages, focus-models)."""
+    id: new-session, select-messages, focus-models). `files`: the prompt's attachments (name,
+    estimated tokens); the biggest is named first when leaving it out is a fix."""
     keys = keys or {}
     window = f"{use.window:,}" if use.window is not None else "?"
     larger = f": {', '.join(others)}" if others else ""
-    fixes = [
+    fixes = []
+    if files:
+        name, tokens = max(files, key=lambda file: file[1])
+        fixes.append(
+            f"leave out {for_terminal(name)} (~{tokens:,} tokens: Shift+Tab to the files, "
+            "Delete removes it)"
+        )
+    fixes += [
         f"start a new session ({keys.get('new-session', 'Ctrl+N')})",
         f"branch from an earlier message ({keys.get('select-messages', 'Ctrl+Up')}, then b)",
         f"pick a model with a larger window ({keys.get('focus-models', 'Ctrl+L')}{larger})",

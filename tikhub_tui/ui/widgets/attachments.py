@@ -29,7 +29,8 @@ def chip_words(item: Attachment) -> str:
     if item.kind == "image" and "/" in item.media_type:
         kind = item.media_type.split("/", 1)[1].upper()
     pages = f" · {item.pages} p." if item.pages else ""
-    tokens = f"~{estimate_attachment(item):,} tokens"
+    count = estimate_attachment(item)
+    tokens = f"~{count:,} token{'' if count == 1 else 's'}"
     return f"{for_terminal(item.name)} · {kind}{pages} · {human_size(item.size)} · {tokens}"
 
 

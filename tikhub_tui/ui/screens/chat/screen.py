@@ -18,6 +18,7 @@ from textual.containers import Horizontal
 from textual.widgets import Header
 
 from tikhub_tui.core.exchange import Prompt
+from tikhub_tui.core.model import Attachment
 from tikhub_tui.core.store.text import display_safe
 from tikhub_tui.ui.format import fit_title
 from tikhub_tui.ui.screens.chat.conversation import ChatConversation
@@ -155,7 +156,8 @@ class ChatScreen(ChatSessionsPart):
             return  # an @path could not be attached: said why; the prompt stays
         self._draft_changed()  # the line counts the files just attached
         files = self.files.chips.items if edited is None else edited.attachments
-        refused = self.usage.refusal(text, edited)
+        new_files = [file for file in files if isinstance(file, Attachment)]  # not stored ones
+        refused = self.usage.refusal(text, edited, new_files)
         if refused:  # nothing is sent: the prompt stays to shorten, or to send elsewhere
             self.notify(refused, title="Too long", severity="error", timeout=20, markup=False)
             return

@@ -9,7 +9,7 @@ what is on screen: the provider's own count of the last answer, else an estimate
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +18,14 @@ from textual.message import Message as TextualMessage
 from textual.screen import Screen
 
 from tikhub_tui.core.catalogue import Catalogue, ModelInfo, for_settings
-from tikhub_tui.core.model import Conversation, Message
-from tikhub_tui.core.tokens import ContextUse, context_after, context_before, larger_windows
+from tikhub_tui.core.model import Attachment, Conversation, Message
+from tikhub_tui.core.tokens import (
+    ContextUse,
+    context_after,
+    context_before,
+    estimate_attachment,
+    larger_windows,
+)
 from tikhub_tui.core.usage import Totals, total_words, totals
 from tikhub_tui.ui.format import too_long_words
 from tikhub_tui.ui.widgets.context_line import ContextLine
@@ -81,12 +87,15 @@ def refusal(
     provider: str,
     catalogue: Catalogue,
     keys: Mapping[str, str],
+    files: Sequence[Attachment] = (),
 ) -> str:
-    """Why a prompt cannot be sent, with the fixes; "" when it fits (or nothing is known)."""
+    """Why a prompt cannot be sent, with the fixes; "" when it fits (or nothing is known).
+    `files`: the prompt's attachments (the biggest is named as a fix)."""
     if use is None or use.fits:
         return ""
     others = larger_windows(catalogue, use.tokens, provider)
-    return too_long_words(use, model, others, keys)
+    sizes = [(file.name, estimate_attachment(file)) for file in files]
+    return too_long_words(use, model, others, keys, sizes)
 
 
 class SessionTotal:
@@ -178,9 +187,11 @@ class ChatUsage:
         """The draft changed (or its files, of about `files` tokens)."""
         self.line.set_draft(draft, files)
 
-    def refusal(self, text: str, editing: object | None) -> str:
-        """Why `text` cannot be sent to the model in use ("" when it fits): the line's own
-        reading, or for an edited prompt the history above it and the new text."""
+    def refusal(
+        self, text: str, editing: object | None, files: Sequence[Attachment] = ()
+    ) -> str:
+        """Why `text` (with `files`) cannot be sent to the model in use ("" when it fits): the
+        line's own reading, or for an edited prompt the history above it and the new text."""
         app, screen = self.screen.tikhub, self.screen
         catalogue = self.catalogue()
         if editing is None:
@@ -188,4 +199,4 @@ class ChatUsage:
         else:
             use = edited_use(screen.chat, editing, text, catalogue.info(app.model))
         keys = fix_keys(screen.BINDINGS, app._keymap)
-        return refusal(use, app.model, app.provider, catalogue, keys)
+        return refusal(use, app.model, app.provider, catalogue, keys, files)
