@@ -35,6 +35,8 @@ class CompactSegment(Segment):
     CompactSegment > Static { padding: 0 1 0 1; }
     """
 
+    CHEAP = True
+
     def __init__(self, source: str = "", *, fence_cut_before: bool = False) -> None:
         super().__init__(source, fence_cut_before=fence_cut_before)
         self._box: Static | None = None
@@ -47,7 +49,14 @@ class CompactSegment(Segment):
 
     @property
     def drawn(self) -> bool:
-        return not self.source or (self._box is not None and not self._stale)
+        """All of the text is shown: drawn, and laid out at the box's height."""
+        box = self._box
+        return not self.source or (
+            box is not None
+            and not self._stale
+            and self.size.height > 0
+            and box.outer_size.height == self.size.height
+        )
 
     def _visual(self) -> RichMarkdown:
         from rich.markdown import Markdown as RichMarkdown

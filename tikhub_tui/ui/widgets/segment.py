@@ -34,6 +34,10 @@ class Segment(Widget):
     # `:last-of-type`: a rule with an order pseudo-class makes Textual restyle every such
     # block of a Markdown (and all inside it) each time a block is mounted into it.
 
+    CHEAP = False
+    """Rendering costs little (one widget): the transcript renders all those near the view
+    at once, not one a frame as it does real Markdown."""
+
     @dataclass
     class Rendered(Message):
         """Real Markdown replaced the blank box: heights changed above or in the viewport."""

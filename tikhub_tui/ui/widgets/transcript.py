@@ -229,6 +229,9 @@ class Transcript(MessageSelection, VerticalScroll, can_focus=True):
         if wanted and self._rendering is None:
             self._rendering = wanted[0]
             self._rendering.render_markdown()
+            for segment in wanted[1:]:  # one widget each: all near the view in one go
+                if segment.CHEAP:
+                    segment.render_markdown()
 
     def _check_from_bottom(self) -> list[Segment]:
         """While following, the view is the bottom of the content: measure from there with
