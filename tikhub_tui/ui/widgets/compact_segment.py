@@ -40,8 +40,7 @@ class CompactSegment(Segment):
     def __init__(self, source: str = "", *, fence_cut_before: bool = False) -> None:
         super().__init__(source, fence_cut_before=fence_cut_before)
         self._box: Static | None = None
-        self._stale = False
-        """Text arrived since the box was last drawn (see `show`)."""
+        """The box (drawn at once: `_filled` from the start; text since, in `_unshown`)."""
 
     @property
     def is_rendered(self) -> bool:
@@ -53,7 +52,7 @@ class CompactSegment(Segment):
         box = self._box
         return not self.source or (
             box is not None
-            and not self._stale
+            and not self._unshown
             and self.size.height > 0
             and box.outer_size.height == self.size.height
         )
@@ -67,18 +66,10 @@ class CompactSegment(Segment):
             self.source, code_theme="monokai" if dark else "default", hyperlinks=False
         )
 
-    def append(self, text: str) -> None:
-        self.source += text
-        self._measured = None
-        if self._box is None:
-            self._estimate()
-        else:
-            self._stale = True
-
     async def show(self) -> None:
         """Draw the box again if text arrived (the stream controller awaits this)."""
-        if self._box is not None and self._stale:
-            self._stale = False
+        if self._box is not None and self._unshown:
+            self._unshown.clear()
             self._box.update(self._visual())
 
     def render_markdown(self) -> None:
@@ -86,21 +77,13 @@ class CompactSegment(Segment):
         if self._box is not None:
             return
         self._box = Static(self._visual())
-        self._stale = False
+        self._filled = True
+        self._unshown.clear()
         self.styles.height = "auto"
         self.mount(self._box)
         self.call_after_refresh(self.post_message, self.Rendered(self))
 
-    def release_markdown(self) -> None:
-        """Give the box back, keeping the measured height (sealed segments only)."""
-        if self._box is None or not self.sealed or self._stale:
-            return
-        height = self.outer_size.height
-        self._measured = (self.size.width, height)
+    def _take_view(self) -> Static:
         box, self._box = self._box, None
-        box.remove()
-        self.styles.height = height
-
-    def _resized(self) -> None:
-        if self._box is None and (self._measured is None or self._measured[0] != self.size.width):
-            self._estimate()
+        assert box is not None
+        return box

@@ -82,7 +82,7 @@ class Segment(Widget):
         """Add text; a rendered segment shows it on the next `show()`."""
         self.source += text
         self._measured = None
-        if self._markdown is None:
+        if not self.is_rendered:
             self._estimate()
         elif self._filled:
             self._unshown.append(text)
@@ -185,13 +185,19 @@ class Segment(Widget):
 
     def release_markdown(self) -> None:
         """Give the Markdown widgets back, keeping the measured height (sealed segments only)."""
-        if self._markdown is None or not self.sealed or not self._filled or self._unshown:
+        if not self.is_rendered or not self.sealed or not self._filled or self._unshown:
             return
         height = self.outer_size.height
         self._measured = (self.size.width, height)
-        markdown, self._markdown = self._markdown, None
-        markdown.remove()
+        self._take_view().remove()
         self.styles.height = height
+
+    def _take_view(self) -> Widget:
+        """The widget that shows the text, no longer this segment's (a subclass shows it in
+        another)."""
+        markdown, self._markdown = self._markdown, None
+        assert markdown is not None
+        return markdown
 
     def on_resize(self) -> None:
         self._resized()
@@ -199,7 +205,7 @@ class Segment(Widget):
     def _resized(self) -> None:
         """The width changed (or the first layout came): measure or estimate the height again
         (Textual calls every class's `on_resize`: a subclass overrides this instead)."""
-        if self._markdown is None:
+        if not self.is_rendered:
             if self._measured is None or self._measured[0] != self.size.width:
                 self._estimate()
         elif self._fixed_width and self._fixed_width != self.size.width:
